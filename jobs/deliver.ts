@@ -1,0 +1,102 @@
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Platform } from '../src/channels/types.js';
+import type { DeliveryWork } from '../src/alerts/accept.js';
+import type { DeliveryContext, FollowUps, Step } from '../src/delivery/context.js';
+import { processDelivery, processFlush, processSummary } from '../src/delivery/post.js';
+
+export const DELIVER_QUEUE = 'deliver';
+
+export type DeliverJob =
+  | { kind: 'delivery'; deliveryId: number }
+  | { kind: 'summary'; summaryId: number }
+  | { kind: 'flush'; platform: Platform; destination: string };
+
+/**
+ * Locks are short so that after a crash (SIGKILL) a stalled job is found and re-run within
+ * about 10 s instead of BullMQ's default of up to a minute.
+ */
+export const WORKER_LOCK_MS = 5_000;
+export const STALLED_CHECK_MS = 5_000;
+
+const JOB_DEFAULTS = { removeOnComplete: true, removeOnFail: true } as const;
+
+export function createDeliverQueue(connection: ConnectionOptions, prefix: string): Queue<DeliverJob> {
+  return new Queue<DeliverJob>(DELIVER_QUEUE, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+}
+
+export const jobIds = {
+  delivery: (deliveryId: number, revision: number) => `d${deliveryId}-r${revision}`,
+  summary: (summaryId: number) => `s${summaryId}`,
+  /** One flush per destination and pacing slot: every job that finds the slot taken shares it. */
+  flush: (platform: Platform, destination: string, slot: number) => `f-${platform}-${destination}-${slot}`,
+};
+
+export function deliveryJob(work: DeliveryWork, delayMs = 0) {
+  return {
+    name: 'delivery',
+    data: { kind: 'delivery', deliveryId: work.deliveryId } as DeliverJob,
+    opts: { jobId: jobIds.delivery(work.deliveryId, work.revision), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+  };
+}
+
+export function queueFollowUps(queue: Queue<DeliverJob>, flushSlotMs: (platform: Platform, destination: string) => number): FollowUps {
+  return {
+    async delivery(deliveryId, revision, delayMs = 0) {
+      const job = deliveryJob({ deliveryId, revision }, delayMs);
+      await queue.add(job.name, job.data, job.opts);
+    },
+    async summary(summaryId, delayMs = 0) {
+      await queue.add('summary', { kind: 'summary', summaryId }, { jobId: jobIds.summary(summaryId), delay: delayMs });
+    },
+    async flush(platform, destination, delayMs) {
+      const wakeAt = Date.now() + delayMs;
+      const slot = Math.ceil(wakeAt / flushSlotMs(platform, destination));
+      await queue.add(
+        'flush',
+        { kind: 'flush', platform, destination },
+        { jobId: jobIds.flush(platform, destination, slot), delay: delayMs },
+      );
+    },
+  };
+}
+
+export function runDeliverJob(ctx: DeliveryContext, data: DeliverJob): Promise<Step> {
+  switch (data.kind) {
+    case 'delivery':
+      return processDelivery(ctx, data.deliveryId);
+    case 'summary':
+      return processSummary(ctx, data.summaryId);
+    case 'flush':
+      return processFlush(ctx, data.platform, data.destination);
+  }
+}
+
+export function createDeliverWorker(
+  ctx: DeliveryContext,
+  connection: ConnectionOptions,
+  prefix: string,
+  concurrency: number,
+): Worker<DeliverJob> {
+  const worker = new Worker<DeliverJob>(
+    DELIVER_QUEUE,
+    async (job: Job<DeliverJob>, token?: string) => {
+      const step = await runDeliverJob(ctx, job.data);
+      if (step.done) return;
+      await job.moveToDelayed(Date.now() + step.retryInMs, token);
+      throw new DelayedError();
+    },
+    {
+      connection,
+      prefix,
+      concurrency,
+      lockDuration: WORKER_LOCK_MS,
+      stalledInterval: STALLED_CHECK_MS,
+      maxStalledCount: 10,
+    },
+  );
+  worker.on('error', (error) => ctx.log.error({ err: error }, 'deliver worker error'));
+  worker.on('failed', (job, error) =>
+    ctx.log.error({ err: error, jobId: job?.id, data: job?.data }, 'deliver job failed unexpectedly'),
+  );
+  return worker;
+}

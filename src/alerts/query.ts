@@ -1,0 +1,57 @@
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { alerts, deliveries, summaries } from '../db/schema.js';
+import type { Severity } from '../channels/types.js';
+
+export interface AlertFilter {
+  status?: 'firing' | 'resolved';
+  severity?: Severity;
+  service?: string;
+  before?: number;
+  limit: number;
+}
+
+export function listAlerts(db: Db, filter: AlertFilter) {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(alerts.status, filter.status));
+  if (filter.severity) conditions.push(eq(alerts.severity, filter.severity));
+  if (filter.service) conditions.push(eq(alerts.service, filter.service));
+  if (filter.before) conditions.push(lt(alerts.id, filter.before));
+  return db
+    .select()
+    .from(alerts)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(alerts.id))
+    .limit(filter.limit)
+    .all();
+}
+
+/** One alert with every delivery, and for summarized ones the summary message that carried it. */
+export function getAlertDetail(db: Db, id: number) {
+  const alert = db.select().from(alerts).where(eq(alerts.id, id)).get();
+  if (!alert) return undefined;
+  const rows = db
+    .select({ delivery: deliveries, summary: summaries })
+    .from(deliveries)
+    .leftJoin(summaries, eq(summaries.id, deliveries.summaryId))
+    .where(eq(deliveries.alertId, id))
+    .orderBy(deliveries.id)
+    .all();
+  return {
+    ...alert,
+    deliveries: rows.map(({ delivery, summary }) => ({
+      id: delivery.id,
+      platform: delivery.platform,
+      destination: delivery.destination,
+      state: delivery.state,
+      messageId: delivery.messageId,
+      attempts: delivery.attempts,
+      lastError: delivery.lastError,
+      sentAt: delivery.sentAt,
+      syncedRevision: delivery.syncedRevision,
+      summary: summary
+        ? { id: summary.id, state: summary.state, messageId: summary.messageId, alertCount: summary.alertCount }
+        : null,
+    })),
+  };
+}

@@ -1,0 +1,111 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config/load.js';
+import { ConfigError } from './config/load.js';
+import { openDb, type Db } from './db/open.js';
+import { ensureRedis } from './redis/embedded.js';
+import { isLoopback } from './http/auth.js';
+import { buildHttpServer } from './http/server.js';
+import { IntakeService } from './http/intake-service.js';
+import { Pacer } from './delivery/pacer.js';
+import { DeliveryStore } from './delivery/store.js';
+import { reconcile } from './delivery/reconcile.js';
+import type { DeliveryContext } from './delivery/context.js';
+import { createAdapters, describeChannels } from './channels/create-adapters.js';
+import type { Platform } from './channels/types.js';
+import { createDeliverQueue, createDeliverWorker, queueFollowUps } from '../jobs/deliver.js';
+import { scheduleReconcile } from '../jobs/reconcile.js';
+
+export interface RunningBot {
+  /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
+  url: string;
+  db: Db;
+  stop(): Promise<void>;
+}
+
+export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+  const { env, file } = config;
+  if (!env.API_TOKEN && !isLoopback(env.HOST)) {
+    throw new ConfigError(
+      `API_TOKEN is not set and HOST=${env.HOST} is not loopback: refusing to expose the API without a token. ` +
+        'Set API_TOKEN, or HOST=127.0.0.1.',
+    );
+  }
+  const db = openDb(env.OPSBOT_DATA_DIR);
+  const redisHandle = await ensureRedis(env.REDIS_URL, env.OPSBOT_DATA_DIR, log);
+  const prefix = env.OPSBOT_QUEUE_PREFIX;
+  const workerConnection = new Redis(redisHandle.url, { maxRetriesPerRequest: null });
+  const commandConnection = new Redis(redisHandle.url, { maxRetriesPerRequest: 3 });
+  for (const connection of [workerConnection, commandConnection]) {
+    connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
+  }
+
+  const adapters = createAdapters(env, file.delivery.requestTimeoutMs);
+  log.info(describeChannels(env), 'channels');
+  const platforms = Object.keys(adapters) as Platform[];
+
+  const pacer = new Pacer(commandConnection, prefix, file.pacing);
+  const queue = createDeliverQueue(commandConnection, prefix);
+  queue.on('error', (error) => log.error({ err: error }, 'deliver queue error'));
+  const followUps = queueFollowUps(queue, (platform, destination) => pacer.paceFor(platform, destination).intervalMs);
+  const ctx: DeliveryContext = {
+    store: new DeliveryStore(db),
+    pacer,
+    adapters,
+    retry: file.delivery,
+    followUps,
+    log: log.child({ component: 'delivery' }),
+  };
+  const worker = createDeliverWorker(ctx, workerConnection, prefix, file.delivery.concurrency);
+
+  const sweep = async () => {
+    const report = await reconcile(db, followUps, platforms);
+    if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries > 0) {
+      log.info(report, 'reconciler re-enqueued unfinished delivery work');
+    }
+    return report;
+  };
+  await sweep();
+  const periodic = await scheduleReconcile(workerConnection, prefix, sweep, log);
+
+  const intake = new IntakeService(db, file, queue, log.child({ component: 'intake' }));
+  const http = buildHttpServer({
+    intake,
+    log,
+    apiToken: env.API_TOKEN,
+    bodyLimitBytes: file.http.bodyLimitBytes,
+    maxAlertsPerRequest: file.http.maxAlertsPerRequest,
+    checkReady: async () => {
+      try {
+        db.$client.prepare('select 1').get();
+      } catch (error) {
+        throw new Error(`SQLite: ${(error as Error).message}`);
+      }
+      try {
+        await commandConnection.ping();
+      } catch (error) {
+        throw new Error(`Redis: ${(error as Error).message}`);
+      }
+    },
+  });
+  const url = await http.listen({ host: env.HOST, port: env.PORT });
+  log.info({ url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');
+
+  return {
+    url,
+    db,
+    async stop() {
+      log.info('stopping: intake closed, finishing in-flight deliveries');
+      await http.close();
+      await periodic.worker.close();
+      await worker.close();
+      await periodic.queue.close();
+      await queue.close();
+      for (const adapter of Object.values(adapters)) adapter.close?.();
+      await Promise.all([workerConnection.quit(), commandConnection.quit()]).catch(() => undefined);
+      await redisHandle.stop();
+      db.$client.close();
+      log.info('stopped');
+    },
+  };
+}

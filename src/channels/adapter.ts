@@ -1,0 +1,12 @@
+import type { AlertView, Platform, SummaryView } from './types.js';
+
+/** Posts and edits opsbot's messages on one chat platform. Errors are thrown as DeliveryError. */
+export interface ChannelAdapter {
+  readonly platform: Platform;
+  postAlert(destination: string, alert: AlertView): Promise<string>;
+  editAlert(destination: string, messageId: string, alert: AlertView): Promise<void>;
+  postResolvedReply(destination: string, messageId: string, alert: AlertView): Promise<string>;
+  postSummary(destination: string, summary: SummaryView): Promise<string>;
+  /** Releases timers and sockets. */
+  close?(): void;
+}

@@ -1,0 +1,80 @@
+import { DiscordAPIError, HTTPError, REST, RateLimitError, Routes } from 'discord.js';
+import type { ChannelAdapter } from '../adapter.js';
+import { DeliveryError } from '../../delivery/errors.js';
+import type { AlertView, SummaryView } from '../types.js';
+import { renderDiscordAlert, renderDiscordResolvedReply, renderDiscordSummary } from './render.js';
+
+export interface DiscordAdapterOptions {
+  token: string;
+  apiUrl?: string;
+  timeoutMs: number;
+}
+
+interface PostedMessage {
+  id: string;
+}
+
+export class DiscordAdapter implements ChannelAdapter {
+  readonly platform = 'discord' as const;
+  private readonly rest: REST;
+
+  constructor(options: DiscordAdapterOptions) {
+    // discord.js waits out 429s per bucket itself; our own back-off handles 5xx and timeouts.
+    this.rest = new REST({
+      retries: 0,
+      timeout: options.timeoutMs,
+      ...(options.apiUrl ? { api: options.apiUrl } : {}),
+    }).setToken(options.token);
+  }
+
+  async postAlert(channelId: string, alert: AlertView): Promise<string> {
+    return this.post(channelId, renderDiscordAlert(alert));
+  }
+
+  async editAlert(channelId: string, messageId: string, alert: AlertView): Promise<void> {
+    await this.call(() => this.rest.patch(Routes.channelMessage(channelId, messageId), { body: renderDiscordAlert(alert) }));
+  }
+
+  async postResolvedReply(channelId: string, messageId: string, alert: AlertView): Promise<string> {
+    return this.post(channelId, renderDiscordResolvedReply(alert, messageId));
+  }
+
+  async postSummary(channelId: string, summary: SummaryView): Promise<string> {
+    return this.post(channelId, renderDiscordSummary(summary));
+  }
+
+  close() {
+    this.rest.clearHashSweeper();
+    this.rest.clearHandlerSweeper();
+  }
+
+  private async post(channelId: string, body: unknown): Promise<string> {
+    const message = (await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }))) as PostedMessage;
+    return message.id;
+  }
+
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw classifyDiscordError(error);
+    }
+  }
+}
+
+export function classifyDiscordError(error: unknown): DeliveryError {
+  if (error instanceof RateLimitError) {
+    return new DeliveryError('rate_limited', `discord 429: ${error.message}`, error.retryAfter);
+  }
+  if (error instanceof DiscordAPIError) {
+    const description = `discord ${error.status} (code ${error.code}): ${error.message}`;
+    if (error.status === 429) return new DeliveryError('rate_limited', description, 1000);
+    if (error.status >= 500 || error.status === 401) return new DeliveryError('transient', description);
+    return new DeliveryError('permanent', description);
+  }
+  if (error instanceof HTTPError) {
+    return new DeliveryError('transient', `discord ${error.status}: ${error.message}`);
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new DeliveryError('transient', `discord request failed: ${message}`);
+}

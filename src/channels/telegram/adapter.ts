@@ -1,0 +1,97 @@
+import { Telegram, TelegramError } from 'telegraf';
+import type { ChannelAdapter } from '../adapter.js';
+import { DeliveryError } from '../../delivery/errors.js';
+import type { AlertView, SummaryView } from '../types.js';
+import {
+  renderTelegramAlert,
+  renderTelegramResolvedReply,
+  renderTelegramSummary,
+  type TelegramText,
+} from './render.js';
+
+type CallOptions = Parameters<Telegram['callApi']>[2];
+
+export interface TelegramAdapterOptions {
+  token: string;
+  apiRoot?: string;
+  timeoutMs: number;
+}
+
+export class TelegramAdapter implements ChannelAdapter {
+  readonly platform = 'telegram' as const;
+  private readonly telegram: Telegram;
+
+  constructor(private readonly options: TelegramAdapterOptions) {
+    this.telegram = new Telegram(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : {});
+  }
+
+  async postAlert(chatId: string, alert: AlertView): Promise<string> {
+    return this.send(chatId, renderTelegramAlert(alert));
+  }
+
+  async editAlert(chatId: string, messageId: string, alert: AlertView): Promise<void> {
+    const message = renderTelegramAlert(alert);
+    try {
+      await this.call(() =>
+        this.telegram.callApi(
+          'editMessageText',
+          { chat_id: chatId, message_id: Number(messageId), ...message, link_preview_options: { is_disabled: true } },
+          this.timeout(),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof DeliveryError && /message is not modified/.test(error.message)) return;
+      throw error;
+    }
+  }
+
+  async postResolvedReply(chatId: string, messageId: string, alert: AlertView): Promise<string> {
+    return this.send(chatId, renderTelegramResolvedReply(alert), Number(messageId));
+  }
+
+  async postSummary(chatId: string, summary: SummaryView): Promise<string> {
+    return this.send(chatId, renderTelegramSummary(summary));
+  }
+
+  private async send(chatId: string, message: TelegramText, replyTo?: number): Promise<string> {
+    const sent = await this.call(() =>
+      this.telegram.callApi(
+        'sendMessage',
+        {
+          chat_id: chatId,
+          ...message,
+          link_preview_options: { is_disabled: true },
+          ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+        },
+        this.timeout(),
+      ),
+    );
+    return String(sent.message_id);
+  }
+
+  /** telegraf types its signal with the abort-controller polyfill; Node's own AbortSignal works at run time. */
+  private timeout(): CallOptions {
+    return { signal: AbortSignal.timeout(this.options.timeoutMs) } as unknown as CallOptions;
+  }
+
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw classifyTelegramError(error);
+    }
+  }
+}
+
+export function classifyTelegramError(error: unknown): DeliveryError {
+  if (error instanceof TelegramError) {
+    const description = `telegram ${error.code}: ${error.description}`;
+    if (error.code === 429) {
+      return new DeliveryError('rate_limited', description, (error.parameters?.retry_after ?? 1) * 1000);
+    }
+    if (error.code >= 500 || error.code === 401) return new DeliveryError('transient', description);
+    return new DeliveryError('permanent', description);
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new DeliveryError('transient', `telegram request failed: ${message}`);
+}

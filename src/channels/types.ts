@@ -1,0 +1,39 @@
+export const SEVERITIES = ['INFO', 'WARN', 'CRIT'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type Platform = 'discord' | 'telegram';
+
+/** What a renderer needs to know about one alert; built from the alerts row. */
+export interface AlertView {
+  id: number;
+  severity: Severity;
+  title: string;
+  body: string | null;
+  service: string | null;
+  labels: Record<string, string>;
+  source: string | null;
+  link: string | null;
+  status: 'firing' | 'resolved';
+  /** How many times this alert has fired (1 = once; dedup bumps it). */
+  count: number;
+  firedAt: Date;
+  lastSeenAt: Date;
+  resolvedAt: Date | null;
+  ackedAt: Date | null;
+  ackedBy: string | null;
+}
+
+/** One alert inside a storm summary: only what the summary shows. */
+export interface SummaryItem {
+  id: number;
+  severity: Severity;
+  title: string;
+  service: string | null;
+}
+
+/** Several alerts for one destination combined into one message. */
+export interface SummaryView {
+  id: number;
+  items: SummaryItem[];
+  createdAt: Date;
+}

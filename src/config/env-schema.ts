@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (protocols: string[]) =>
+  optionalText.refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+    message: `must be a URL starting with ${protocols.join(' or ')}`,
+  });
+
+/** Secrets and endpoints come from the environment only, never from the YAML file. */
+export const envSchema = z.object({
+  API_TOKEN: optionalText,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  TELEGRAM_TOKEN: optionalText,
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  DISCORD_API_URL: url(['http://', 'https://']),
+  TELEGRAM_API_ROOT: url(['http://', 'https://']),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => v.startsWith('redis://') || v.startsWith('rediss://'), {
+      message: 'must be a redis:// or rediss:// URL',
+    }),
+  OPSBOT_DATA_DIR: z.string().min(1).default('./data'),
+  OPSBOT_CONFIG: optionalText,
+  OPSBOT_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
+    .default('opsbot'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type EnvConfig = z.infer<typeof envSchema>;

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../channels/types.js';
+
+const severity = z.enum(SEVERITIES);
+const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
+const destinationList = z.array(destinationId).default([]);
+
+const regexString = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+/** A label matcher: a plain string means equality, `{ regex: "..." }` a full-match regular expression. */
+const labelMatcher = z.union([z.string(), z.strictObject({ regex: regexString })]);
+
+const match = z
+  .strictObject({
+    minSeverity: severity.optional(),
+    service: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    labels: z.record(z.string(), labelMatcher).optional(),
+  })
+  .default({});
+
+const destinations = {
+  discord: destinationList,
+  telegram: destinationList,
+};
+
+const route = z.strictObject({
+  name: z.string().min(1),
+  match,
+  ...destinations,
+  continue: z.boolean().default(false),
+});
+
+const pace = z.strictObject({
+  intervalMs: z.number().int().positive(),
+  burst: z.number().int().positive(),
+});
+
+export const fileConfigSchema = z.strictObject({
+  routes: z.array(route).default([]),
+  defaultRoute: z.strictObject(destinations).default({ discord: [], telegram: [] }),
+  alertmanager: z
+    .strictObject({
+      severityMap: z.record(z.string(), severity).default({}),
+      defaultSeverity: severity.default('WARN'),
+    })
+    .default({ severityMap: {}, defaultSeverity: 'WARN' }),
+  delivery: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(100).default(8),
+      backoffMs: z.number().int().positive().default(2_000),
+      backoffMaxMs: z.number().int().positive().default(300_000),
+      requestTimeoutMs: z.number().int().positive().default(10_000),
+      concurrency: z.number().int().min(1).max(500).default(50),
+    })
+    .default({ maxAttempts: 8, backoffMs: 2_000, backoffMaxMs: 300_000, requestTimeoutMs: 10_000, concurrency: 50 }),
+  pacing: z
+    .strictObject({
+      discordChannel: pace.default({ intervalMs: 1_000, burst: 5 }),
+      telegramPrivate: pace.default({ intervalMs: 1_000, burst: 3 }),
+      telegramGroup: pace.default({ intervalMs: 3_000, burst: 3 }),
+    })
+    .default({
+      discordChannel: { intervalMs: 1_000, burst: 5 },
+      telegramPrivate: { intervalMs: 1_000, burst: 3 },
+      telegramGroup: { intervalMs: 3_000, burst: 3 },
+    }),
+  http: z
+    .strictObject({
+      bodyLimitBytes: z.number().int().positive().default(1_048_576),
+      maxAlertsPerRequest: z.number().int().positive().default(1_000),
+    })
+    .default({ bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }),
+});
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type RouteConfig = FileConfig['routes'][number];
+export type PaceConfig = z.infer<typeof pace>;

@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { ChannelAdapter } from '../channels/adapter.js';
+import type { Platform } from '../channels/types.js';
+import type { DeliveryStore } from './store.js';
+import type { Pacer } from './pacer.js';
+
+/** What a job wants next: finished, or run me again in `retryInMs`. */
+export type Step = { done: true } | { done: false; retryInMs: number };
+export const DONE: Step = { done: true };
+export const retryIn = (ms: number): Step => ({ done: false, retryInMs: Math.max(1, Math.round(ms)) });
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+}
+
+/** Enqueues follow-up work; implemented over the BullMQ deliver queue. */
+export interface FollowUps {
+  delivery(deliveryId: number, revision: number, delayMs?: number): Promise<void>;
+  summary(summaryId: number, delayMs?: number): Promise<void>;
+  flush(platform: Platform, destination: string, delayMs: number): Promise<void>;
+}
+
+export interface DeliveryHooks {
+  /** A delivery's own message was accepted by the platform. */
+  sent?(deliveryId: number, platform: Platform, acceptedAt: Date): void;
+}
+
+export interface DeliveryContext {
+  store: DeliveryStore;
+  pacer: Pacer;
+  adapters: Partial<Record<Platform, ChannelAdapter>>;
+  retry: RetryPolicy;
+  followUps: FollowUps;
+  log: Logger;
+  hooks?: DeliveryHooks;
+}
+
+export function backoffMs(policy: RetryPolicy, attempts: number): number {
+  const exponential = policy.backoffMs * 2 ** Math.max(0, attempts - 1);
+  const jitter = 0.8 + Math.random() * 0.4;
+  return Math.min(policy.backoffMaxMs, exponential * jitter);
+}

@@ -1,0 +1,154 @@
+import { asDeliveryError } from './errors.js';
+import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
+import { toAlertView, type DeliveryWithAlert } from './store.js';
+import { syncDelivery } from './sync.js';
+import type { Platform } from '../channels/types.js';
+
+/** Runs one delivery job: post the alert's own message, fold it into a storm summary, or sync an edit. */
+export async function processDelivery(ctx: DeliveryContext, deliveryId: number): Promise<Step> {
+  const row = ctx.store.load(deliveryId);
+  if (!row || !ctx.adapters[row.delivery.platform]) return DONE;
+  switch (row.delivery.state) {
+    case 'pending':
+      return postPending(ctx, row);
+    case 'sending':
+      return postClaimed(ctx, row);
+    case 'sent':
+      return syncDelivery(ctx, row);
+    default:
+      return DONE;
+  }
+}
+
+async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
+  const { platform, destination } = row.delivery;
+  const slot = await ctx.pacer.take(platform, destination);
+  if (!slot.allowed) {
+    await ctx.followUps.flush(platform, destination, slot.waitMs);
+    return DONE;
+  }
+  const othersWaiting = ctx.store.countPending(platform, destination) - 1;
+  if (othersWaiting > slot.remaining) {
+    await sendNewSummary(ctx, platform, destination);
+    return DONE;
+  }
+  if (!ctx.store.claimForSending(row.delivery.id)) return DONE;
+  return postOwnMessage(ctx, row);
+}
+
+/** A delivery already claimed for its own message (a retry, or work found after a crash). */
+async function postClaimed(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
+  const slot = await ctx.pacer.take(row.delivery.platform, row.delivery.destination);
+  if (!slot.allowed) return retryIn(slot.waitMs);
+  return postOwnMessage(ctx, row);
+}
+
+export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
+  const { delivery, alert } = row;
+  const adapter = ctx.adapters[delivery.platform]!;
+  let messageId: string;
+  try {
+    messageId = await adapter.postAlert(delivery.destination, toAlertView(alert));
+  } catch (error) {
+    return handlePostFailure(ctx, row, error);
+  }
+  ctx.store.markSent(delivery.id, messageId, alert.revision);
+  ctx.hooks?.sent?.(delivery.id, delivery.platform, alert.acceptedAt);
+  const fresh = ctx.store.load(delivery.id);
+  return fresh ? syncDelivery(ctx, fresh) : DONE;
+}
+
+async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, error: unknown): Promise<Step> {
+  const failure = asDeliveryError(error);
+  const { id, platform, destination } = row.delivery;
+  const log = ctx.log.child({ deliveryId: id, alertId: row.alert.id, platform, destination });
+  if (failure.kind === 'rate_limited') {
+    log.warn({ retryAfterMs: failure.retryAfterMs }, 'rate limited by the platform; waiting');
+    await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
+    return retryIn(failure.retryAfterMs);
+  }
+  if (failure.kind === 'permanent') {
+    log.error({ reason: failure.message }, 'delivery failed: the platform refused it');
+    ctx.store.markFailed(id, failure.message);
+    return DONE;
+  }
+  const attempts = ctx.store.recordAttempt(id, failure.message);
+  if (attempts >= ctx.retry.maxAttempts) {
+    log.error({ attempts, reason: failure.message }, 'delivery failed after the last attempt');
+    ctx.store.markFailed(id, `${failure.message} (after ${attempts} attempts)`);
+    return DONE;
+  }
+  const wait = backoffMs(ctx.retry, attempts);
+  log.warn({ attempts, retryInMs: Math.round(wait), reason: failure.message }, 'delivery attempt failed; retrying');
+  return retryIn(wait);
+}
+
+/** Claims what waits for the destination into one summary and posts it on the slot already taken. */
+export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, destination: string): Promise<void> {
+  const summaryId = ctx.store.claimSummary(platform, destination);
+  if (summaryId === undefined) return;
+  ctx.log.info({ summaryId, platform, destination }, 'storm: combining waiting alerts into one summary');
+  const step = await postSummary(ctx, summaryId);
+  if (!step.done) await ctx.followUps.summary(summaryId, step.retryInMs);
+}
+
+/** Runs one summary job: the slot must be taken unless `slotTaken`. */
+export async function processSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
+  const loaded = ctx.store.loadSummary(summaryId);
+  if (!loaded || loaded.summary.state !== 'pending') return DONE;
+  const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination);
+  if (!slot.allowed) return retryIn(slot.waitMs);
+  return postSummary(ctx, summaryId);
+}
+
+async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
+  const loaded = ctx.store.loadSummary(summaryId);
+  if (!loaded || loaded.summary.state !== 'pending') return DONE;
+  const { platform, destination } = loaded.summary;
+  const adapter = ctx.adapters[platform];
+  if (!adapter) return DONE;
+  try {
+    const messageId = await adapter.postSummary(destination, loaded.view);
+    ctx.store.markSummarySent(summaryId, messageId);
+    return DONE;
+  } catch (error) {
+    const failure = asDeliveryError(error);
+    const log = ctx.log.child({ summaryId, platform, destination });
+    if (failure.kind === 'rate_limited') {
+      await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
+      return retryIn(failure.retryAfterMs);
+    }
+    const attempts = failure.kind === 'permanent' ? Infinity : ctx.store.recordSummaryAttempt(summaryId, failure.message);
+    if (attempts >= ctx.retry.maxAttempts) {
+      log.error({ reason: failure.message }, 'summary failed; its alerts are marked failed');
+      ctx.store.markSummaryFailed(summaryId, failure.message);
+      return DONE;
+    }
+    log.warn({ attempts, reason: failure.message }, 'summary attempt failed; retrying');
+    return retryIn(backoffMs(ctx.retry, attempts));
+  }
+}
+
+/** Runs a destination's flush job: drains what waits for it, one slot at a time. */
+export async function processFlush(ctx: DeliveryContext, platform: Platform, destination: string): Promise<Step> {
+  if (!ctx.adapters[platform]) return DONE;
+  for (;;) {
+    const waiting = ctx.store.countPending(platform, destination);
+    if (waiting === 0) return DONE;
+    const slot = await ctx.pacer.take(platform, destination);
+    if (!slot.allowed) {
+      await ctx.followUps.flush(platform, destination, slot.waitMs);
+      return DONE;
+    }
+    if (waiting - 1 > slot.remaining) {
+      await sendNewSummary(ctx, platform, destination);
+      continue;
+    }
+    const next = ctx.store.oldestPending(platform, destination);
+    if (next === undefined || !ctx.store.claimForSending(next)) continue;
+    const row = ctx.store.load(next);
+    if (!row) continue;
+    const step = await postOwnMessage(ctx, row);
+    if (!step.done) await ctx.followUps.delivery(next, row.alert.revision, step.retryInMs);
+  }
+}

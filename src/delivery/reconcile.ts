@@ -1,0 +1,64 @@
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { alerts, deliveries, summaries } from '../db/schema.js';
+import type { Platform } from '../channels/types.js';
+import type { FollowUps } from './context.js';
+
+export interface ReconcileReport {
+  destinationsWithPending: number;
+  unfinishedDeliveries: number;
+  pendingSummaries: number;
+}
+
+/**
+ * Re-enqueues every piece of unfinished delivery work found in SQLite: pending deliveries (one
+ * flush per destination), deliveries claimed but never confirmed, posted messages that lag behind
+ * their alert, and summaries not yet posted. Platforms without a configured client are skipped:
+ * their deliveries wait, kept, until the platform is configured.
+ */
+export async function reconcile(db: Db, followUps: FollowUps, platforms: Platform[]): Promise<ReconcileReport> {
+  if (platforms.length === 0) return { destinationsWithPending: 0, unfinishedDeliveries: 0, pendingSummaries: 0 };
+  const inPlatforms = inArray(deliveries.platform, platforms);
+
+  const pendingDestinations = db
+    .selectDistinct({ platform: deliveries.platform, destination: deliveries.destination })
+    .from(deliveries)
+    .where(and(eq(deliveries.state, 'pending'), inPlatforms))
+    .all();
+  for (const d of pendingDestinations) await followUps.flush(d.platform, d.destination, 0);
+
+  const unfinished = db
+    .select({ id: deliveries.id, revision: alerts.revision })
+    .from(deliveries)
+    .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
+    .where(
+      and(
+        inPlatforms,
+        or(
+          eq(deliveries.state, 'sending'),
+          and(
+            eq(deliveries.state, 'sent'),
+            or(
+              lt(deliveries.syncedRevision, alerts.revision),
+              and(eq(alerts.status, 'resolved'), isNull(deliveries.resolveReplyId)),
+            ),
+          ),
+        ),
+      ),
+    )
+    .all();
+  for (const d of unfinished) await followUps.delivery(d.id, d.revision);
+
+  const pendingSummaries = db
+    .select({ id: summaries.id })
+    .from(summaries)
+    .where(and(eq(summaries.state, 'pending'), inArray(summaries.platform, platforms)))
+    .all();
+  for (const s of pendingSummaries) await followUps.summary(s.id);
+
+  return {
+    destinationsWithPending: pendingDestinations.length,
+    unfinishedDeliveries: unfinished.length,
+    pendingSummaries: pendingSummaries.length,
+  };
+}

@@ -1,0 +1,69 @@
+import Fastify, { LogController, type FastifyError } from 'fastify';
+import type { Logger } from 'pino';
+import { bearerAuth } from './auth.js';
+import { registerAlertRoutes } from './alerts-routes.js';
+import type { IntakeService } from './intake-service.js';
+
+export interface HttpServerOptions {
+  intake: IntakeService;
+  log: Logger;
+  apiToken: string | undefined;
+  bodyLimitBytes: number;
+  maxAlertsPerRequest: number;
+  /** Resolves when SQLite and Redis both answer; throws naming the one that does not. */
+  checkReady: () => Promise<void>;
+}
+
+export function buildHttpServer(options: HttpServerOptions) {
+  const app = Fastify({
+    loggerInstance: options.log,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    forceCloseConnections: 'idle',
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error, path: request.url }, 'request failed');
+      return reply.code(500).send({ error: 'internal error; see the opsbot log' });
+    }
+    request.log.warn({ path: request.url, code: error.code, reason: error.message }, 'rejected request');
+    return reply.code(status).send({ error: describeClientError(error, options.bodyLimitBytes) });
+  });
+  app.removeContentTypeParser('text/plain');
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await options.checkReady();
+      return { ok: true };
+    } catch (error) {
+      return reply.code(503).send({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+
+  app.register(async (api) => {
+    api.addHook('onRequest', bearerAuth(options.apiToken));
+    registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
+  });
+  return app;
+}
+
+function describeClientError(error: FastifyError, bodyLimitBytes: number): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `body too large: the limit is ${bodyLimitBytes} bytes (http.bodyLimitBytes); split the batch`;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'send the body as application/json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'empty body: send one alert object or an array of them';
+    default:
+      return error.message.startsWith('Unexpected') || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+        ? `malformed JSON: ${error.message}`
+        : error.message;
+  }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.js';
+
+describe('config file', () => {
+  it('runs on embedded defaults with no file at all', () => {
+    const config = loadConfig({ OPSBOT_DATA_DIR: '/tmp/x' });
+    expect(config.configPath).toBeNull();
+    expect(config.env.PORT).toBe(8080);
+    expect(config.env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.file.routes).toEqual([]);
+  });
+
+  it('accepts the shipped example', () => {
+    const config = parseConfigText(readFileSync('opsbot.example.yaml', 'utf8'), 'opsbot.example.yaml');
+    expect(config.routes.map((r) => r.name)).toEqual(['database-pages', 'production-warnings']);
+    expect(config.routes[0]!.telegram).toEqual(['-1001234567890']);
+  });
+
+  it('names the key, the problem and the file for a typo', () => {
+    const yaml = 'routes:\n  - name: a\n    contnue: true\n';
+    expect(() => parseConfigText(yaml, '/etc/opsbot.yaml')).toThrowError(ConfigError);
+    expect(() => parseConfigText(yaml, '/etc/opsbot.yaml')).toThrowError(
+      /invalid config in \/etc\/opsbot\.yaml:\n.*routes\[0\].*contnue/,
+    );
+  });
+
+  it('names the key and the bad value for a wrong type', () => {
+    const yaml = 'routes:\n  - name: a\n    match: { minSeverity: critical }\n';
+    expect(() => parseConfigText(yaml, 'x.yaml')).toThrowError(/routes\[0\]\.match\.minSeverity: .*\(got "critical"\)/);
+  });
+
+  it('rejects an invalid label regex', () => {
+    const yaml = 'routes:\n  - name: a\n    match: { labels: { env: { regex: "(" } } }\n';
+    expect(() => parseConfigText(yaml, 'x.yaml')).toThrowError(/labels\.env\.regex: not a valid regular expression/);
+  });
+
+  it('reports broken YAML with its position', () => {
+    expect(() => parseConfigText('routes: [\n', 'x.yaml')).toThrowError(/x\.yaml is not valid YAML/);
+  });
+
+  it('validates the environment without printing secrets', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrowError(/PORT: .*\(got "eighty"\)/);
+    const leak = () => loadConfig({ REDIS_URL: 'http://user:hunter2@host' });
+    expect(leak).toThrowError(/REDIS_URL: must be a redis:\/\//);
+    expect(leak).not.toThrowError(/hunter2/);
+  });
+
+  it('stops when OPSBOT_CONFIG points at a missing file', () => {
+    expect(() => loadConfig({ OPSBOT_CONFIG: '/nonexistent/opsbot.yaml' })).toThrowError(/does not exist/);
+  });
+});
