@@ -12,11 +12,13 @@ export type DeliverJob =
   | { kind: 'flush'; platform: Platform; destination: string };
 
 /**
- * Locks are short so that after a crash (SIGKILL) a stalled job is found and re-run within
- * about 10 s instead of BullMQ's default of up to a minute.
+ * Short locks so that after a crash (SIGKILL) a stalled job is found and re-run within about
+ * 8 s instead of BullMQ's default of up to a minute: the dead worker's lock expires after
+ * WORKER_LOCK_MS, and a job is moved back to wait by the second stalled check that finds it
+ * unlocked. A live worker renews its locks every WORKER_LOCK_MS / 2.
  */
-export const WORKER_LOCK_MS = 5_000;
-export const STALLED_CHECK_MS = 5_000;
+export const WORKER_LOCK_MS = 4_000;
+export const STALLED_CHECK_MS = 2_000;
 
 const JOB_DEFAULTS = { removeOnComplete: true, removeOnFail: true } as const;
 

@@ -18,7 +18,7 @@ export class DiscordAdapter implements ChannelAdapter {
   readonly platform = 'discord' as const;
   private readonly rest: REST;
 
-  constructor(options: DiscordAdapterOptions) {
+  constructor(private readonly options: DiscordAdapterOptions) {
     // discord.js waits out 429s per bucket itself; our own back-off handles 5xx and timeouts.
     this.rest = new REST({
       retries: 0,
@@ -57,6 +57,8 @@ export class DiscordAdapter implements ChannelAdapter {
     try {
       return await request();
     } catch (error) {
+      // discord.js forgets the token after a 401; set it again so a fixed token or a retry can work.
+      if (error instanceof DiscordAPIError && error.status === 401) this.rest.setToken(this.options.token);
       throw classifyDiscordError(error);
     }
   }
@@ -68,7 +70,6 @@ export function classifyDiscordError(error: unknown): DeliveryError {
   }
   if (error instanceof DiscordAPIError) {
     const description = `discord ${error.status} (code ${error.code}): ${error.message}`;
-    if (error.status === 429) return new DeliveryError('rate_limited', description, 1000);
     if (error.status >= 500 || error.status === 401) return new DeliveryError('transient', description);
     return new DeliveryError('permanent', description);
   }

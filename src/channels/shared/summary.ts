@@ -1,0 +1,66 @@
+import type { SummaryItem, SummaryView } from '../types.js';
+import { formatIdRangesWithin } from './id-ranges.js';
+import { countBySeverity, formatSeverityCounts, sortCritFirst } from './severity.js';
+import {
+  andMore,
+  EMPTY_PIECE,
+  fitText,
+  joinLinesThatFit,
+  joinPieces,
+  literal,
+  renderLinesUntilPast,
+  singleLineHead,
+  type Piece,
+  type TextStyle,
+} from './text.js';
+
+/** Longest one item line may be, so one huge title cannot crowd out the others. */
+const ITEM_LINE_MAX = 200;
+/** Room kept for titles before the id list takes the rest; the ids get priority beyond it. */
+const TITLES_MIN_ROOM = 1200;
+const SECTION_SEPARATOR = '\n\n';
+
+/** `⚠️ Storm summary · 5000 alerts` */
+export function summaryHeadline(summary: SummaryView): string {
+  const count = summary.items.length;
+  return `⚠️ Storm summary · ${count} ${count === 1 ? 'alert' : 'alerts'}`;
+}
+
+/** `#12 [CRIT] disk full (db-1)`, as plain text (possibly cut: long enough to need truncation). */
+export function summaryItemLine(item: SummaryItem): string {
+  const title = singleLineHead(item.title, ITEM_LINE_MAX) || '(untitled)';
+  const service = item.service === null ? '' : singleLineHead(item.service, ITEM_LINE_MAX);
+  return `#${item.id} [${item.severity}] ${title}${service ? ` (${service})` : ''}`;
+}
+
+function lengthOfAllLines(lines: readonly Piece[], cap: number): number {
+  let total = 0;
+  for (const line of lines) {
+    total += line.length + 1;
+    if (total >= cap) return cap;
+  }
+  return total;
+}
+
+/**
+ * The body of a storm summary within `budget`: the count line by severity (CRIT
+ * first), the titles that fit (CRIT, then WARN, then INFO) with `… and N more`, and
+ * every id as compact ranges (as many as fit, the rest counted).
+ */
+export function renderSummaryBody(summary: SummaryView, budget: number, style: TextStyle): Piece {
+  const countLine = literal(formatSeverityCounts(countBySeverity(summary.items)));
+  if (summary.items.length === 0) return countLine.length <= budget ? countLine : EMPTY_PIECE;
+
+  const afterCountLine = budget - countLine.length - 2 * SECTION_SEPARATOR.length;
+  const itemLines = renderLinesUntilPast(sortCritFirst(summary.items), afterCountLine, (item) =>
+    fitText(summaryItemLine(item), ITEM_LINE_MAX, style),
+  );
+  const titlesRoom = lengthOfAllLines(itemLines, TITLES_MIN_ROOM);
+  const ids = formatIdRangesWithin(
+    summary.items.map((item) => item.id),
+    afterCountLine - titlesRoom,
+  );
+  const titles = joinLinesThatFit(itemLines, afterCountLine - ids.length, andMore, summary.items.length);
+  const sections = [countLine, titles, ids].filter((section) => section.length > 0);
+  return joinPieces(sections, SECTION_SEPARATOR);
+}

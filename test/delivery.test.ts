@@ -1,0 +1,152 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startFakes, type Fakes } from './helpers/fakes.js';
+import { waitUntil } from './helpers/wait.js';
+
+const YAML = `
+routes:
+  - name: db
+    match: { service: postgres }
+    discord: ["100"]
+    telegram: ["-200"]
+  - name: api
+    match: { service: api }
+    telegram: ["201"]
+defaultRoute:
+  discord: ["100"]
+delivery:
+  maxAttempts: 3
+  backoffMs: 50
+  backoffMaxMs: 200
+  requestTimeoutMs: 2000
+pacing:
+  discordChannel: { intervalMs: 10, burst: 50 }
+  telegramPrivate: { intervalMs: 10, burst: 50 }
+  telegramGroup: { intervalMs: 10, burst: 50 }
+`;
+
+describe('delivery to Discord and Telegram through the real clients', () => {
+  let fakes: Fakes;
+  let bot: TestBot;
+  beforeAll(async () => {
+    fakes = await startFakes();
+    bot = await startTestBot({ yaml: YAML, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
+  });
+  afterEach(() => {
+    fakes.discord.reset();
+    fakes.telegram.reset();
+  });
+  afterAll(async () => {
+    await bot.destroy();
+    await fakes.close();
+  });
+
+  const post = async (alert: Record<string, unknown>) => {
+    const res = await bot.post('/api/v1/alerts', alert);
+    expect(res.status).toBe(202);
+    return res.body.alerts[0].id as number;
+  };
+  const detail = async (id: number) => (await bot.get(`/api/v1/alerts/${id}`)).body;
+  const waitForStates = (id: number, states: string[]) =>
+    waitUntil(`alert #${id} deliveries ${states.join(',')}`, async () => {
+      const d = await detail(id);
+      const now = d.deliveries.map((x: any) => x.state);
+      return JSON.stringify(now) === JSON.stringify(states) ? d : undefined;
+    });
+
+  it('shows a CRIT alert in the routed Discord channel and Telegram chat, with the message ids stored', async () => {
+    const id = await post({ severity: 'CRIT', title: 'Postgres primary down', service: 'postgres', body: 'no connections' });
+    const discordMessage = await fakes.discord.waitFor(() => fakes.discord.inChannel('100')[0]);
+    const telegramMessage = await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200')[0]);
+    expect(discordMessage.embeds[0].title).toContain('Postgres primary down');
+    expect(discordMessage.embeds[0].title).toContain('CRIT');
+    expect(discordMessage.allowedMentions).toEqual({ parse: [] });
+    expect(telegramMessage.text).toContain('CRIT');
+    expect(telegramMessage.text).toContain('Postgres primary down');
+    expect(telegramMessage.text).toContain(`alert #${id}`);
+
+    const d = await waitForStates(id, ['sent', 'sent']);
+    expect(d.deliveries.map((x: any) => x.messageId)).toEqual([discordMessage.id, String(telegramMessage.messageId)]);
+    expect(fakes.telegram.inChat('201')).toHaveLength(0);
+  });
+
+  it('edits the existing messages on a dedup bump and on resolution, then posts a short reply', async () => {
+    const alert = { severity: 'WARN', title: 'Replication lag', service: 'postgres', dedupKey: 'lag-db1' };
+    const id = await post(alert);
+    await waitForStates(id, ['sent', 'sent']);
+    await post(alert);
+    await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200')[0]?.text.includes('Count: 2×'));
+    await fakes.discord.waitFor(() => JSON.stringify(fakes.discord.inChannel('100')[0]?.embeds).includes('2'));
+    expect(fakes.telegram.inChat('-200')).toHaveLength(1);
+    expect(fakes.discord.inChannel('100')).toHaveLength(1);
+
+    await post({ ...alert, status: 'resolved' });
+    const reply = await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200')[1]);
+    expect(reply.text).toContain('Resolved');
+    expect(reply.replyToMessageId).toBe(fakes.telegram.inChat('-200')[0]!.messageId);
+    expect(fakes.telegram.inChat('-200')[0]!.text).toContain('RESOLVED');
+    const discordReply = await fakes.discord.waitFor(() => fakes.discord.inChannel('100')[1]);
+    expect(discordReply.messageReference?.message_id).toBe(fakes.discord.inChannel('100')[0]!.id);
+    expect(discordReply.content).toContain('Resolved');
+  });
+
+  it('keeps hostile text inside the platform limits: never refused, never pings', async () => {
+    const hostile = '<b>&'.repeat(2_500) + '**bold** __u__ `code` ||spoiler|| @everyone <@123>';
+    const id = await post({ severity: 'CRIT', title: `@everyone ${'<i>'.repeat(200)}`, service: 'postgres', body: hostile });
+    const d = await waitForStates(id, ['sent', 'sent']);
+    expect(d.deliveries.every((x: any) => x.lastError === null)).toBe(true);
+    const tg = fakes.telegram.inChat('-200')[0]!;
+    expect(tg.text.length).toBeLessThanOrEqual(4096);
+    expect(tg.text).toContain('<b>&<b>&');
+    expect(tg.text).toContain('(truncated)');
+    const dc = fakes.discord.inChannel('100')[0]!;
+    expect(dc.allowedMentions).toEqual({ parse: [] });
+  });
+
+  it('waits out 429s without counting them as failed attempts', async () => {
+    fakes.telegram.script('sendMessage', { kind: '429', retryAfter: 1 }, 2);
+    fakes.discord.script('POST /channels/:id/messages', { kind: '429', retryAfter: 0.5 }, 2);
+    const id = await post({ severity: 'CRIT', title: 'rate limited', service: 'postgres' });
+    const d = await waitForStates(id, ['sent', 'sent']);
+    expect(d.deliveries.map((x: any) => x.attempts)).toEqual([0, 0]);
+    expect(fakes.telegram.inChat('-200')).toHaveLength(1);
+    expect(fakes.discord.inChannel('100')).toHaveLength(1);
+  });
+
+  it('retries through a 5xx outage with back-off and delivers once it recovers', async () => {
+    fakes.telegram.script('sendMessage', { kind: '5xx' }, 2);
+    fakes.discord.script('POST /channels/:id/messages', { kind: '5xx', status: 503 }, 2);
+    const id = await post({ severity: 'CRIT', title: 'outage', service: 'postgres' });
+    const d = await waitForStates(id, ['sent', 'sent']);
+    expect(d.deliveries.map((x: any) => x.attempts)).toEqual([2, 2]);
+    expect(fakes.telegram.inChat('-200')).toHaveLength(1);
+    expect(fakes.discord.inChannel('100')).toHaveLength(1);
+  });
+
+  it('marks a delivery failed after the last attempt without holding up the other destination', async () => {
+    fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
+    const id = await post({ severity: 'CRIT', title: 'telegram keeps failing', service: 'postgres' });
+    const d = await waitForStates(id, ['sent', 'failed']);
+    expect(d.deliveries[1]).toMatchObject({ attempts: 3, state: 'failed' });
+    expect(d.deliveries[1].lastError).toMatch(/502.*after 3 attempts/);
+    expect(fakes.discord.inChannel('100')).toHaveLength(1);
+  });
+
+  it('fails at once with the platform reason when the chat can never accept it', async () => {
+    fakes.telegram.rejectChat('-200', 400, 'Bad Request: chat not found');
+    fakes.discord.rejectChannel('100', 403, 50001, 'Missing Access');
+    const id = await post({ severity: 'CRIT', title: 'nowhere to go', service: 'postgres' });
+    const d = await waitForStates(id, ['failed', 'failed']);
+    expect(d.deliveries[0].lastError).toMatch(/Missing Access/);
+    expect(d.deliveries[1].lastError).toMatch(/chat not found/);
+    expect(d.deliveries.map((x: any) => x.attempts)).toEqual([0, 0]);
+  });
+
+  it('gives up on a hanging request after the timeout and retries it', async () => {
+    fakes.telegram.script('sendMessage', { kind: 'hang' }, 1);
+    const id = await post({ severity: 'INFO', title: 'slow network', service: 'api' });
+    const d = await waitForStates(id, ['sent']);
+    expect(d.deliveries[0].attempts).toBe(1);
+    expect(fakes.telegram.inChat('201')).toHaveLength(1);
+  });
+});

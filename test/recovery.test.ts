@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DISCORD_TEST_TOKEN, startTestBot, TELEGRAM_TEST_TOKEN, TEST_API_TOKEN } from './helpers/bot.js';
+import { startFakes, type Fakes } from './helpers/fakes.js';
+import { spawnBot } from './helpers/process.js';
+import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+
+const YAML = `
+routes:
+  - name: all
+    match: {}
+    discord: ["100"]
+    telegram: ["-200"]
+delivery:
+  backoffMs: 60000
+pacing:
+  discordChannel: { intervalMs: 10, burst: 100 }
+  telegramGroup: { intervalMs: 10, burst: 100 }
+`;
+
+const alerts = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => ({ severity: 'CRIT', title: `${tag} ${i}`, service: 'db' }));
+
+describe('nothing lost', () => {
+  let fakes: Fakes;
+  const dirs: string[] = [];
+  const prefixes: string[] = [];
+  beforeAll(async () => {
+    fakes = await startFakes();
+  });
+  afterAll(async () => {
+    await fakes.close();
+    for (const prefix of prefixes) await deleteKeysWithPrefix(prefix);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const fresh = () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'opsbot-recovery-'));
+    const prefix = uniquePrefix('recovery');
+    dirs.push(dataDir);
+    prefixes.push(prefix);
+    return { dataDir, prefix };
+  };
+
+  it('SIGKILL with deliveries in flight: after a restart every alert arrives once, within 15 s', async () => {
+    fakes.discord.reset();
+    fakes.telegram.reset();
+    const { dataDir, prefix } = fresh();
+    const { writeFileSync } = await import('node:fs');
+    const configPath = join(dataDir, 'opsbot.yaml');
+    writeFileSync(configPath, YAML);
+    const env = {
+      API_TOKEN: TEST_API_TOKEN,
+      PORT: '0',
+      REDIS_URL: TEST_REDIS_URL,
+      OPSBOT_DATA_DIR: dataDir,
+      OPSBOT_QUEUE_PREFIX: prefix,
+      OPSBOT_CONFIG: configPath,
+      DISCORD_TOKEN: DISCORD_TEST_TOKEN,
+      DISCORD_API_URL: fakes.discord.apiUrl,
+      TELEGRAM_TOKEN: TELEGRAM_TEST_TOKEN,
+      TELEGRAM_API_ROOT: fakes.telegram.apiRoot,
+    };
+    fakes.telegram.script('sendMessage', { kind: 'hang' }, 1_000);
+    const first = await spawnBot(env);
+    const res = await fetch(`${first.url}/api/v1/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(alerts(20, 'in flight')),
+    });
+    expect(res.status).toBe(202);
+    await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 20);
+    await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.method === 'sendMessage').length >= 20);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    fakes.telegram.reset();
+    const restartedAt = Date.now();
+    const second = await spawnBot(env);
+    try {
+      await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200').length >= 20, 15_000);
+      const resumedAfterMs = Date.now() - restartedAt;
+      expect(resumedAfterMs).toBeLessThan(15_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const titles = fakes.telegram.inChat('-200').map((m) => m.text.split('\n')[0]);
+      expect(new Set(titles).size).toBe(20);
+      expect(fakes.telegram.inChat('-200')).toHaveLength(20);
+      expect(fakes.discord.inChannel('100')).toHaveLength(20);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+
+  it('Redis emptied between two runs: the reconciler re-plans every unfinished delivery', async () => {
+    fakes.discord.reset();
+    fakes.telegram.reset();
+    const { dataDir, prefix } = fresh();
+    fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
+    const first = await startTestBot({
+      yaml: YAML,
+      dataDir,
+      prefix,
+      discordApiUrl: fakes.discord.apiUrl,
+      telegramApiRoot: fakes.telegram.apiRoot,
+    });
+    const res = await first.post('/api/v1/alerts', alerts(10, 'kept'));
+    expect(res.status).toBe(202);
+    await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 10);
+    await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.status === 502).length === 10);
+    await first.stop();
+    expect(await deleteKeysWithPrefix(prefix)).toBeGreaterThan(0);
+
+    fakes.telegram.reset();
+    const second = await startTestBot({
+      yaml: YAML,
+      dataDir,
+      prefix,
+      discordApiUrl: fakes.discord.apiUrl,
+      telegramApiRoot: fakes.telegram.apiRoot,
+    });
+    try {
+      await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200').length === 10, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fakes.telegram.inChat('-200')).toHaveLength(10);
+      expect(fakes.discord.inChannel('100')).toHaveLength(10);
+    } finally {
+      await second.stop();
+    }
+  });
+});

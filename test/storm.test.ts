@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startFakes, type Fakes } from './helpers/fakes.js';
+import { waitUntil } from './helpers/wait.js';
+
+const YAML = `
+routes:
+  - name: flood
+    match: { service: flood }
+    telegram: ["-300"]
+    discord: ["500"]
+  - name: quiet
+    match: { service: quiet }
+    telegram: ["400"]
+`;
+
+describe('storm control and per-destination pacing (default pacing, rate-limited fake)', () => {
+  let fakes: Fakes;
+  let bot: TestBot;
+  beforeAll(async () => {
+    fakes = await startFakes({ telegramRateLimit: true });
+    bot = await startTestBot({ yaml: YAML, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
+  });
+  afterAll(async () => {
+    await bot.destroy();
+    await fakes.close();
+  });
+
+  const flood = (n: number, from: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      severity: (['INFO', 'WARN', 'CRIT'] as const)[(from + i) % 3],
+      title: `flood alert ${from + i}`,
+      service: 'flood',
+    }));
+
+  it('combines a flood into a few summaries, loses nothing, and does not hold up other chats', async () => {
+    const ids: number[] = [];
+    const floodWave = async (wave: number) => {
+      const res = await bot.post('/api/v1/alerts', flood(100, wave * 100));
+      expect(res.status).toBe(202);
+      ids.push(...res.body.alerts.map((a: any) => a.id));
+    };
+    for (let wave = 0; wave < 3; wave++) {
+      await floodWave(wave);
+      await waitUntil(`flood wave ${wave} posted`, () => fakes.telegram.inChat('-300').length === wave + 1);
+    }
+    await floodWave(3);
+    const quiet = await bot.post('/api/v1/alerts', { severity: 'WARN', title: 'unrelated', service: 'quiet' });
+    expect(quiet.status).toBe(202);
+    const quietMessage = await waitUntil('the quiet chat message', () => fakes.telegram.inChat('400')[0]);
+    expect(quietMessage.text).toContain('unrelated');
+
+    const everyAlertCovered = async () => {
+      for (const id of ids) {
+        const d = (await bot.get(`/api/v1/alerts/${id}`)).body;
+        for (const delivery of d.deliveries) {
+          const own = delivery.state === 'sent';
+          const inSentSummary = delivery.state === 'summarized' && delivery.summary?.state === 'sent';
+          if (!own && !inSentSummary) return false;
+        }
+      }
+      return true;
+    };
+    await waitUntil('every flood alert in a sent message or summary', everyAlertCovered, 20_000);
+
+    const floodedChat = fakes.telegram.inChat('-300');
+    expect(floodedChat).toHaveLength(4);
+    expect(fakes.discord.inChannel('500').length).toBeLessThanOrEqual(8);
+    expect(fakes.telegram.calls.filter((c) => c.status === 429)).toHaveLength(0);
+    for (const summary of floodedChat) {
+      expect(summary.text).toContain('Storm summary · 100 alerts');
+      expect(summary.text).toMatch(/CRIT[\s\S]*WARN[\s\S]*INFO/);
+    }
+    const lastWave = floodedChat[3]!;
+    expect(lastWave.text).toContain(`#${ids[300]}–#${ids[399]}`);
+    expect(fakes.telegram.messages.indexOf(quietMessage)).toBeLessThan(fakes.telegram.messages.indexOf(lastWave));
+  });
+});
