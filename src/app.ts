@@ -11,7 +11,7 @@ import { Pacer } from './delivery/pacer.js';
 import { DeliveryStore } from './delivery/store.js';
 import { reconcile } from './delivery/reconcile.js';
 import type { DeliveryContext } from './delivery/context.js';
-import { createAdapters, describeChannels } from './channels/create-adapters.js';
+import { checkIdentities, createAdapters, describeChannels } from './channels/create-adapters.js';
 import type { Platform } from './channels/types.js';
 import { createDeliverQueue, createDeliverWorker, queueFollowUps } from '../jobs/deliver.js';
 import { scheduleReconcile } from '../jobs/reconcile.js';
@@ -42,6 +42,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   const adapters = createAdapters(env, file.delivery.requestTimeoutMs);
   log.info(describeChannels(env), 'channels');
+  checkIdentities(adapters, log);
   const platforms = Object.keys(adapters) as Platform[];
 
   const pacer = new Pacer(commandConnection, prefix, file.pacing);

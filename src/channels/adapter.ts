@@ -7,6 +7,8 @@ export interface ChannelAdapter {
   editAlert(destination: string, messageId: string, alert: AlertView): Promise<void>;
   postResolvedReply(destination: string, messageId: string, alert: AlertView): Promise<string>;
   postSummary(destination: string, summary: SummaryView): Promise<string>;
+  /** Asks the platform who the token belongs to; throws a DeliveryError when it is refused. */
+  whoAmI(): Promise<string>;
   /** Releases timers and sockets. */
   close?(): void;
 }

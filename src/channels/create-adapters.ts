@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { EnvConfig } from '../config/env-schema.js';
 import type { ChannelAdapter } from './adapter.js';
 import type { Platform } from './types.js';
@@ -23,4 +24,18 @@ export function describeChannels(env: EnvConfig): { discord: string; telegram: s
       ? `on${env.TELEGRAM_API_ROOT ? ` via ${env.TELEGRAM_API_ROOT}` : ''}`
       : 'off (set TELEGRAM_TOKEN); alerts for Telegram are kept',
   };
+}
+
+/** Logs who each configured token belongs to, or loudly that the platform refused it. Never blocks start-up. */
+export function checkIdentities(adapters: Partial<Record<Platform, ChannelAdapter>>, log: Logger): void {
+  for (const adapter of Object.values(adapters)) {
+    adapter.whoAmI().then(
+      (identity) => log.info({ platform: adapter.platform, identity }, `${adapter.platform}: signed in`),
+      (error: unknown) =>
+        log.error(
+          { platform: adapter.platform, reason: error instanceof Error ? error.message : String(error) },
+          `${adapter.platform}: the platform refused the token or is unreachable; deliveries will retry`,
+        ),
+    );
+  }
 }

@@ -27,6 +27,11 @@ export class DiscordAdapter implements ChannelAdapter {
     }).setToken(options.token);
   }
 
+  async whoAmI(): Promise<string> {
+    const me = (await this.call(() => this.rest.get(Routes.user('@me')))) as { username: string; id: string };
+    return `${me.username} (${me.id})`;
+  }
+
   async postAlert(channelId: string, alert: AlertView): Promise<string> {
     return this.post(channelId, renderDiscordAlert(alert));
   }

@@ -25,6 +25,11 @@ export class TelegramAdapter implements ChannelAdapter {
     this.telegram = new Telegram(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : {});
   }
 
+  async whoAmI(): Promise<string> {
+    const me = await this.call(() => this.telegram.callApi('getMe', {}, this.timeout()));
+    return `@${me.username}`;
+  }
+
   async postAlert(chatId: string, alert: AlertView): Promise<string> {
     return this.send(chatId, renderTelegramAlert(alert));
   }
