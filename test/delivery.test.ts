@@ -113,6 +113,23 @@ describe('delivery to Discord and Telegram through the real clients', () => {
     expect(fakes.discord.inChannel('100')).toHaveLength(1);
   });
 
+  it('rides out a 429 storm on one chat: every alert arrives once and no attempt is counted', async () => {
+    fakes.telegram.script('sendMessage', { kind: '429', retryAfter: 1 }, 15);
+    const res = await bot.post(
+      '/api/v1/alerts',
+      Array.from({ length: 10 }, (_, i) => ({ severity: 'WARN', title: `storm ${i}`, service: 'api' })),
+    );
+    const ids: number[] = res.body.alerts.map((a: any) => a.id);
+    for (const id of ids) {
+      const d = await waitForStates(id, ['sent']);
+      expect(d.deliveries[0].attempts).toBe(0);
+    }
+    const titles = fakes.telegram.inChat('201').map((m) => m.text.split('\n')[0]);
+    expect(titles).toHaveLength(10);
+    expect(new Set(titles).size).toBe(10);
+    expect(fakes.telegram.calls.filter((c) => c.status === 429).length).toBe(15);
+  });
+
   it('retries through a 5xx outage with back-off and delivers once it recovers', async () => {
     fakes.telegram.script('sendMessage', { kind: '5xx' }, 2);
     fakes.discord.script('POST /channels/:id/messages', { kind: '5xx', status: 503 }, 2);
