@@ -113,21 +113,29 @@ describe('delivery to Discord and Telegram through the real clients', () => {
     expect(fakes.discord.inChannel('100')).toHaveLength(1);
   });
 
-  it('rides out a 429 storm on one chat: every alert arrives once and no attempt is counted', async () => {
-    fakes.telegram.script('sendMessage', { kind: '429', retryAfter: 1 }, 15);
+  it('rides out a 429 storm on one chat: every alert arrives exactly once and no attempt is counted', async () => {
+    fakes.telegram.script('sendMessage', { kind: '429', retryAfter: 1 }, 6);
     const res = await bot.post(
       '/api/v1/alerts',
       Array.from({ length: 10 }, (_, i) => ({ severity: 'WARN', title: `storm ${i}`, service: 'api' })),
     );
     const ids: number[] = res.body.alerts.map((a: any) => a.id);
-    for (const id of ids) {
-      const d = await waitForStates(id, ['sent']);
-      expect(d.deliveries[0].attempts).toBe(0);
-    }
-    const titles = fakes.telegram.inChat('201').map((m) => m.text.split('\n')[0]);
-    expect(titles).toHaveLength(10);
-    expect(new Set(titles).size).toBe(10);
-    expect(fakes.telegram.calls.filter((c) => c.status === 429).length).toBe(15);
+    const delivered = await waitUntil('every storm alert delivered', async () => {
+      const details = await Promise.all(ids.map(detail));
+      const done = details.every((d) => {
+        const [delivery] = d.deliveries;
+        return delivery.state === 'sent' || (delivery.state === 'summarized' && delivery.summary.state === 'sent');
+      });
+      return done ? details : undefined;
+    });
+    expect(delivered.map((d) => d.deliveries[0].attempts)).toEqual(ids.map(() => 0));
+    const ownMessages = fakes.telegram.inChat('201').filter((m) => !m.text.includes('Storm summary'));
+    const summaries = fakes.telegram.inChat('201').filter((m) => m.text.includes('Storm summary'));
+    const summarizedIds = delivered.filter((d) => d.deliveries[0].state === 'summarized').map((d) => d.id);
+    const ownIds = ownMessages.map((m) => Number(/alert #(\d+)/.exec(m.text)![1]));
+    expect([...ownIds, ...summarizedIds].sort((a, b) => a - b)).toEqual(ids);
+    expect(summaries.length).toBe(new Set(delivered.map((d) => d.deliveries[0].summary?.id).filter(Boolean)).size);
+    expect(fakes.telegram.calls.filter((c) => c.status === 429)).toHaveLength(6);
   });
 
   it('retries through a 5xx outage with back-off and delivers once it recovers', async () => {

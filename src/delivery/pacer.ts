@@ -35,12 +35,23 @@ export interface PacingConfig {
   telegramGroup: PaceConfig;
 }
 
+type PacerRedis = Redis & {
+  opsbotPaceTake(key: string, now: number, intervalMs: number, burst: number): Promise<[number, number]>;
+  opsbotPaceHold(key: string, now: number, ms: number, intervalMs: number, burst: number): Promise<number>;
+};
+
 export class Pacer {
+  private readonly redis: PacerRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
     private readonly pacing: PacingConfig,
-  ) {}
+  ) {
+    redis.defineCommand('opsbotPaceTake', { numberOfKeys: 1, lua: TAKE });
+    redis.defineCommand('opsbotPaceHold', { numberOfKeys: 1, lua: HOLD });
+    this.redis = redis as PacerRedis;
+  }
 
   paceFor(platform: Platform, destination: string): PaceConfig {
     if (platform === 'discord') return this.pacing.discordChannel;
@@ -49,16 +60,13 @@ export class Pacer {
 
   async take(platform: Platform, destination: string): Promise<PaceDecision> {
     const { intervalMs, burst } = this.paceFor(platform, destination);
-    const [allowed, value] = (await this.redis.eval(TAKE, 1, this.key(platform, destination), Date.now(), intervalMs, burst)) as [
-      number,
-      number,
-    ];
+    const [allowed, value] = await this.redis.opsbotPaceTake(this.key(platform, destination), Date.now(), intervalMs, burst);
     return allowed === 1 ? { allowed: true, remaining: value } : { allowed: false, waitMs: Math.max(1, value) };
   }
 
   async hold(platform: Platform, destination: string, ms: number): Promise<void> {
     const { intervalMs, burst } = this.paceFor(platform, destination);
-    await this.redis.eval(HOLD, 1, this.key(platform, destination), Date.now(), ms, intervalMs, burst);
+    await this.redis.opsbotPaceHold(this.key(platform, destination), Date.now(), ms, intervalMs, burst);
   }
 
   private key(platform: Platform, destination: string): string {

@@ -1,0 +1,52 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Pacer } from '../src/delivery/pacer.js';
+import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+
+const prefix = uniquePrefix('pacer');
+const redis = new Redis(TEST_REDIS_URL);
+const pacer = new Pacer(redis, prefix, {
+  discordChannel: { intervalMs: 1_000, burst: 5 },
+  telegramPrivate: { intervalMs: 1_000, burst: 3 },
+  telegramGroup: { intervalMs: 60_000, burst: 2 },
+});
+
+afterAll(async () => {
+  await deleteKeysWithPrefix(prefix);
+  redis.disconnect();
+});
+
+describe('per-destination pacing', () => {
+  it('lets a burst through, then asks to wait about one interval', async () => {
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push(await pacer.take('telegram', '42'));
+    expect(decisions.slice(0, 3)).toEqual([
+      { allowed: true, remaining: 2 },
+      { allowed: true, remaining: 1 },
+      { allowed: true, remaining: 0 },
+    ]);
+    const denied = decisions[3]!;
+    expect(denied.allowed).toBe(false);
+    if (!denied.allowed) {
+      expect(denied.waitMs).toBeGreaterThan(900);
+      expect(denied.waitMs).toBeLessThanOrEqual(1_000);
+    }
+  });
+
+  it('keeps destinations apart and paces groups by their own, slower rule', async () => {
+    expect(await pacer.take('telegram', '-100')).toEqual({ allowed: true, remaining: 1 });
+    expect(await pacer.take('telegram', '-100')).toEqual({ allowed: true, remaining: 0 });
+    const third = await pacer.take('telegram', '-100');
+    expect(third.allowed).toBe(false);
+    if (!third.allowed) expect(third.waitMs).toBeGreaterThan(50_000);
+    expect((await pacer.take('telegram', '-101')).allowed).toBe(true);
+    expect((await pacer.take('discord', '-100')).allowed).toBe(true);
+  });
+
+  it('holds a destination for the retry_after a platform asked for', async () => {
+    await pacer.hold('discord', '7', 5_000);
+    const after = await pacer.take('discord', '7');
+    expect(after.allowed).toBe(false);
+    if (!after.allowed) expect(after.waitMs).toBeGreaterThan(4_500);
+  });
+});
