@@ -5,55 +5,14 @@ import {
   renderDiscordResolvedReply,
   renderDiscordSummary,
 } from '../src/channels/discord/render.js';
-import type { AlertView, Severity, SummaryItem, SummaryView } from '../src/channels/types.js';
+import type { AlertView, Severity, SummaryItem } from '../src/channels/types.js';
+import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryOf } from './helpers/render-fixtures.js';
 
-const MARKER = '… (truncated)';
 const HOSTILE_UNIT = '<b>&**__`|| ``` @everyone <@123> <@&1> 😀 ~~[x](https://evil) # > - 1. 𝕏';
 
-/** `length` UTF-16 units of text meant to break markup, with emoji and surrogate pairs everywhere. */
-function hostile(length: number): string {
-  return HOSTILE_UNIT.repeat(Math.ceil(length / HOSTILE_UNIT.length)).slice(0, length);
-}
-
-function makeAlert(overrides: Partial<AlertView> = {}): AlertView {
-  return {
-    id: 42,
-    severity: 'CRIT',
-    title: 'Disk full',
-    body: 'The disk on db-1 is 99% full.',
-    service: 'db-1',
-    labels: { env: 'prod' },
-    source: 'prometheus',
-    link: 'https://grafana.example.com/d/disk',
-    status: 'firing',
-    count: 1,
-    firedAt: new Date('2024-05-01T03:00:00Z'),
-    lastSeenAt: new Date('2024-05-01T03:10:00Z'),
-    resolvedAt: null,
-    ackedAt: null,
-    ackedBy: null,
-    ...overrides,
-  };
-}
-
-function hostileAlert(length = 10_000): AlertView {
-  const text = hostile(length);
-  const labels: Record<string, string> = {};
-  for (let i = 0; i < 300; i++) labels[`k${String(i).padStart(3, '0')}${text.slice(0, 20)}`] = text.slice(0, 500);
-  return makeAlert({
-    title: text,
-    body: text,
-    service: text,
-    labels,
-    source: text,
-    link: 'https://example.com/' + 'a'.repeat(100),
-    count: 7,
-    ackedAt: new Date('2024-05-01T03:05:00Z'),
-    ackedBy: text,
-    status: 'resolved',
-    resolvedAt: new Date('2024-05-01T04:00:00Z'),
-  });
-}
+const hostile = (length: number) => repeatToLength(HOSTILE_UNIT, length);
+const hostileAlert = (length = 10_000): AlertView =>
+  hostileAlertOf(hostile(length), { link: 'https://example.com/' + 'a'.repeat(100) });
 
 /** Long enough that the 6000-character embed total, not the description limit, binds. */
 const LONG_DASHBOARD_URL = `https://ops.example.com/${'x'.repeat(900)}`;
@@ -73,10 +32,6 @@ function unescapedMarkdown(markdown: string): string[] {
     else if ('*_`|~[]<'.includes(character)) found.push(character);
   }
   return found;
-}
-
-function hasLoneSurrogate(text: string): boolean {
-  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
 function onlyEmbed(message: RESTPostAPIChannelMessageJSONBody): APIEmbed {
@@ -252,20 +207,6 @@ describe('renderDiscordResolvedReply', () => {
     expect(unescapedMarkdown(message.content ?? '')).toEqual([]);
   });
 });
-
-function summaryOf(items: SummaryItem[]): SummaryView {
-  return { id: 9, items, createdAt: new Date('2024-05-01T05:00:00Z') };
-}
-
-function stormItems(count: number, idOf: (i: number) => number, title: (i: number) => string): SummaryItem[] {
-  const severities: Severity[] = ['INFO', 'WARN', 'CRIT', 'WARN'];
-  return Array.from({ length: count }, (_, i) => ({
-    id: idOf(i),
-    severity: severities[i % severities.length] ?? 'INFO',
-    title: title(i),
-    service: i % 5 === 0 ? null : `svc-${i % 7}`,
-  }));
-}
 
 describe('renderDiscordSummary', () => {
   it('shows counts CRIT first, titles CRIT first, and every id as ranges', () => {

@@ -6,37 +6,14 @@ import {
   renderTelegramSummary,
   type TelegramText,
 } from '../src/channels/telegram/render.js';
-import type { AlertView, Severity, SummaryItem, SummaryView } from '../src/channels/types.js';
+import type { AlertView, Severity, SummaryItem } from '../src/channels/types.js';
+import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryOf } from './helpers/render-fixtures.js';
 
-const MARKER = '… (truncated)';
 const LIMIT = 4096;
 const HOSTILE_UNIT = '<b>&**__`|| ``` &amp; @everyone <@123> <@&1> 😀 </b><a href="x">"q"</a> 𝕏';
 
-/** `length` UTF-16 units of text meant to break markup, with emoji and surrogate pairs everywhere. */
-function hostile(length: number): string {
-  return HOSTILE_UNIT.repeat(Math.ceil(length / HOSTILE_UNIT.length)).slice(0, length);
-}
-
-function makeAlert(overrides: Partial<AlertView> = {}): AlertView {
-  return {
-    id: 42,
-    severity: 'CRIT',
-    title: 'Disk full',
-    body: 'The disk on db-1 is 99% full.',
-    service: 'db-1',
-    labels: { env: 'prod' },
-    source: 'prometheus',
-    link: 'https://grafana.example.com/d/disk',
-    status: 'firing',
-    count: 1,
-    firedAt: new Date('2024-05-01T03:00:00Z'),
-    lastSeenAt: new Date('2024-05-01T03:10:00Z'),
-    resolvedAt: null,
-    ackedAt: null,
-    ackedBy: null,
-    ...overrides,
-  };
-}
+const hostile = (length: number) => repeatToLength(HOSTILE_UNIT, length);
+const hostileAlert = (length: number): AlertView => hostileAlertOf(hostile(length));
 
 const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 const HTML_TOKEN = /<(\/?)(b|i|code|a)((?:\s+href="[^"<>]*")?)>|&(lt|gt|amp|quot);|([<>&])|([^<>&]+)/g;
@@ -64,10 +41,6 @@ function visibleText(html: string): string {
   return visible;
 }
 
-function hasLoneSurrogate(text: string): boolean {
-  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
-}
-
 /** Within Telegram's limit, balanced, fully escaped, no broken characters; returns what the user sees. */
 function expectValidMessage(message: TelegramText): string {
   expect(message.parse_mode).toBe('HTML');
@@ -75,24 +48,6 @@ function expectValidMessage(message: TelegramText): string {
   expect(visible.length).toBeLessThanOrEqual(LIMIT);
   expect(hasLoneSurrogate(message.text)).toBe(false);
   return visible;
-}
-
-function hostileAlert(length: number): AlertView {
-  const text = hostile(length);
-  const labels: Record<string, string> = {};
-  for (let i = 0; i < 300; i++) labels[`k${String(i).padStart(3, '0')}${text.slice(0, 20)}`] = text.slice(0, 500);
-  return makeAlert({
-    title: text,
-    body: text,
-    service: text,
-    labels,
-    source: text,
-    count: 7,
-    ackedAt: new Date('2024-05-01T03:05:00Z'),
-    ackedBy: text,
-    status: 'resolved',
-    resolvedAt: new Date('2024-05-01T04:00:00Z'),
-  });
 }
 
 describe('escapeHtml', () => {
@@ -222,20 +177,6 @@ describe('renderTelegramResolvedReply', () => {
     expect(visible.endsWith(`${MARKER} (alert #42)`)).toBe(true);
   });
 });
-
-function summaryOf(items: SummaryItem[]): SummaryView {
-  return { id: 9, items, createdAt: new Date('2024-05-01T05:00:00Z') };
-}
-
-function stormItems(count: number, idOf: (i: number) => number, title: (i: number) => string): SummaryItem[] {
-  const severities: Severity[] = ['INFO', 'WARN', 'CRIT', 'WARN'];
-  return Array.from({ length: count }, (_, i) => ({
-    id: idOf(i),
-    severity: severities[i % severities.length] ?? 'INFO',
-    title: title(i),
-    service: i % 5 === 0 ? null : `svc-${i % 7}`,
-  }));
-}
 
 describe('renderTelegramSummary', () => {
   it('shows counts CRIT first, titles CRIT first, and every id as ranges', () => {
