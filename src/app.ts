@@ -15,6 +15,12 @@ import { checkIdentities, createAdapters, describeChannels } from './channels/cr
 import type { Platform } from './channels/types.js';
 import { createDeliverQueue, createDeliverWorker, queueFollowUps } from '../jobs/deliver.js';
 import { scheduleReconcile } from '../jobs/reconcile.js';
+import { createEscalateQueue, createEscalateWorker } from '../jobs/escalate.js';
+import { createSilenceEndQueue, createSilenceEndWorker } from '../jobs/silence-end.js';
+import { WorkSink } from './alerts/work-sink.js';
+import { reconcileEscalations } from './escalation/reconcile.js';
+import { releaseEndedSilences } from './routing/silences.js';
+import { createChat, startChat } from './chat/start-chat.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -59,17 +65,56 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   };
   const worker = createDeliverWorker(ctx, workerConnection, prefix, file.delivery.concurrency);
 
+  const escalateQueue = createEscalateQueue(commandConnection, prefix);
+  const silenceEndQueue = createSilenceEndQueue(commandConnection, prefix);
+  for (const q of [escalateQueue, silenceEndQueue]) q.on('error', (error) => log.error({ err: error, queue: q.name }, 'queue error'));
+  const sink = new WorkSink({ deliver: queue, escalate: escalateQueue, silenceEnd: silenceEndQueue }, log.child({ component: 'queues' }));
+  const escalateWorker = createEscalateWorker(
+    { db, config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
+    workerConnection,
+    prefix,
+  );
+  const silenceEndWorker = createSilenceEndWorker(
+    async () => {
+      const released = releaseEndedSilences(db, file.escalation);
+      await sink.deliveries(released.deliveries);
+      await sink.escalations(released.escalations);
+      if (released.released > 0) log.info({ alerts: released.released }, 'silence ended: held alerts released');
+    },
+    workerConnection,
+    prefix,
+    log,
+  );
+
   const sweep = async () => {
     const report = await reconcile(db, followUps, platforms);
     if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries > 0) {
       log.info(report, 'reconciler re-enqueued unfinished delivery work');
     }
+    const escalations = await reconcileEscalations(db, file.escalation, sink);
+    if (escalations.releasedAlerts > 0) log.info(escalations, 'reconciler released alerts whose silence ended');
     return report;
   };
   await sweep();
   const periodic = await scheduleReconcile(workerConnection, prefix, sweep, log);
 
-  const intake = new IntakeService(db, file, queue, log.child({ component: 'intake' }));
+  const intake = new IntakeService(db, file, sink, log.child({ component: 'intake' }));
+  const chat = createChat(
+    env,
+    {
+      db,
+      config: file,
+      sink,
+      log,
+      platforms,
+      backlog: async () => ({
+        deliver: await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
+        escalate: await escalateQueue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
+      }),
+    },
+    log,
+  );
+  const webhookPath = chat.telegram?.webhookPath;
   const http = buildHttpServer({
     intake,
     log,
@@ -88,8 +133,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         throw new Error(`Redis: ${(error as Error).message}`);
       }
     },
+    ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });
+  await startChat(chat, log);
   log.info({ url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');
 
   return {
@@ -97,11 +144,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     db,
     async stop() {
       log.info('stopping: intake closed, finishing in-flight deliveries');
+      await chat.stop();
       await http.close();
       await periodic.worker.close();
-      await worker.close();
+      await Promise.all([worker.close(), escalateWorker.close(), silenceEndWorker.close()]);
       await periodic.queue.close();
-      await queue.close();
+      await Promise.all([queue.close(), escalateQueue.close(), silenceEndQueue.close()]);
       for (const adapter of Object.values(adapters)) adapter.close?.();
       await Promise.all([workerConnection.quit(), commandConnection.quit()]).catch(() => undefined);
       await redisHandle.stop();

@@ -49,4 +49,27 @@ describe('config file', () => {
   it('stops when OPSBOT_CONFIG points at a missing file', () => {
     expect(() => loadConfig({ OPSBOT_CONFIG: '/nonexistent/opsbot.yaml' })).toThrowError(/does not exist/);
   });
+
+  it('names an unknown escalation policy, a bad duration and an unknown role', () => {
+    expect(() => parseConfigText('routes:\n  - { name: a, escalation: pagr }\n', 'x.yaml')).toThrowError(
+      /routes\[0\]\.escalation: no escalation policy "pagr"; known: default, none/,
+    );
+    expect(() => parseConfigText('escalation: { policies: { p: { levels: [{ level: 2, after: 5 minutes }] } } }', 'x.yaml')).toThrowError(
+      /escalation\.policies\.p\.levels\[0\]\.after: "5 minutes" is not a duration like 30s, 15m, 1h30m or 2d/,
+    );
+    expect(() => parseConfigText('access: { telegram: { users: { "1001": responer } } }', 'x.yaml')).toThrowError(
+      /access\.telegram\.users\.1001: .*\(got "responer"\)/,
+    );
+  });
+
+  it('ships the runbook ladder as the default policy for CRIT', () => {
+    const config = parseConfigText('{}', 'x.yaml');
+    expect(config.escalation.bySeverity).toEqual({ CRIT: 'default' });
+    expect(config.escalation.policies.default!.levels.map((l) => [l.level, l.after / 60_000])).toEqual([
+      [1, 5],
+      [2, 15],
+      [3, 45],
+      [4, 90],
+    ]);
+  });
 });

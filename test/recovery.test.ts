@@ -6,6 +6,7 @@ import { DISCORD_TEST_TOKEN, startTestBot, TELEGRAM_TEST_TOKEN, TEST_API_TOKEN }
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { spawnBot } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { waitUntil } from './helpers/wait.js';
 
 const YAML = `
 routes:
@@ -19,6 +20,17 @@ pacing:
   discordChannel: { intervalMs: 10, burst: 100 }
   telegramGroup: { intervalMs: 10, burst: 100 }
 `;
+
+/** The state of each alert's Discord delivery, as the running bot reports it. */
+async function discordStates(url: string, ids: number[]): Promise<string[]> {
+  return Promise.all(
+    ids.map(async (id) => {
+      const response = await fetch(`${url}/api/v1/alerts/${id}`, { headers: { authorization: `Bearer ${TEST_API_TOKEN}` } });
+      const detail = (await response.json()) as { deliveries: Array<{ platform: string; state: string }> };
+      return detail.deliveries.find((d) => d.platform === 'discord')?.state ?? 'missing';
+    }),
+  );
+}
 
 const alerts = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ severity: 'CRIT', title: `${tag} ${i}`, service: 'db' }));
@@ -71,8 +83,10 @@ describe('nothing lost', () => {
       body: JSON.stringify(alerts(20, 'in flight')),
     });
     expect(res.status).toBe(202);
+    const accepted = ((await res.json()) as { alerts: Array<{ id: number }> }).alerts.map((a) => a.id);
     await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 20);
     await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.method === 'sendMessage').length >= 20);
+    await waitUntil('every Discord delivery stored as sent', async () => (await discordStates(first.url, accepted)).every((state) => state === 'sent'), 5_000);
     first.child.kill('SIGKILL');
     await first.exited;
 

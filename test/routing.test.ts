@@ -62,7 +62,39 @@ describe('routing', () => {
       matched: [],
       usedDefault: true,
       destinations: [{ platform: 'telegram', destination: '5', via: 'default' }],
+      escalation: null,
     });
+  });
+
+  it('adds subscribed chats beside the routes, by least severity and service', () => {
+    const only = parseConfigText('defaultRoute: { telegram: ["5"] }', 'y');
+    const subscriptions = [
+      { id: 1, platform: 'telegram' as const, destination: '-7', minSeverity: 'WARN' as const, services: [] },
+      { id: 2, platform: 'discord' as const, destination: '8', minSeverity: 'INFO' as const, services: ['db'] },
+    ];
+    expect(decideRoute(alert('CRIT', 'api'), only, subscriptions).destinations).toEqual([
+      { platform: 'telegram', destination: '5', via: 'default' },
+      { platform: 'telegram', destination: '-7', via: 'subscription:1' },
+    ]);
+    expect(decideRoute(alert('INFO', 'db'), only, subscriptions).destinations.map((d) => d.via)).toEqual(['default', 'subscription:2']);
+  });
+
+  it('picks the escalation policy of the first matched route that names one, else the severity default', () => {
+    const config = parseConfigText(
+      [
+        'routes:',
+        '  - { name: quiet, match: { service: batch }, discord: ["1"], escalation: none, continue: true }',
+        '  - { name: all, match: {}, discord: ["2"], escalation: pager }',
+        'escalation:',
+        '  policies: { pager: { levels: [{ level: 2, after: 1m }] } }',
+      ].join('\n'),
+      'p',
+    );
+    expect(decideRoute(alert('CRIT', 'batch'), config).escalation).toBeNull();
+    expect(decideRoute(alert('INFO', 'api'), config).escalation).toBe('pager');
+    const plain = parseConfigText('defaultRoute: { discord: ["1"] }', 'd');
+    expect(decideRoute(alert('CRIT', 'api'), plain).escalation).toBe('default');
+    expect(decideRoute(alert('WARN', 'api'), plain).escalation).toBeNull();
   });
 
   it('lists a destination once even when two routes name it', () => {

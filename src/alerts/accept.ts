@@ -1,9 +1,14 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, type AlertRow } from '../db/schema.js';
-import { decideRoute } from '../routing/route.js';
-import type { FileConfig } from '../config/file-schema.js';
+import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
+import { activeSilences, silenceFor } from '../routing/silences.js';
+import { listSubscriptions } from '../routing/subscriptions.js';
+import { cancelEscalation, planEscalation, type EscalationWork } from '../escalation/plan.js';
+import type { Tx } from '../db/open.js';
+import type { SilenceRow } from '../db/schema.js';
 import type { AlertInput } from './input.js';
+import { deliveriesToSync } from './lifecycle.js';
 
 export type AcceptOutcome =
   | { id: number; outcome: 'created'; deliveries: number }
@@ -20,9 +25,14 @@ export interface DeliveryWork {
 export interface AcceptResult {
   results: AcceptOutcome[];
   work: DeliveryWork[];
+  escalations: EscalationWork[];
 }
 
-type Routing = Pick<FileConfig, 'routes' | 'defaultRoute'>;
+/** What routing consults besides the config, read once per batch. */
+interface ChatRules {
+  subscriptions: SubscriptionRule[];
+  silences: SilenceRow[];
+}
 
 /**
  * Stores a batch of alerts and their planned deliveries in one SQLite transaction.
@@ -30,7 +40,8 @@ type Routing = Pick<FileConfig, 'routes' | 'defaultRoute'>;
  */
 export function acceptAlerts(db: Db, routing: Routing, inputs: AlertInput[], now = new Date()): AcceptResult {
   return db.transaction((tx) => {
-    const result: AcceptResult = { results: [], work: [] };
+    const result: AcceptResult = { results: [], work: [], escalations: [] };
+    const rules: ChatRules = { subscriptions: listSubscriptions(tx), silences: activeSilences(tx, now) };
     for (const input of inputs) {
       const firing = input.dedupKey ? findFiring(tx, input.dedupKey) : undefined;
       if (input.status === 'resolved') {
@@ -38,14 +49,12 @@ export function acceptAlerts(db: Db, routing: Routing, inputs: AlertInput[], now
       } else if (firing) {
         result.results.push(bump(tx, firing, now, result.work));
       } else {
-        result.results.push(create(tx, routing, input, now, result.work));
+        result.results.push(create(tx, routing, rules, input, now, result));
       }
     }
     return result;
   });
 }
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 function findFiring(tx: Tx, dedupKey: string): AlertRow | undefined {
   return tx
@@ -56,10 +65,12 @@ function findFiring(tx: Tx, dedupKey: string): AlertRow | undefined {
     .get();
 }
 
-function create(tx: Tx, routing: Routing, input: AlertInput, now: Date, work: DeliveryWork[]): AcceptOutcome {
+function create(tx: Tx, routing: Routing, rules: ChatRules, input: AlertInput, now: Date, result: AcceptResult): AcceptOutcome {
   const labels = input.labels ?? {};
   const service = input.service ?? null;
-  const route = decideRoute({ severity: input.severity, service, labels }, routing);
+  const routable = { severity: input.severity, service, labels };
+  const route = decideRoute(routable, routing, rules.subscriptions);
+  const silence = silenceFor(rules.silences, routable);
   const alert = tx
     .insert(alerts)
     .values({
@@ -76,6 +87,7 @@ function create(tx: Tx, routing: Routing, input: AlertInput, now: Date, work: De
       firedAt: now,
       lastSeenAt: now,
       acceptedAt: now,
+      silenceId: silence?.id ?? null,
     })
     .returning({ id: alerts.id, revision: alerts.revision })
     .get();
@@ -87,13 +99,17 @@ function create(tx: Tx, routing: Routing, input: AlertInput, now: Date, work: De
           alertId: alert.id,
           platform: d.platform,
           destination: d.destination,
-          state: 'pending' as const,
+          state: silence ? ('silenced' as const) : ('pending' as const),
           createdAt: now,
         })),
       )
       .returning({ id: deliveries.id })
       .all();
-    for (const { id } of planned) work.push({ deliveryId: id, revision: alert.revision });
+    if (!silence) for (const { id } of planned) result.work.push({ deliveryId: id, revision: alert.revision });
+  }
+  const policy = route.escalation ? routing.escalation?.policies[route.escalation] : undefined;
+  if (!silence && route.escalation && policy) {
+    result.escalations.push(...planEscalation(tx, alert.id, route.escalation, policy, now));
   }
   return { id: alert.id, outcome: 'created', deliveries: route.destinations.length };
 }
@@ -121,6 +137,7 @@ function resolve(tx: Tx, alert: AlertRow, input: AlertInput, now: Date, work: De
     .where(eq(alerts.id, alert.id))
     .returning({ revision: alerts.revision })
     .get();
+  cancelEscalation(tx, alert.id, 'resolved', now);
   planSync(tx, alert.id, updated!.revision, work);
   return { id: alert.id, outcome: 'resolved' };
 }
@@ -132,12 +149,6 @@ function ignoredResolution(input: AlertInput): AcceptOutcome {
   return { id: null, outcome: 'ignored', reason };
 }
 
-/** Every delivery of the alert that has (or is about to have) its own message gets brought up to date. */
 function planSync(tx: Tx, alertId: number, revision: number, work: DeliveryWork[]) {
-  const rows = tx
-    .select({ id: deliveries.id })
-    .from(deliveries)
-    .where(and(eq(deliveries.alertId, alertId), inArray(deliveries.state, ['pending', 'sending', 'sent'])))
-    .all();
-  for (const { id } of rows) work.push({ deliveryId: id, revision });
+  work.push(...deliveriesToSync(tx, alertId, revision));
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { alerts, deliveries, summaries } from '../db/schema.js';
+import { alerts, deliveries, escalationSteps, summaries } from '../db/schema.js';
 import type { Severity } from '../channels/types.js';
 
 export interface AlertFilter {
@@ -37,8 +37,24 @@ export function getAlertDetail(db: Db, id: number) {
     .where(eq(deliveries.alertId, id))
     .orderBy(deliveries.id)
     .all();
+  const steps = db
+    .select()
+    .from(escalationSteps)
+    .where(eq(escalationSteps.alertId, id))
+    .orderBy(escalationSteps.dueAt, escalationSteps.id)
+    .all();
   return {
     ...alert,
+    escalation: steps.map((step) => ({
+      id: step.id,
+      level: step.level,
+      repeat: step.repeat,
+      dueAt: step.dueAt,
+      state: step.state,
+      notified: step.notified,
+      detail: step.detail,
+      doneAt: step.doneAt,
+    })),
     deliveries: rows.map(({ delivery, summary }) => ({
       id: delivery.id,
       platform: delivery.platform,

@@ -1,4 +1,4 @@
-import type { AlertView, Platform, SummaryView } from './types.js';
+import type { AlertView, EscalationView, Platform, SummaryView } from './types.js';
 
 /** Posts and edits opsbot's messages on one chat platform. Errors are thrown as DeliveryError. */
 export interface ChannelAdapter {
@@ -7,6 +7,7 @@ export interface ChannelAdapter {
   editAlert(destination: string, messageId: string, alert: AlertView): Promise<void>;
   postResolvedReply(destination: string, messageId: string, alert: AlertView): Promise<string>;
   postSummary(destination: string, summary: SummaryView): Promise<string>;
+  postEscalation(destination: string, escalation: EscalationView): Promise<string>;
   /** Asks the platform who the token belongs to; throws a DeliveryError when it is refused. */
   whoAmI(): Promise<string>;
   /** Releases timers and sockets. */

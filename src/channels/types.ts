@@ -37,3 +37,19 @@ export interface SummaryView {
   items: SummaryItem[];
   createdAt: Date;
 }
+
+/** Who an escalation notice calls by name, per platform. */
+export interface EscalationMentions {
+  discord: { users: string[]; roles: string[] };
+  telegram: { users: string[] };
+}
+
+/** A rung of the escalation ladder, announced in a chat. */
+export interface EscalationView {
+  alert: AlertView;
+  level: number;
+  repeat: number;
+  /** How long the alert has been firing without an ack. */
+  unackedForMs: number;
+  mentions: EscalationMentions;
+}

@@ -16,6 +16,12 @@ export const envSchema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   TELEGRAM_TOKEN: optionalText,
+  /** Register slash commands in this guild only (instant) instead of globally. */
+  DISCORD_GUILD_ID: optionalText,
+  /** When set, Telegram pushes updates to this URL instead of opsbot long-polling. */
+  TELEGRAM_WEBHOOK_URL: url(['https://', 'http://']),
+  /** Telegram's X-Telegram-Bot-Api-Secret-Token for the webhook; derived from the bot token when unset. */
+  TELEGRAM_WEBHOOK_SECRET: optionalText,
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   DISCORD_API_URL: url(['http://', 'https://']),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../channels/types.js';
+import { accessSchema } from './access-schema.js';
+import { escalationSchema } from './escalation-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -38,6 +40,8 @@ const route = z.strictObject({
   match,
   ...destinations,
   continue: z.boolean().default(false),
+  /** An escalation policy name, or `none`; absent means the severity's default policy. */
+  escalation: z.string().min(1).optional(),
 });
 
 const pace = z.strictObject({
@@ -45,7 +49,8 @@ const pace = z.strictObject({
   burst: z.number().int().positive(),
 });
 
-export const fileConfigSchema = z.strictObject({
+export const fileConfigSchema = z
+  .strictObject({
   routes: z.array(route).default([]),
   defaultRoute: z.strictObject(destinations).default({ discord: [], telegram: [] }),
   alertmanager: z
@@ -80,7 +85,25 @@ export const fileConfigSchema = z.strictObject({
       maxAlertsPerRequest: z.number().int().positive().default(1_000),
     })
     .default({ bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }),
-});
+  access: accessSchema,
+  escalation: escalationSchema,
+  })
+  .superRefine((config, ctx) => {
+    const known = new Set(Object.keys(config.escalation.policies));
+    const check = (name: string, path: (string | number)[]) => {
+      if (name !== 'none' && !known.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `no escalation policy ${JSON.stringify(name)}; known: ${[...known, 'none'].join(', ')}`,
+        });
+      }
+    };
+    config.routes.forEach((route, i) => route.escalation && check(route.escalation, ['routes', i, 'escalation']));
+    for (const [severity, name] of Object.entries(config.escalation.bySeverity)) {
+      if (name) check(name, ['escalation', 'bySeverity', severity]);
+    }
+  });
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type RouteConfig = FileConfig['routes'][number];

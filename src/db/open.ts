@@ -20,3 +20,6 @@ export function openDb(dataDir: string): Db {
   migrate(db, { migrationsFolder: join(projectRoot, 'drizzle') });
   return db;
 }
+
+/** The handle inside `db.transaction(...)`; everything that writes as part of a larger transaction takes it. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One firing episode of an alert. A dedup bump or a resolution raises `revision`. */
 export const alerts = sqliteTable(
@@ -24,6 +24,8 @@ export const alerts = sqliteTable(
     ackedBy: text('acked_by'),
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
     resolvedBy: text('resolved_by'),
+    /** The silence holding this alert's messages back, while one does. */
+    silenceId: integer('silence_id'),
   },
   (t) => [
     index('alerts_dedup_firing').on(t.dedupKey, t.status),
@@ -36,6 +38,8 @@ export interface RouteDecisionJson {
   matched: string[];
   usedDefault: boolean;
   destinations: Array<{ platform: 'discord' | 'telegram'; destination: string; via: string }>;
+  /** The escalation policy this alert climbs, or null when it does not escalate. */
+  escalation?: string | null;
 }
 
 /**
@@ -51,7 +55,7 @@ export const deliveries = sqliteTable(
       .references(() => alerts.id),
     platform: text('platform', { enum: ['discord', 'telegram'] }).notNull(),
     destination: text('destination').notNull(),
-    state: text('state', { enum: ['pending', 'sending', 'sent', 'summarized', 'failed'] }).notNull(),
+    state: text('state', { enum: ['pending', 'sending', 'sent', 'summarized', 'failed', 'silenced'] }).notNull(),
     messageId: text('message_id'),
     summaryId: integer('summary_id'),
     syncedRevision: integer('synced_revision').notNull().default(0),
@@ -86,6 +90,95 @@ export const summaries = sqliteTable(
   (t) => [index('summaries_state').on(t.state)],
 );
 
+/** One rung of an alert's escalation ladder, planned when the alert fires. */
+export const escalationSteps = sqliteTable(
+  'escalation_steps',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    policy: text('policy').notNull(),
+    level: integer('level').notNull(),
+    /** 0 for the level's first notice, 1… for its repeats. */
+    repeat: integer('repeat').notNull().default(0),
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }).notNull(),
+    state: text('state', { enum: ['pending', 'done', 'cancelled'] }).notNull(),
+    /** Destinations notified (and those that refused), as `platform:id`, so a re-run never posts twice. */
+    notified: text('notified', { mode: 'json' }).$type<StepNotified>().notNull().default({ sent: [], failed: [] }),
+    attempts: integer('attempts').notNull().default(0),
+    detail: text('detail'),
+    doneAt: integer('done_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('escalation_steps_alert').on(t.alertId), index('escalation_steps_state').on(t.state, t.dueAt)],
+);
+
+export interface StepNotified {
+  sent: string[];
+  failed: Array<{ target: string; reason: string }>;
+}
+
+export interface SilenceMatcherJson {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+/** Alertmanager-style silences, created from chat. */
+export const silences = sqliteTable(
+  'silences',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    matchers: text('matchers', { mode: 'json' }).$type<SilenceMatcherJson[]>().notNull(),
+    reason: text('reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
+    removedAt: integer('removed_at', { mode: 'timestamp_ms' }),
+    removedBy: text('removed_by'),
+  },
+  (t) => [index('silences_ends').on(t.endsAt)],
+);
+
+/** A chat (or Discord channel) that opted in to alerts from chat. */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform', { enum: ['discord', 'telegram'] }).notNull(),
+    destination: text('destination').notNull(),
+    minSeverity: text('min_severity', { enum: ['INFO', 'WARN', 'CRIT'] }).notNull(),
+    /** Empty means every service. */
+    services: text('services', { mode: 'json' }).$type<string[]>().notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('subscriptions_destination').on(t.platform, t.destination)],
+);
+
+/** Every chat command, button press and dashboard action, allowed or refused. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    platform: text('platform').notNull(),
+    userId: text('user_id').notNull(),
+    userName: text('user_name'),
+    chatId: text('chat_id'),
+    via: text('via', { enum: ['command', 'button', 'dashboard'] }).notNull(),
+    command: text('command').notNull(),
+    args: text('args', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    result: text('result', { enum: ['ok', 'refused', 'invalid', 'error'] }).notNull(),
+    detail: text('detail'),
+  },
+  (t) => [index('audit_log_at').on(t.at)],
+);
+
 export type AlertRow = typeof alerts.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type SummaryRow = typeof summaries.$inferSelect;
+export type EscalationStepRow = typeof escalationSteps.$inferSelect;
+export type SilenceRow = typeof silences.$inferSelect;
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;

@@ -1,10 +1,9 @@
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { acceptAlerts, type AcceptOutcome } from '../alerts/accept.js';
 import type { AlertInput } from '../alerts/input.js';
+import type { WorkSink } from '../alerts/work-sink.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { Db } from '../db/open.js';
-import { deliveryJob, type DeliverJob } from '../../jobs/deliver.js';
 import type { SeverityMapping } from './alertmanager.js';
 
 export interface IntakeResponse {
@@ -13,8 +12,8 @@ export interface IntakeResponse {
 }
 
 /**
- * Commits alerts and their deliveries, then hands the work to the deliver queue. The caller's
- * 202 goes out after the commit; a failed enqueue is logged and left to the reconciler.
+ * Commits alerts, their deliveries and escalation steps, then hands the work to the queues. The
+ * caller's 202 goes out after the commit; a failed enqueue is logged and left to the reconciler.
  */
 export class IntakeService {
   readonly severityMapping: SeverityMapping;
@@ -22,19 +21,16 @@ export class IntakeService {
   constructor(
     readonly db: Db,
     private readonly config: FileConfig,
-    private readonly queue: Queue<DeliverJob>,
-    private readonly log: Logger,
+    private readonly sink: WorkSink,
+    readonly log: Logger,
   ) {
     this.severityMapping = config.alertmanager;
   }
 
   async accept(inputs: AlertInput[]): Promise<IntakeResponse> {
-    const { results, work } = acceptAlerts(this.db, this.config, inputs);
-    if (work.length > 0) {
-      this.queue.addBulk(work.map((w) => deliveryJob(w))).catch((error: unknown) => {
-        this.log.error({ err: error, jobs: work.length }, 'enqueue failed; the reconciler will pick the deliveries up');
-      });
-    }
+    const { results, work, escalations } = acceptAlerts(this.db, this.config, inputs);
+    void this.sink.deliveries(work);
+    void this.sink.escalations(escalations);
     const accepted = results.filter((r) => r.outcome !== 'ignored').length;
     return { accepted, alerts: results };
   }

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import { bearerAuth } from './auth.js';
 import { registerAlertRoutes } from './alerts-routes.js';
 import type { IntakeService } from './intake-service.js';
+import { registerAuditRoutes } from './audit-routes.js';
+import { registerTelegramWebhook } from './telegram-webhook.js';
+import type { TelegramChat } from '../chat/telegram/chat.js';
 
 export interface HttpServerOptions {
   intake: IntakeService;
@@ -12,6 +15,8 @@ export interface HttpServerOptions {
   maxAlertsPerRequest: number;
   /** Resolves when SQLite and Redis both answer; throws naming the one that does not. */
   checkReady: () => Promise<void>;
+  /** Present in Telegram webhook mode. */
+  telegramWebhook?: { chat: TelegramChat; path: string };
 }
 
 export function buildHttpServer(options: HttpServerOptions) {
@@ -46,9 +51,12 @@ export function buildHttpServer(options: HttpServerOptions) {
     }
   });
 
+  const webhook = options.telegramWebhook;
+  if (webhook) app.register(async (hooks) => registerTelegramWebhook(hooks, webhook.chat, webhook.path));
   app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(options.apiToken));
     registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
+    registerAuditRoutes(api, options.intake.db);
   });
   return app;
 }

@@ -8,17 +8,30 @@ export interface RoutableAlert {
   labels: Record<string, string>;
 }
 
-type Routing = Pick<FileConfig, 'routes' | 'defaultRoute'>;
+export type Routing = Pick<FileConfig, 'routes' | 'defaultRoute'> & Partial<Pick<FileConfig, 'escalation'>>;
+
+/** A chat's opt-in from `/subscribe`: the least severity it wants and, optionally, which services. */
+export interface SubscriptionRule {
+  id: number;
+  platform: Platform;
+  destination: string;
+  minSeverity: Severity;
+  services: string[];
+}
 
 /**
  * Walks the configured routes in order. A matching route adds its destinations and stops the
  * walk unless it says `continue`; when nothing matched, the default route takes the alert.
+ * Chat subscriptions add their chats beside the routes. The first matched route that names an
+ * escalation policy picks it; otherwise the severity's default policy applies.
  */
-export function decideRoute(alert: RoutableAlert, routing: Routing): RouteDecisionJson {
+export function decideRoute(alert: RoutableAlert, routing: Routing, subscriptions: SubscriptionRule[] = []): RouteDecisionJson {
   const decision: RouteDecisionJson = { matched: [], usedDefault: false, destinations: [] };
+  let policy: string | undefined;
   for (const route of routing.routes) {
     if (!routeMatches(route, alert)) continue;
     decision.matched.push(route.name);
+    policy ??= route.escalation;
     addDestinations(decision, route, `route:${route.name}`);
     if (!route.continue) break;
   }
@@ -26,7 +39,19 @@ export function decideRoute(alert: RoutableAlert, routing: Routing): RouteDecisi
     decision.usedDefault = true;
     addDestinations(decision, routing.defaultRoute, 'default');
   }
+  for (const subscription of subscriptions) {
+    if (!subscriptionMatches(subscription, alert)) continue;
+    addDestination(decision, subscription.platform, subscription.destination, `subscription:${subscription.id}`);
+  }
+  policy ??= routing.escalation?.bySeverity[alert.severity];
+  decision.escalation = policy === undefined || policy === 'none' ? null : policy;
   return decision;
+}
+
+function subscriptionMatches(subscription: SubscriptionRule, alert: RoutableAlert): boolean {
+  if (severityRank(alert.severity) < severityRank(subscription.minSeverity)) return false;
+  if (subscription.services.length === 0) return true;
+  return alert.service !== null && subscription.services.includes(alert.service);
 }
 
 export function routeMatches(route: RouteConfig, alert: RoutableAlert): boolean {
@@ -66,9 +91,11 @@ function addDestinations(
 ) {
   const platforms: Platform[] = ['discord', 'telegram'];
   for (const platform of platforms) {
-    for (const destination of target[platform]) {
-      const seen = decision.destinations.some((d) => d.platform === platform && d.destination === destination);
-      if (!seen) decision.destinations.push({ platform, destination, via });
-    }
+    for (const destination of target[platform]) addDestination(decision, platform, destination, via);
   }
+}
+
+function addDestination(decision: RouteDecisionJson, platform: Platform, destination: string, via: string) {
+  const seen = decision.destinations.some((d) => d.platform === platform && d.destination === destination);
+  if (!seen) decision.destinations.push({ platform, destination, via });
 }

@@ -1,7 +1,8 @@
 import { DiscordAPIError, HTTPError, REST, RateLimitError, Routes } from 'discord.js';
 import type { ChannelAdapter } from '../adapter.js';
 import { DeliveryError } from '../../delivery/errors.js';
-import type { AlertView, SummaryView } from '../types.js';
+import type { AlertView, EscalationView, SummaryView } from '../types.js';
+import { renderDiscordEscalation } from './render-escalation.js';
 import { renderDiscordAlert, renderDiscordResolvedReply, renderDiscordSummary } from './render.js';
 
 export interface DiscordAdapterOptions {
@@ -46,6 +47,10 @@ export class DiscordAdapter implements ChannelAdapter {
 
   async postSummary(channelId: string, summary: SummaryView): Promise<string> {
     return this.post(channelId, renderDiscordSummary(summary));
+  }
+
+  async postEscalation(channelId: string, escalation: EscalationView): Promise<string> {
+    return this.post(channelId, renderDiscordEscalation(escalation));
   }
 
   close() {

@@ -2,6 +2,7 @@ import type { APIEmbed, APIEmbedField, RESTPostAPIChannelMessageJSONBody } from 
 import type { AlertView, Severity, SummaryView } from '../types.js';
 import { httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../shared/alert-parts.js';
 import { alertBadge, highestSeverity } from '../shared/severity.js';
+import { alertActions, encodeAction, type AlertAction } from '../shared/actions.js';
 import { renderSummaryBody, summaryHeadline } from '../shared/summary.js';
 import { fitText, PLAIN_TEXT, type TextStyle } from '../shared/text.js';
 
@@ -57,7 +58,7 @@ export function escapeDiscordMarkdown(text: string): string {
     .replace(LINE_START_NUMBER, '$1\\.');
 }
 
-const DISCORD_MARKDOWN: TextStyle = {
+export const DISCORD_MARKDOWN: TextStyle = {
   escape: escapeDiscordMarkdown,
   countedLength: (plain) => escapeDiscordMarkdown(plain).length,
 };
@@ -160,7 +161,25 @@ export function renderDiscordAlert(
     const room = Math.min(DISCORD_LIMITS.embedDescription, DISCORD_LIMITS.embedTotal - embedTextLength(embed));
     embed.description = fitText(body, room, DISCORD_MARKDOWN).out;
   }
-  return { embeds: [embed], allowed_mentions: NO_MENTIONS };
+  return { embeds: [embed], components: discordButtons(alertActions(alert)), allowed_mentions: NO_MENTIONS };
+}
+
+const BUTTON_STYLE = { ack: 1, resolve: 3 } as const;
+
+/** One action row of buttons; an empty list clears the buttons when a message is edited. */
+export function discordButtons(actions: AlertAction[]): NonNullable<RESTPostAPIChannelMessageJSONBody['components']> {
+  if (actions.length === 0) return [];
+  return [
+    {
+      type: 1,
+      components: actions.map((action) => ({
+        type: 2,
+        style: BUTTON_STYLE[action.command],
+        label: action.label,
+        custom_id: encodeAction(action),
+      })),
+    },
+  ];
 }
 
 /** `✅ Resolved: <title> (alert #id)` as a reply to the original alert message. */

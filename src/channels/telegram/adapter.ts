@@ -1,7 +1,8 @@
 import { Telegram, TelegramError } from 'telegraf';
 import type { ChannelAdapter } from '../adapter.js';
 import { DeliveryError } from '../../delivery/errors.js';
-import type { AlertView, SummaryView } from '../types.js';
+import type { AlertView, EscalationView, SummaryView } from '../types.js';
+import { renderTelegramEscalation } from './render-escalation.js';
 import {
   renderTelegramAlert,
   renderTelegramResolvedReply,
@@ -56,6 +57,10 @@ export class TelegramAdapter implements ChannelAdapter {
 
   async postSummary(chatId: string, summary: SummaryView): Promise<string> {
     return this.send(chatId, renderTelegramSummary(summary));
+  }
+
+  async postEscalation(chatId: string, escalation: EscalationView): Promise<string> {
+    return this.send(chatId, renderTelegramEscalation(escalation));
   }
 
   private async send(chatId: string, message: TelegramText, replyTo?: number): Promise<string> {

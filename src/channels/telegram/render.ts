@@ -1,12 +1,23 @@
 import type { AlertView, SummaryView } from '../types.js';
 import { formatUtc, httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../shared/alert-parts.js';
 import { alertBadge } from '../shared/severity.js';
+import { alertActions, encodeAction, type AlertAction } from '../shared/actions.js';
 import { renderSummaryBody, summaryHeadline } from '../shared/summary.js';
 import { EMPTY_PIECE, fitText, joinPieces, literal, type Piece, type TextStyle } from '../shared/text.js';
 
 export interface TelegramText {
   text: string;
   parse_mode: 'HTML';
+  reply_markup?: TelegramKeyboard;
+}
+
+export interface TelegramKeyboard {
+  inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
+}
+
+/** One row of inline buttons; an empty keyboard clears the buttons when a message is edited. */
+export function telegramKeyboard(actions: AlertAction[]): TelegramKeyboard {
+  return { inline_keyboard: actions.length > 0 ? [actions.map((a) => ({ text: a.label, callback_data: encodeAction(a) }))] : [] };
 }
 
 /** Telegram's limit on the text a user sees (after entity parsing), in UTF-16 code units. */
@@ -27,7 +38,7 @@ export function escapeHtml(s: string): string {
 }
 
 /** In HTML mode every entity shows as one character, so the visible length is the plain length. */
-const TELEGRAM_HTML: TextStyle = {
+export const TELEGRAM_HTML: TextStyle = {
   escape: escapeHtml,
   countedLength: (plain) => plain.length,
 };
@@ -118,7 +129,10 @@ export function renderTelegramAlert(alert: AlertView, opts: { dashboardUrl?: str
   const body = (alert.body ?? '').trim();
   const bodyRoom = TELEGRAM_TEXT_LIMIT - withoutBody.length - separator.length;
   const bodyPiece = body ? fitText(body, bodyRoom, TELEGRAM_HTML) : null;
-  return message(joinPieces(withoutNulls([header, bodyPiece, ...tail]), separator));
+  return {
+    ...message(joinPieces(withoutNulls([header, bodyPiece, ...tail]), separator)),
+    reply_markup: telegramKeyboard(alertActions(alert)),
+  };
 }
 
 /** `✅ Resolved: <title> (alert #id)`; the caller sends it as a reply to the alert message. */

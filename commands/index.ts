@@ -1,0 +1,29 @@
+import type { CommandDefinition } from '../src/chat/command.js';
+import ack from './ack.js';
+import heal from './heal.js';
+import help from './help.js';
+import resolve from './resolve.js';
+import restart from './restart.js';
+import silence from './silence.js';
+import silences from './silences.js';
+import status from './status.js';
+import subscribe from './subscribe.js';
+import subscriptions from './subscriptions.js';
+import unsilence from './unsilence.js';
+import unsubscribe from './unsubscribe.js';
+
+/** Every chat command, in the order menus and /help show them. */
+export const ALL_COMMANDS: CommandDefinition[] = [
+  status,
+  ack,
+  resolve,
+  silence,
+  silences,
+  unsilence,
+  heal,
+  restart,
+  subscribe,
+  unsubscribe,
+  subscriptions,
+  help,
+];

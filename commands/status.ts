@@ -1,0 +1,44 @@
+import { overview } from '../src/alerts/overview.js';
+import { formatSeverityCounts, severityBadge } from '../src/channels/shared/severity.js';
+import { defineCommand, publicReply } from '../src/chat/command.js';
+import { textOption } from '../src/chat/options.js';
+import { formatDuration } from '../src/time/duration.js';
+
+const SHOWN_ALERTS = 10;
+const DAY_MS = 86_400_000;
+
+export default defineCommand({
+  name: 'status',
+  description: 'Firing alerts, open escalations, queue backlog and failed deliveries',
+  role: 'viewer',
+  options: { service: textOption(false, 'Only this service', false, 100) },
+  async handle({ services, now }, { service }) {
+    const only = service;
+    const view = overview(services.db, { ...(only ? { service: only } : {}), failedSince: new Date(now.getTime() - DAY_MS) });
+    const backlog = await services.backlog();
+    const level = new Map(view.escalations.map((e) => [e.alertId, e]));
+    const lines = [`opsbot status${only ? ` for ${only}` : ''}`, `Firing: ${formatSeverityCounts(view.counts)}`];
+    for (const alert of view.firing.slice(0, SHOWN_ALERTS)) {
+      const escalation = level.get(alert.id);
+      const notes = [
+        alert.service,
+        alert.ackedBy ? `acked by ${alert.ackedBy}` : null,
+        alert.silenceId !== null ? `silenced (#${alert.silenceId})` : null,
+        escalation && escalation.reached > 0 ? `L${escalation.reached}` : null,
+      ].filter((n): n is string => n !== null);
+      lines.push(`#${alert.id} ${severityBadge(alert.severity)} ${alert.title.slice(0, 120)}${notes.length ? ` (${notes.join(', ')})` : ''}`);
+    }
+    if (view.firing.length > SHOWN_ALERTS) lines.push(`…and ${view.firing.length - SHOWN_ALERTS} more firing`);
+    lines.push(`Escalations open: ${view.escalations.length}`);
+    for (const e of view.escalations.slice(0, SHOWN_ALERTS)) {
+      const next = e.nextLevel !== null && e.nextDueAt ? `, next L${e.nextLevel} in ${formatDuration(e.nextDueAt.getTime() - now.getTime())}` : ', ladder finished';
+      lines.push(`  #${e.alertId} at L${e.reached}${next}`);
+    }
+    lines.push('Services: none supervised yet · Heartbeats: none configured');
+    lines.push(
+      `Queues: ${view.pendingDeliveries} deliveries unsent, ${backlog.deliver} delivery jobs and ${backlog.escalate} escalation steps queued`,
+    );
+    lines.push(`Failed deliveries (24 h): ${view.failedDeliveriesSince}${services.platforms.length < 2 ? ` · chat platforms on: ${services.platforms.join(', ') || 'none'}` : ''}`);
+    return publicReply(lines.join('\n'));
+  },
+});

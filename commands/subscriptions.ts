@@ -1,0 +1,18 @@
+import { defineCommand, publicReply } from '../src/chat/command.js';
+import { subscriptionOf } from '../src/routing/subscriptions.js';
+import { describeSubscription } from '../src/chat/subscription-text.js';
+
+export default defineCommand({
+  name: 'subscriptions',
+  description: "Show this chat's subscription",
+  role: 'viewer',
+  options: {},
+  handle({ services, invoker }) {
+    const row = subscriptionOf(services.db, invoker.platform, invoker.chatId);
+    return publicReply(
+      row
+        ? `This chat gets ${describeSubscription(row)} (set by ${row.createdBy} on ${row.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC).`
+        : 'This chat has no subscription; it gets only what the configured routes send here. /subscribe opts in.',
+    );
+  },
+});

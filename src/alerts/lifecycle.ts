@@ -1,0 +1,54 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/open.js';
+import { alerts, deliveries, type AlertRow } from '../db/schema.js';
+import { cancelEscalation } from '../escalation/plan.js';
+import type { DeliveryWork } from './accept.js';
+
+export type LifecycleOutcome =
+  | { outcome: 'done'; alert: AlertRow; stoppedSteps: number; work: DeliveryWork[] }
+  | { outcome: 'unknown' }
+  | { outcome: 'already'; alert: AlertRow };
+
+/** Acknowledges a firing alert: records who and when, stops its escalation, and plans the message edits. */
+export function acknowledgeAlert(db: Db, alertId: number, by: string, now = new Date()): LifecycleOutcome {
+  return db.transaction((tx) => {
+    const alert = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
+    if (!alert) return { outcome: 'unknown' };
+    if (alert.ackedAt !== null || alert.status === 'resolved') return { outcome: 'already', alert };
+    const updated = tx
+      .update(alerts)
+      .set({ ackedAt: now, ackedBy: by, revision: sql`${alerts.revision} + 1` })
+      .where(eq(alerts.id, alertId))
+      .returning()
+      .get()!;
+    const stoppedSteps = cancelEscalation(tx, alertId, `acknowledged by ${by}`, now);
+    return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision) };
+  });
+}
+
+/** Resolves a firing alert by hand, as a resolution from its source would. */
+export function resolveAlert(db: Db, alertId: number, by: string, now = new Date()): LifecycleOutcome {
+  return db.transaction((tx) => {
+    const alert = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
+    if (!alert) return { outcome: 'unknown' };
+    if (alert.status === 'resolved') return { outcome: 'already', alert };
+    const updated = tx
+      .update(alerts)
+      .set({ status: 'resolved', resolvedAt: now, resolvedBy: by, revision: sql`${alerts.revision} + 1` })
+      .where(eq(alerts.id, alertId))
+      .returning()
+      .get()!;
+    const stoppedSteps = cancelEscalation(tx, alertId, `resolved by ${by}`, now);
+    return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision) };
+  });
+}
+
+/** Every delivery of the alert that has (or is about to have) its own message gets brought up to `revision`. */
+export function deliveriesToSync(tx: Tx, alertId: number, revision: number): DeliveryWork[] {
+  return tx
+    .select({ deliveryId: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.alertId, alertId), inArray(deliveries.state, ['pending', 'sending', 'sent'])))
+    .all()
+    .map(({ deliveryId }) => ({ deliveryId, revision }));
+}

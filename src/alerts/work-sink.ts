@@ -1,0 +1,38 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { DeliveryWork } from './accept.js';
+import type { EscalationWork } from '../escalation/plan.js';
+import { deliveryJob, type DeliverJob } from '../../jobs/deliver.js';
+import { escalateJob, type EscalateJob } from '../../jobs/escalate.js';
+import { silenceEndJob, type SilenceEndJob } from '../../jobs/silence-end.js';
+
+/**
+ * Hands committed work to the queues. The rows are already in SQLite, so a failed enqueue is
+ * logged and left to the reconciler: nothing is lost, it only waits for the next sweep.
+ */
+export class WorkSink {
+  constructor(
+    private readonly queues: { deliver: Queue<DeliverJob>; escalate: Queue<EscalateJob>; silenceEnd: Queue<SilenceEndJob> },
+    private readonly log: Logger,
+  ) {}
+
+  async deliveries(work: DeliveryWork[]): Promise<void> {
+    if (work.length === 0) return;
+    await this.queues.deliver.addBulk(work.map((w) => deliveryJob(w))).catch((error: unknown) => this.failed(error, 'deliver', work.length));
+  }
+
+  async escalations(work: EscalationWork[]): Promise<void> {
+    if (work.length === 0) return;
+    const now = Date.now();
+    await this.queues.escalate.addBulk(work.map((w) => escalateJob(w, now))).catch((error: unknown) => this.failed(error, 'escalate', work.length));
+  }
+
+  async silenceEnd(silence: { id: number; endsAt: Date }): Promise<void> {
+    const job = silenceEndJob(silence);
+    await this.queues.silenceEnd.add(job.name, job.data, job.opts).catch((error: unknown) => this.failed(error, 'silence-end', 1));
+  }
+
+  private failed(error: unknown, queue: string, jobs: number) {
+    this.log.error({ err: error, queue, jobs }, 'enqueue failed; the reconciler will pick the work up');
+  }
+}

@@ -1,0 +1,106 @@
+import { Client, Events, GatewayIntentBits, MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import type { Logger } from 'pino';
+import { decodeAction } from '../../channels/shared/actions.js';
+import type { CommandRunner, Invocation } from '../runner.js';
+import type { Invoker, Reply } from '../command.js';
+import { privateReply } from '../command.js';
+import { discordReply } from './reply.js';
+import { registerDiscordCommands } from './register.js';
+
+export interface DiscordChatOptions {
+  token: string;
+  apiUrl?: string;
+  guildId?: string;
+  /** Answer with a deferral when a command has not finished by then (Discord allows 3 s). */
+  deferAfterMs: number;
+  readyTimeoutMs: number;
+}
+
+/**
+ * Slash commands and button presses over the Discord Gateway. Parsing and rendering only: every
+ * invocation goes to the shared CommandRunner.
+ */
+export class DiscordChat {
+  private readonly client: Client;
+
+  constructor(
+    private readonly options: DiscordChatOptions,
+    private readonly runner: CommandRunner,
+    private readonly log: Logger,
+  ) {
+    this.client = new Client({ intents: [GatewayIntentBits.Guilds], ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}) });
+    this.client.on(Events.InteractionCreate, (interaction) => void this.handle(interaction));
+    this.client.on(Events.Error, (error) => this.log.error({ err: error }, 'discord gateway error'));
+  }
+
+  async start(): Promise<void> {
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no READY from the Discord gateway within ${this.options.readyTimeoutMs} ms`)), this.options.readyTimeoutMs);
+      this.client.once(Events.ClientReady, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await this.client.login(this.options.token);
+    await ready;
+    const applicationId = this.client.application?.id ?? this.client.user?.id;
+    if (!applicationId) throw new Error('Discord READY carried no application id');
+    const registered = await registerDiscordCommands(this.client.rest, applicationId, this.options.guildId, this.runner.commands);
+    this.log.info(registered, registered.changed ? 'discord slash commands registered' : 'discord slash commands already up to date');
+  }
+
+  async stop(): Promise<void> {
+    await this.client.destroy();
+  }
+
+  private async handle(interaction: Interaction): Promise<void> {
+    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    const invoker = invokerOf(interaction);
+    let invocation: Invocation;
+    if (interaction.isChatInputCommand()) {
+      const raw = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value === undefined ? undefined : String(o.value)]));
+      invocation = { command: interaction.commandName, raw, invoker, via: 'command' };
+    } else {
+      const action = decodeAction(interaction.customId);
+      if (!action) {
+        await this.answer(interaction, async () => privateReply('This button is not one of opsbot’s, or it is from an older version.'));
+        return;
+      }
+      invocation = { command: action.command, raw: { alert: String(action.alertId) }, invoker, via: 'button' };
+    }
+    await this.answer(interaction, () => this.runner.run(invocation));
+  }
+
+  /** Replies within Discord's 3 s: directly when the command is quick, else defers and edits the answer in. */
+  private async answer(interaction: RepliableInteraction, run: () => Promise<Reply>): Promise<void> {
+    const result = run();
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), this.options.deferAfterMs)));
+    try {
+      const first = await Promise.race([result, slow]);
+      clearTimeout(timer);
+      if (first !== 'slow') {
+        await interaction.reply(discordReply(first));
+        return;
+      }
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const reply = await result;
+      const { flags: _ephemeralAlready, ...rest } = discordReply(reply);
+      await interaction.editReply(rest);
+    } catch (error) {
+      this.log.warn({ err: error, interactionId: interaction.id }, 'could not answer a Discord interaction');
+    }
+  }
+}
+
+function invokerOf(interaction: RepliableInteraction): Invoker {
+  const roles = interaction.member?.roles;
+  const roleIds = roles === undefined ? [] : Array.isArray(roles) ? roles : [...roles.cache.keys()];
+  return {
+    platform: 'discord',
+    userId: interaction.user.id,
+    userName: interaction.user.username,
+    chatId: interaction.channelId ?? '',
+    roleIds,
+  };
+}

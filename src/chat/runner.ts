@@ -1,0 +1,142 @@
+import type { Logger } from 'pino';
+import type { Role } from '../config/access-schema.js';
+import type { Db } from '../db/open.js';
+import type { FileConfig } from '../config/file-schema.js';
+import { allDestinations, destinationKey } from '../escalation/targets.js';
+import { listSubscriptions } from '../routing/subscriptions.js';
+import { recordAudit, type AuditEntry } from './audit.js';
+import { ArgumentError, privateReply, usage, type CommandDefinition, type Invoker, type Reply } from './command.js';
+import { hasRole, resolveRole } from './roles.js';
+import type { CommandServices } from './services.js';
+
+export interface Invocation {
+  command: string;
+  /** Option values as typed, by option name; absent options are undefined. */
+  raw: Record<string, string | undefined>;
+  invoker: Invoker;
+  via: 'command' | 'button';
+}
+
+/**
+ * Runs a chat command the same way whichever platform it came from: finds it, checks the role,
+ * validates the options, runs the handler, and writes the audit row — for refusals and mistakes too.
+ */
+export class CommandRunner {
+  private readonly byName: Map<string, CommandDefinition>;
+
+  constructor(
+    readonly commands: CommandDefinition[],
+    private readonly services: CommandServices,
+    private readonly log: Logger,
+  ) {
+    this.byName = new Map(commands.map((c) => [c.name, c]));
+  }
+
+  get(name: string): CommandDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  roleOf(invoker: Invoker): Role | null {
+    return resolveRole(this.services.config.access, invoker, isKnownDestination(this.services.db, this.services.config, invoker));
+  }
+
+  /** The commands this invoker may run where they are, for /help. */
+  allowedFor(invoker: Invoker): CommandDefinition[] {
+    const role = this.roleOf(invoker);
+    return this.commands.filter((c) => hasRole(role, c.role));
+  }
+
+  async run(invocation: Invocation): Promise<Reply> {
+    const { invoker } = invocation;
+    const audit = (result: AuditEntry['result'], detail: string) =>
+      this.audit(invocation, result, detail);
+    const command = this.byName.get(invocation.command);
+    if (!command) {
+      audit('invalid', 'unknown command');
+      return privateReply(`Unknown command /${invocation.command}. /help lists the commands you may run here.`);
+    }
+    const role = this.roleOf(invoker);
+    if (!hasRole(role, command.role)) {
+      const have = role ? `you have ${role}` : 'you have no role here';
+      audit('refused', `needs ${command.role}; ${have}`);
+      this.log.warn({ command: command.name, userId: invoker.userId, platform: invoker.platform, role }, 'chat command refused');
+      return privateReply(`/${command.name} needs the ${command.role} role; ${have}. Ask an opsbot admin to grant it.`);
+    }
+    let args: Record<string, unknown>;
+    try {
+      args = parseArgs(command, invocation.raw);
+    } catch (error) {
+      if (!(error instanceof ArgumentError)) throw error;
+      audit('invalid', error.message);
+      return privateReply(`${error.message}.\nUsage: ${usage(command)}`);
+    }
+    try {
+      const reply = await command.handle({ invoker, role: role!, services: this.services, commands: this.commands, now: new Date() }, args as never);
+      audit('ok', firstLine(reply.text));
+      return reply;
+    } catch (error) {
+      if (error instanceof ArgumentError) {
+        audit('invalid', error.message);
+        return privateReply(error.message);
+      }
+      this.log.error({ err: error, command: command.name, args: invocation.raw }, 'chat command failed');
+      audit('error', error instanceof Error ? error.message : String(error));
+      return privateReply(`/${command.name} failed on opsbot's side; the error is in the opsbot log. Nothing was changed by this attempt.`);
+    }
+  }
+
+  private audit(invocation: Invocation, result: AuditEntry['result'], detail: string) {
+    const { invoker } = invocation;
+    const args = Object.fromEntries(
+      Object.entries(invocation.raw).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    try {
+      recordAudit(this.services.db, {
+        at: new Date(),
+        platform: invoker.platform,
+        userId: invoker.userId,
+        userName: invoker.userName,
+        chatId: invoker.chatId,
+        via: invocation.via,
+        command: invocation.command,
+        args,
+        result,
+        detail: detail.slice(0, 1_000),
+      });
+    } catch (error) {
+      this.log.error({ err: error, command: invocation.command }, 'could not write the audit log');
+    }
+  }
+}
+
+function parseArgs(command: CommandDefinition, raw: Record<string, string | undefined>): Record<string, unknown> {
+  const unknown = Object.keys(raw).filter((name) => !(name in command.options));
+  if (unknown.length > 0) {
+    const extra = unknown.map((name) => raw[name]).join(' ');
+    throw new ArgumentError(`/${command.name} did not expect ${JSON.stringify(extra)}`);
+  }
+  const args: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(command.options)) {
+    const value = raw[name];
+    if (value === undefined || value.trim() === '') {
+      if (spec.required) throw new ArgumentError(`/${command.name} needs <${name}>: ${spec.description.toLowerCase()}`);
+      continue;
+    }
+    try {
+      args[name] = spec.parse(value);
+    } catch (error) {
+      if (error instanceof ArgumentError) throw new ArgumentError(`<${name}>: ${error.message}`);
+      throw error;
+    }
+  }
+  return args;
+}
+
+function isKnownDestination(db: Db, config: FileConfig, invoker: Invoker): boolean {
+  const key = destinationKey({ platform: invoker.platform, destination: invoker.chatId });
+  return allDestinations(config, listSubscriptions(db)).some((d) => destinationKey(d) === key);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? '';
+}

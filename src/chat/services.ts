@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import type { FileConfig } from '../config/file-schema.js';
+import type { WorkSink } from '../alerts/work-sink.js';
+import type { Platform } from '../channels/types.js';
+
+/** Jobs waiting in the queues right now (BullMQ's counts). */
+export interface QueueBacklog {
+  deliver: number;
+  escalate: number;
+}
+
+/** What command handlers may use: the store, the config, and the queues through the work sink. */
+export interface CommandServices {
+  db: Db;
+  config: FileConfig;
+  sink: WorkSink;
+  log: Logger;
+  /** Chat platforms with a token, so replies can say which are off. */
+  platforms: Platform[];
+  backlog(): Promise<QueueBacklog>;
+}

@@ -1,0 +1,124 @@
+import { eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import { alerts, escalationSteps, type AlertRow, type EscalationStepRow, type StepNotified } from '../db/schema.js';
+import type { FileConfig } from '../config/file-schema.js';
+import type { ChannelAdapter } from '../channels/adapter.js';
+import type { EscalationView, Platform } from '../channels/types.js';
+import type { Pacer } from '../delivery/pacer.js';
+import { asDeliveryError } from '../delivery/errors.js';
+import { backoffMs, DONE, retryIn, type RetryPolicy, type Step } from '../delivery/context.js';
+import { toAlertView } from '../delivery/store.js';
+import { listSubscriptions } from '../routing/subscriptions.js';
+import { allDestinations, destinationKey, levelTargets, type Destination } from './targets.js';
+
+export interface EscalationContext {
+  db: Db;
+  config: Pick<FileConfig, 'routes' | 'defaultRoute' | 'escalation'>;
+  adapters: Partial<Record<Platform, ChannelAdapter>>;
+  pacer: Pacer;
+  retry: RetryPolicy;
+  log: Logger;
+}
+
+/**
+ * Takes one rung of the ladder: checks the alert first (an ack, a resolution or a silence stops
+ * it), then notifies each target once, keeping who was notified on the step row so a re-run after
+ * a crash or a 429 continues where it stopped.
+ */
+export async function runEscalationStep(ctx: EscalationContext, stepId: number): Promise<Step> {
+  const step = ctx.db.select().from(escalationSteps).where(eq(escalationSteps.id, stepId)).get();
+  if (!step || step.state !== 'pending') return DONE;
+  const now = new Date();
+  if (step.dueAt.getTime() > now.getTime()) return retryIn(step.dueAt.getTime() - now.getTime());
+  const alert = ctx.db.select().from(alerts).where(eq(alerts.id, step.alertId)).get();
+  const stop = alert ? reasonToStop(alert) : 'the alert no longer exists';
+  if (stop) return finish(ctx, step, 'cancelled', stop);
+  const level = ctx.config.escalation.policies[step.policy]?.levels.find((l) => l.level === step.level);
+  if (!level) return finish(ctx, step, 'cancelled', `policy ${step.policy} no longer has level ${step.level}`);
+
+  const targets = levelTargets(alert!.route, level, () => allDestinations(ctx.config, listSubscriptions(ctx.db)));
+  const view: EscalationView = {
+    alert: toAlertView(alert!),
+    level: step.level,
+    repeat: step.repeat,
+    unackedForMs: now.getTime() - alert!.firedAt.getTime(),
+    mentions: level.mention,
+  };
+  const notified: StepNotified = { sent: [...step.notified.sent], failed: [...step.notified.failed] };
+  const done = (key: string) => notified.sent.includes(key) || notified.failed.some((f) => f.target === key);
+  for (const target of targets) {
+    const key = destinationKey(target);
+    if (done(key)) continue;
+    const adapter = ctx.adapters[target.platform];
+    if (!adapter) {
+      notified.failed.push({ target: key, reason: `${target.platform} is not configured` });
+      continue;
+    }
+    const outcome = await notify(ctx, step, adapter, target, view);
+    if (outcome.kind === 'retry') {
+      save(ctx, step.id, notified);
+      return retryIn(outcome.inMs);
+    }
+    if (outcome.kind === 'sent') notified.sent.push(key);
+    else notified.failed.push({ target: key, reason: outcome.reason });
+    save(ctx, step.id, notified);
+  }
+  const failed = notified.failed.length > 0 ? `; not reached: ${notified.failed.map((f) => `${f.target} (${f.reason})`).join(', ')}` : '';
+  ctx.log.info({ alertId: step.alertId, level: step.level, repeat: step.repeat, notified: notified.sent }, 'escalated');
+  return finish(ctx, step, 'done', `L${step.level} notified ${notified.sent.length} destination(s)${failed}`);
+}
+
+type NotifyOutcome = { kind: 'sent' } | { kind: 'failed'; reason: string } | { kind: 'retry'; inMs: number };
+
+async function notify(
+  ctx: EscalationContext,
+  step: EscalationStepRow,
+  adapter: ChannelAdapter,
+  target: Destination,
+  view: EscalationView,
+): Promise<NotifyOutcome> {
+  const slot = await ctx.pacer.take(target.platform, target.destination);
+  if (!slot.allowed) return { kind: 'retry', inMs: slot.waitMs };
+  try {
+    await adapter.postEscalation(target.destination, view);
+    return { kind: 'sent' };
+  } catch (error) {
+    const failure = asDeliveryError(error);
+    if (failure.kind === 'rate_limited') {
+      await ctx.pacer.hold(target.platform, target.destination, failure.retryAfterMs);
+      return { kind: 'retry', inMs: failure.retryAfterMs };
+    }
+    if (failure.kind === 'permanent') return { kind: 'failed', reason: failure.message };
+    const attempts = countAttempt(ctx, step.id);
+    if (attempts < ctx.retry.maxAttempts) return { kind: 'retry', inMs: backoffMs(ctx.retry, attempts) };
+    return { kind: 'failed', reason: failure.message };
+  }
+}
+
+function reasonToStop(alert: AlertRow): string | null {
+  if (alert.status === 'resolved') return 'resolved';
+  if (alert.ackedAt !== null) return `acknowledged by ${alert.ackedBy ?? 'someone'}`;
+  if (alert.silenceId !== null) return `silenced by silence #${alert.silenceId}`;
+  return null;
+}
+
+function save(ctx: EscalationContext, stepId: number, notified: StepNotified) {
+  ctx.db.update(escalationSteps).set({ notified }).where(eq(escalationSteps.id, stepId)).run();
+}
+
+function countAttempt(ctx: EscalationContext, stepId: number): number {
+  const step = ctx.db.select({ attempts: escalationSteps.attempts }).from(escalationSteps).where(eq(escalationSteps.id, stepId)).get();
+  const attempts = (step?.attempts ?? 0) + 1;
+  ctx.db.update(escalationSteps).set({ attempts }).where(eq(escalationSteps.id, stepId)).run();
+  return attempts;
+}
+
+function finish(ctx: EscalationContext, step: EscalationStepRow, state: 'done' | 'cancelled', detail: string): Step {
+  ctx.db
+    .update(escalationSteps)
+    .set({ state, detail, doneAt: new Date() })
+    .where(eq(escalationSteps.id, step.id))
+    .run();
+  return DONE;
+}

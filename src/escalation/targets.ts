@@ -1,0 +1,47 @@
+import type { FileConfig } from '../config/file-schema.js';
+import type { EscalationLevel } from '../config/escalation-schema.js';
+import type { RouteDecisionJson } from '../db/schema.js';
+import type { Platform } from '../channels/types.js';
+import type { SubscriptionRule } from '../routing/route.js';
+
+export interface Destination {
+  platform: Platform;
+  destination: string;
+}
+
+export const destinationKey = (d: Destination) => `${d.platform}:${d.destination}`;
+
+/** Every destination opsbot knows: routes, the default route, escalation levels and chat subscriptions. */
+export function allDestinations(config: Pick<FileConfig, 'routes' | 'defaultRoute' | 'escalation'>, subscriptions: SubscriptionRule[]): Destination[] {
+  const lists: Array<{ discord: string[]; telegram: string[] }> = [
+    ...config.routes,
+    config.defaultRoute,
+    ...Object.values(config.escalation.policies).flatMap((p) => p.levels),
+  ];
+  const found = lists.flatMap((list) => [
+    ...list.discord.map((destination) => ({ platform: 'discord' as const, destination })),
+    ...list.telegram.map((destination) => ({ platform: 'telegram' as const, destination })),
+  ]);
+  found.push(...subscriptions.map(({ platform, destination }) => ({ platform, destination })));
+  return unique(found);
+}
+
+/** L1/L2 notify the alert's own destinations; a level may add its own (L3); `everywhere` (L4) takes all. */
+export function levelTargets(route: RouteDecisionJson, level: EscalationLevel, everywhere: () => Destination[]): Destination[] {
+  const own = route.destinations.map(({ platform, destination }) => ({ platform, destination }));
+  const extra = [
+    ...level.discord.map((destination) => ({ platform: 'discord' as const, destination })),
+    ...level.telegram.map((destination) => ({ platform: 'telegram' as const, destination })),
+  ];
+  return unique([...own, ...extra, ...(level.everywhere ? everywhere() : [])]);
+}
+
+function unique(list: Destination[]): Destination[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = destinationKey(d);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

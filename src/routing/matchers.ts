@@ -1,0 +1,66 @@
+import type { SilenceMatcherJson } from '../db/schema.js';
+import type { RoutableAlert } from './route.js';
+
+const MATCHER = /^([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*)$/;
+
+export class MatcherError extends Error {}
+
+/**
+ * Parses Alertmanager-style matchers separated by commas: `service=api`, `severity!=INFO`,
+ * `env=~prod|staging`, `team!~ops.*`. `service` and `severity` match the alert's own fields,
+ * every other name one of its labels. Values may be wrapped in double quotes.
+ */
+export function parseMatchers(text: string): SilenceMatcherJson[] {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  if (parts.length === 0) throw new MatcherError('give at least one matcher, like service=api or severity=CRIT');
+  return parts.map(parseOne);
+}
+
+function parseOne(part: string): SilenceMatcherJson {
+  const found = MATCHER.exec(part);
+  if (!found) {
+    throw new MatcherError(`${JSON.stringify(part)} is not a matcher: write name=value, name!=value, name=~regex or name!~regex`);
+  }
+  const [, name, op, raw] = found as unknown as [string, string, SilenceMatcherJson['op'], string];
+  const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+  if (value === '') throw new MatcherError(`${JSON.stringify(part)} has no value after ${op}`);
+  if (op === '=~' || op === '!~') {
+    try {
+      new RegExp(value);
+    } catch (error) {
+      throw new MatcherError(`${JSON.stringify(value)} in ${JSON.stringify(part)} is not a valid regular expression`);
+    }
+  }
+  return { name, op, value };
+}
+
+export function formatMatchers(matchers: SilenceMatcherJson[]): string {
+  return matchers.map((m) => `${m.name}${m.op}${m.value}`).join(',');
+}
+
+export function matchesAll(matchers: SilenceMatcherJson[], alert: RoutableAlert): boolean {
+  return matchers.every((m) => matchesOne(m, alert));
+}
+
+function matchesOne(matcher: SilenceMatcherJson, alert: RoutableAlert): boolean {
+  const actual = fieldOf(alert, matcher.name) ?? '';
+  switch (matcher.op) {
+    case '=':
+      return actual === matcher.value;
+    case '!=':
+      return actual !== matcher.value;
+    case '=~':
+      return new RegExp(`^(?:${matcher.value})$`).test(actual);
+    case '!~':
+      return !new RegExp(`^(?:${matcher.value})$`).test(actual);
+  }
+}
+
+function fieldOf(alert: RoutableAlert, name: string): string | undefined {
+  if (name === 'service') return alert.service ?? undefined;
+  if (name === 'severity') return alert.severity;
+  return alert.labels[name];
+}
