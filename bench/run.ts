@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then measures the compiled bot run as a child process against the fake
  * chat APIs (in this process) and the local Redis. Loopback only; stops by itself.
  *
- *   --only=latency|flood   one phase
+ *   --only=latency|flood|interactions   one phase
  *   --cpu-prof             V8 CPU profile of the bot in each phase (summarised, files kept in a temp dir)
  *   --no-probe             run the child without bench/probe.mjs (no stage breakdown)
  *   --no-stages            skip the in-process stage micro-benchmarks (bench/stages.ts)
@@ -14,6 +14,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertRedis, BOT_ROOT, ROOT } from './bot.js';
 import { runFlood, type FloodResult } from './flood.js';
+import { runInteractions, type InteractionResult } from './interactions.js';
 import { runLatency, type LatencyResult } from './latency.js';
 import { runStages } from './stages.js';
 import { summarizeProfile } from './profile.js';
@@ -51,12 +52,12 @@ async function main() {
 
   let latency: LatencyResult | undefined;
   let flood: FloodResult | undefined;
-  if (only !== 'flood') {
+  if (only === undefined || only === 'latency') {
     const o = { rate: num('rate', 50), seconds: num('seconds', 20), warmup: num('warmup', 100), routes: num('routes', 100) };
     console.log(`\n(a) running: ${o.rate} alerts/s × ${o.seconds} s, one alert per POST, ${o.routes} routes (+${o.warmup} warm-up alerts not counted)…`);
     latency = await runLatency({ ...o, probe, ...(cpuProfDir ? { cpuProfDir } : {}) });
   }
-  if (only !== 'latency') {
+  if (only === undefined || only === 'flood') {
     const o = { clients: num('clients', 8), batch: num('batch', 200), seconds: num('flood-seconds', 10), routes: num('flood-routes', 4), drainSeconds: 60 };
     console.log(
       `(b) running: ${o.clients} clients × ${o.batch}-alert batches for ${o.seconds} s → ${o.routes} Discord channels + ${o.routes} Telegram groups; drain ≤ ${o.drainSeconds} s…`,
@@ -64,10 +65,20 @@ async function main() {
     flood = await runFlood({ ...o, probe, ...(cpuProfDir ? { cpuProfDir } : {}) });
   }
 
+  let interactions: InteractionResult | undefined;
+  if (only === undefined || only === 'interactions') {
+    const o = { rate: num('interaction-rate', 20), seconds: num('interaction-seconds', 10), alerts: num('interaction-alerts', 200), warmup: num('interaction-warmup', 20) };
+    console.log(
+      `(d) running: Discord slash commands at ${o.rate}/s for ${o.seconds} s (/status, /ack, /silences, /help) with ${o.alerts} firing alerts (+${o.warmup} warm-up interactions not counted)…`,
+    );
+    interactions = await runInteractions(o);
+  }
+
   console.log(`\n${table(headline(latency, flood))}`);
+  if (interactions) printInteractions(interactions);
   if (latency) printLatencyDetails(latency);
   if (flood) printFloodDetails(flood);
-  if (!args.has('no-stages') && only !== 'latency' && only !== 'flood') {
+  if (!args.has('no-stages') && only === undefined) {
     const rows = runStages().map(([name, s]) => [name, three(s)]);
     console.log(`\n(c) stage micro-benchmarks in the bench process (bench/stages.ts, per call):`);
     console.log(table([['stage', 'p50 / p99 / max'], ...rows]));
@@ -114,6 +125,16 @@ function headline(latency?: LatencyResult, flood?: FloodResult): string[][] {
     rows.push(['(b) DUPLICATES (same alert, same destination, 2 messages)', int(flood.duplicates), '0', yes(flood.duplicates === 0), '8 % re-sent twice (notify timeouts)']);
   }
   return rows;
+}
+
+function printInteractions(result: InteractionResult) {
+  console.log(`\n(d) Discord interaction arriving → its answer at the fake (${result.answered} of ${result.sent} answered; target p99 < 200 ms, Discord allows 3 s):`);
+  const rows = [['command', 'n', 'p50', 'p99', 'max', 'met']];
+  for (const [name, s] of Object.entries(result.byCommand)) rows.push([`/${name}`, int(s.n), ms(s.p50), ms(s.p99), ms(s.max), '']);
+  rows.push(['all', int(result.all.n), ms(result.all.p50), ms(result.all.p99), ms(result.all.max), yes(result.all.p99 < 200 && result.answered === result.sent)]);
+  console.log(table(rows));
+  console.log(`(d) slowest of the warm-up interactions (the first after start-up): ${ms(result.coldMax)}`);
+  printProbe('(d)', undefined, result.problems);
 }
 
 function printLatencyDetails(result: LatencyResult) {

@@ -114,3 +114,28 @@ escalation:
     }
   });
 });
+
+describe('Discord interactions that take longer than the deferral threshold', () => {
+  it('defers at once and edits the answer in, privately when the answer is private', async () => {
+    fakes.discord.reset();
+    const bot = await startTestBot({ discordApiUrl: fakes.discord.apiUrl, env: { DISCORD_DEFER_AFTER_MS: '0' }, yaml: 'defaultRoute: { discord: ["100"] }' });
+    try {
+      await waitUntil('the Discord gateway session', () => fakes.discord.gatewaySessions === 1);
+      const interaction = await fakes.discord.sendInteraction({
+        type: 2,
+        data: { id: '300000000000000001', name: 'ack', type: 1, options: [{ name: 'alert', type: 3, value: '77' }] },
+        guild_id: '900000000000000001',
+        channel_id: '100',
+        member: { user: { id: '502', username: 'viewer' }, roles: [] },
+      });
+      const responses = await waitUntil('the deferral and the edited answer', () => {
+        const mine = fakes.discord.interactionResponses.filter((r) => r.interactionId === interaction.id);
+        return mine.length === 2 ? mine : undefined;
+      });
+      expect(responses[0]).toMatchObject({ kind: 'callback', body: { type: 5, data: { flags: 64 } } });
+      expect(responses[1]).toMatchObject({ kind: 'edit-original', body: { content: '/ack needs the responder role; you have viewer. Ask an opsbot admin to grant it.' } });
+    } finally {
+      await bot.destroy();
+    }
+  });
+});

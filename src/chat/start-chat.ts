@@ -6,8 +6,6 @@ import type { CommandServices } from './services.js';
 import { DiscordChat } from './discord/chat.js';
 import { TelegramChat } from './telegram/chat.js';
 
-/** Discord answers within 3 s; past this a command is deferred and its answer edited in later. */
-export const DISCORD_DEFER_AFTER_MS = 2_000;
 const DISCORD_READY_TIMEOUT_MS = 15_000;
 
 export interface ChatFrontEnds {
@@ -29,7 +27,7 @@ export function createChat(env: EnvConfig, services: CommandServices, log: Logge
           token: env.DISCORD_TOKEN,
           ...(env.DISCORD_API_URL ? { apiUrl: env.DISCORD_API_URL } : {}),
           ...(env.DISCORD_GUILD_ID ? { guildId: env.DISCORD_GUILD_ID } : {}),
-          deferAfterMs: DISCORD_DEFER_AFTER_MS,
+          deferAfterMs: env.DISCORD_DEFER_AFTER_MS,
           readyTimeoutMs: DISCORD_READY_TIMEOUT_MS,
         },
         runner,

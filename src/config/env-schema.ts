@@ -16,6 +16,8 @@ export const envSchema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   TELEGRAM_TOKEN: optionalText,
+  /** Discord wants an answer within 3 s: a command still running after this many ms is deferred. */
+  DISCORD_DEFER_AFTER_MS: z.coerce.number().int().min(0).max(2_500).default(2_000),
   /** Register slash commands in this guild only (instant) instead of globally. */
   DISCORD_GUILD_ID: optionalText,
   /** When set, Telegram pushes updates to this URL instead of opsbot long-polling. */

@@ -11,7 +11,7 @@ export interface DiscordChatOptions {
   token: string;
   apiUrl?: string;
   guildId?: string;
-  /** Answer with a deferral when a command has not finished by then (Discord allows 3 s). */
+  /** Answer with a deferral when a command has not finished by then (Discord allows 3 s); 0 always defers. */
   deferAfterMs: number;
   readyTimeoutMs: number;
 }
@@ -73,11 +73,14 @@ export class DiscordChat {
 
   /** Replies within Discord's 3 s: directly when the command is quick, else defers and edits the answer in. */
   private async answer(interaction: RepliableInteraction, run: () => Promise<Reply>): Promise<void> {
-    const result = run();
+    const result = run().catch((error: unknown) => {
+      this.log.error({ err: error, interactionId: interaction.id }, 'a Discord interaction failed');
+      return privateReply('opsbot could not do that; the error is in its log.');
+    });
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), this.options.deferAfterMs)));
     try {
-      const first = await Promise.race([result, slow]);
+      const first = this.options.deferAfterMs === 0 ? await slow : await Promise.race([result, slow]);
       clearTimeout(timer);
       if (first !== 'slow') {
         await interaction.reply(discordReply(first));
