@@ -3,8 +3,16 @@ import { formatSeverityCounts, severityBadge } from '../src/channels/shared/seve
 import { defineCommand, publicReply } from '../src/chat/command.js';
 import { textOption } from '../src/chat/options.js';
 import { formatDuration } from '../src/time/duration.js';
+import type { HeartbeatView } from '../src/heartbeats/heartbeats.js';
 
 const SHOWN_ALERTS = 10;
+
+function heartbeatLine(list: HeartbeatView[]): string {
+  if (list.length === 0) return 'Heartbeats: none configured';
+  const down = list.filter((h) => h.state === 'stale' || h.state === 'failed');
+  if (down.length === 0) return `Heartbeats: ${list.length}, all on time`;
+  return `Heartbeats: ${list.length}, ${down.length} down: ${down.map((h) => `${h.name} (${h.state})`).join(', ')}`;
+}
 const DAY_MS = 86_400_000;
 
 export default defineCommand({
@@ -34,7 +42,7 @@ export default defineCommand({
       const next = e.nextLevel !== null && e.nextDueAt ? `, next L${e.nextLevel} in ${formatDuration(e.nextDueAt.getTime() - now.getTime())}` : ', ladder finished';
       lines.push(`  #${e.alertId} at L${e.reached}${next}`);
     }
-    lines.push('Services: none supervised yet · Heartbeats: none configured');
+    lines.push(`Services: none supervised yet · ${heartbeatLine(services.heartbeats.list(now))}`);
     lines.push(
       `Queues: ${view.pendingDeliveries} deliveries unsent, ${backlog.deliver} delivery jobs and ${backlog.escalate} escalation steps queued`,
     );

@@ -21,6 +21,8 @@ import { WorkSink } from './alerts/work-sink.js';
 import { reconcileEscalations } from './escalation/reconcile.js';
 import { releaseEndedSilences } from './routing/silences.js';
 import { createChat, startChat } from './chat/start-chat.js';
+import { Heartbeats } from './heartbeats/heartbeats.js';
+import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -86,6 +88,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log,
   );
 
+  const intake = new IntakeService(db, file, sink, log.child({ component: 'intake' }));
+  const heartbeats = new Heartbeats(db, file.heartbeats, (input) => intake.accept([input]), log.child({ component: 'heartbeats' }));
+  heartbeats.watchAll();
+  const heartbeatChecks = new HeartbeatChecks(heartbeats, { queue: commandConnection, worker: workerConnection }, prefix, log);
+
   const sweep = async () => {
     const report = await reconcile(db, followUps, platforms);
     if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries > 0) {
@@ -93,12 +100,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     }
     const escalations = await reconcileEscalations(db, file.escalation, sink);
     if (escalations.releasedAlerts > 0) log.info(escalations, 'reconciler released alerts whose silence ended');
+    await heartbeatChecks.check();
     return report;
   };
   await sweep();
   const periodic = await scheduleReconcile(workerConnection, prefix, sweep, log);
 
-  const intake = new IntakeService(db, file, sink, log.child({ component: 'intake' }));
   const chat = createChat(
     env,
     {
@@ -107,6 +114,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       sink,
       log,
       platforms,
+      heartbeats,
       backlog: async () => ({
         deliver: await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
         escalate: await escalateQueue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
@@ -133,6 +141,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         throw new Error(`Redis: ${(error as Error).message}`);
       }
     },
+    heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });
@@ -147,7 +156,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await chat.stop();
       await http.close();
       await periodic.worker.close();
-      await Promise.all([worker.close(), escalateWorker.close(), silenceEndWorker.close()]);
+      await Promise.all([worker.close(), escalateWorker.close(), silenceEndWorker.close(), heartbeatChecks.close()]);
       await periodic.queue.close();
       await Promise.all([queue.close(), escalateQueue.close(), silenceEndQueue.close()]);
       for (const adapter of Object.values(adapters)) adapter.close?.();

@@ -3,6 +3,7 @@ import type { Db } from '../db/open.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { WorkSink } from '../alerts/work-sink.js';
 import type { Platform } from '../channels/types.js';
+import type { Heartbeats } from '../heartbeats/heartbeats.js';
 
 /** Jobs waiting in the queues right now (BullMQ's counts). */
 export interface QueueBacklog {
@@ -18,5 +19,6 @@ export interface CommandServices {
   log: Logger;
   /** Chat platforms with a token, so replies can say which are off. */
   platforms: Platform[];
+  heartbeats: Heartbeats;
   backlog(): Promise<QueueBacklog>;
 }

@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../channels/types.js';
-import { parseDuration } from '../time/duration.js';
-
-const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a duration like 30s, 15m, 1h30m or 2d` });
-    return z.NEVER;
-  }
-  return ms;
-});
+import { duration } from './duration-schema.js';
 
 const ids = z.array(z.union([z.string().regex(/^-?\d+$/, 'must be a numeric id'), z.number().int()]).transform(String)).default([]);
 

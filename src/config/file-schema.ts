@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SEVERITIES } from '../channels/types.js';
 import { accessSchema } from './access-schema.js';
 import { escalationSchema } from './escalation-schema.js';
+import { heartbeatsSchema } from './heartbeat-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -87,6 +88,7 @@ export const fileConfigSchema = z
     .default({ bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }),
   access: accessSchema,
   escalation: escalationSchema,
+  heartbeats: heartbeatsSchema,
   })
   .superRefine((config, ctx) => {
     const known = new Set(Object.keys(config.escalation.policies));

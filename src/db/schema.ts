@@ -175,6 +175,21 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_log_at').on(t.at)],
 );
 
+/** What opsbot has seen of each configured heartbeat. */
+export const heartbeats = sqliteTable('heartbeats', {
+  name: text('name').primaryKey(),
+  state: text('state', { enum: ['waiting', 'up', 'running', 'stale', 'failed'] }).notNull(),
+  /** When opsbot started watching it: a heartbeat that never beats goes stale counting from here. */
+  watchedSince: integer('watched_since', { mode: 'timestamp_ms' }).notNull(),
+  lastBeatAt: integer('last_beat_at', { mode: 'timestamp_ms' }),
+  lastStartAt: integer('last_start_at', { mode: 'timestamp_ms' }),
+  lastFailAt: integer('last_fail_at', { mode: 'timestamp_ms' }),
+  lastMessage: text('last_message'),
+  beats: integer('beats').notNull().default(0),
+  /** Since when it has been stale or failed (null while fine). */
+  downSince: integer('down_since', { mode: 'timestamp_ms' }),
+});
+
 export type AlertRow = typeof alerts.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type SummaryRow = typeof summaries.$inferSelect;
@@ -182,3 +197,4 @@ export type EscalationStepRow = typeof escalationSteps.$inferSelect;
 export type SilenceRow = typeof silences.$inferSelect;
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type HeartbeatRow = typeof heartbeats.$inferSelect;

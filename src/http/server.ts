@@ -6,6 +6,8 @@ import type { IntakeService } from './intake-service.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { registerTelegramWebhook } from './telegram-webhook.js';
 import type { TelegramChat } from '../chat/telegram/chat.js';
+import type { Heartbeats } from '../heartbeats/heartbeats.js';
+import { registerHeartbeatListRoute, registerHeartbeatSignalRoutes } from './heartbeat-routes.js';
 
 export interface HttpServerOptions {
   intake: IntakeService;
@@ -15,6 +17,7 @@ export interface HttpServerOptions {
   maxAlertsPerRequest: number;
   /** Resolves when SQLite and Redis both answer; throws naming the one that does not. */
   checkReady: () => Promise<void>;
+  heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
 }
@@ -53,8 +56,12 @@ export function buildHttpServer(options: HttpServerOptions) {
 
   const webhook = options.telegramWebhook;
   if (webhook) app.register(async (hooks) => registerTelegramWebhook(hooks, webhook.chat, webhook.path));
+  app.register(async (beats) =>
+    registerHeartbeatSignalRoutes(beats, options.heartbeats.heartbeats, options.apiToken, options.heartbeats.afterSignal),
+  );
   app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(options.apiToken));
+    registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
     registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
     registerAuditRoutes(api, options.intake.db);
   });
