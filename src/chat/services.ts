@@ -4,6 +4,7 @@ import type { FileConfig } from '../config/file-schema.js';
 import type { WorkSink } from '../alerts/work-sink.js';
 import type { Platform } from '../channels/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
+import type { HealService } from '../heal/heal-service.js';
 
 /** Jobs waiting in the queues right now (BullMQ's counts). */
 export interface QueueBacklog {
@@ -20,5 +21,6 @@ export interface CommandServices {
   /** Chat platforms with a token, so replies can say which are off. */
   platforms: Platform[];
   heartbeats: Heartbeats;
+  heal: HealService;
   backlog(): Promise<QueueBacklog>;
 }

@@ -3,6 +3,7 @@ import { SEVERITIES } from '../channels/types.js';
 import { accessSchema } from './access-schema.js';
 import { escalationSchema } from './escalation-schema.js';
 import { heartbeatsSchema } from './heartbeat-schema.js';
+import { servicesSchema } from './service-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -89,6 +90,7 @@ export const fileConfigSchema = z
   access: accessSchema,
   escalation: escalationSchema,
   heartbeats: heartbeatsSchema,
+  services: servicesSchema,
   })
   .superRefine((config, ctx) => {
     const known = new Set(Object.keys(config.escalation.policies));

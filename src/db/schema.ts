@@ -190,6 +190,56 @@ export const heartbeats = sqliteTable('heartbeats', {
   downSince: integer('down_since', { mode: 'timestamp_ms' }),
 });
 
+/** The live state of each configured service, kept across restarts. */
+export const services = sqliteTable('services', {
+  name: text('name').primaryKey(),
+  /** Process state: supervised ones run through starting/running/backoff/…; external ones are `external`. */
+  state: text('state', { enum: ['starting', 'running', 'backoff', 'stopped', 'exited', 'fatal', 'external', 'down'] }).notNull(),
+  health: text('health', { enum: ['unknown', 'healthy', 'unhealthy'] }).notNull(),
+  /** Off for maintenance: no probes, no restarts, no alerts. */
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  pid: integer('pid'),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+  restarts: integer('restarts').notNull().default(0),
+  lastProbeDetail: text('last_probe_detail'),
+  changedAt: integer('changed_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** Every state change, restart and health transition of a service: uptime is computed from these. */
+export const serviceEvents = sqliteTable(
+  'service_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    service: text('service').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    kind: text('kind').notNull(),
+    /** Whether the service counts as up from this event on (for uptime), null when it says nothing about it. */
+    up: integer('up', { mode: 'boolean' }),
+    detail: text('detail'),
+  },
+  (t) => [index('service_events_service_at').on(t.service, t.at)],
+);
+
+/** One run of a heal action: who or what asked, what ran, what came out, and whether it worked. */
+export const healRuns = sqliteTable(
+  'heal_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    service: text('service').notNull(),
+    action: text('action').notNull(),
+    trigger: text('trigger', { enum: ['chat', 'rule', 'supervisor', 'probe', 'dashboard', 'api'] }).notNull(),
+    triggeredBy: text('triggered_by').notNull(),
+    state: text('state', { enum: ['running', 'verifying', 'succeeded', 'failed'] }).notNull(),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+    durationMs: integer('duration_ms'),
+    exitCode: integer('exit_code'),
+    outputTail: text('output_tail'),
+    verification: text('verification'),
+  },
+  (t) => [index('heal_runs_service').on(t.service, t.startedAt)],
+);
+
 export type AlertRow = typeof alerts.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type SummaryRow = typeof summaries.$inferSelect;
@@ -198,3 +248,6 @@ export type SilenceRow = typeof silences.$inferSelect;
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 export type HeartbeatRow = typeof heartbeats.$inferSelect;
+export type ServiceRow = typeof services.$inferSelect;
+export type ServiceEventRow = typeof serviceEvents.$inferSelect;
+export type HealRunRow = typeof healRuns.$inferSelect;

@@ -1,8 +1,8 @@
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
-const DURATION = /^(?:\d+[smhdw])+$/;
-const PART = /(\d+)([smhdw])/g;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const DURATION = /^(?:\d+(?:ms|[smhdw]))+$/;
+const PART = /(\d+)(ms|[smhdw])/g;
 
-/** Parses `90s`, `15m`, `1h30m`, `2d`, `1w` into milliseconds; null when the text is not such a duration. */
+/** Parses `250ms`, `90s`, `15m`, `1h30m`, `2d`, `1w` into milliseconds; null when the text is not such a duration. */
 export function parseDuration(text: string): number | null {
   const trimmed = text.trim().toLowerCase();
   if (!DURATION.test(trimmed)) return null;

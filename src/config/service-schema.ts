@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../channels/types.js';
+import { duration, durationWithDefault } from './duration-schema.js';
+
+const argv = z.array(z.string().min(1)).min(1, 'give the program and its arguments as a list, e.g. ["systemctl", "restart", "api"]');
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+const probe = z
+  .strictObject({
+    http: z.strictObject({ url: httpUrl, expectStatus: z.number().int().min(100).max(599).optional(), bodyMatch: regexSource.optional() }).optional(),
+    tcp: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(1).max(65_535) }).optional(),
+    command: argv.optional(),
+    interval: durationWithDefault('30s'),
+    timeout: durationWithDefault('5s'),
+    failuresBeforeUnhealthy: z.number().int().min(1).max(100).default(3),
+    successesBeforeHealthy: z.number().int().min(1).max(100).default(1),
+  })
+  .refine((p) => [p.http, p.tcp, p.command].filter(Boolean).length === 1, { message: 'a probe is exactly one of http, tcp or command' });
+
+/** A named heal action: a fixed command line, or an HTTP call. Chat can pick one by name, never change it. */
+const action = z
+  .strictObject({
+    command: argv.optional(),
+    http: z
+      .strictObject({
+        url: httpUrl,
+        method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('POST'),
+        expectStatus: z.number().int().min(100).max(599).optional(),
+      })
+      .optional(),
+    timeout: durationWithDefault('60s'),
+  })
+  .refine((a) => [a.command, a.http].filter(Boolean).length === 1, { message: 'an action is exactly one of command or http' });
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits and _ . - only');
+
+export const serviceSchema = z
+  .strictObject({
+    name,
+    /** What it does in the estate, shown by /status and the dashboard. */
+    role: z.string().min(1).max(200),
+    owner: z.string().min(1).max(200),
+    enabled: z.boolean().default(true),
+    severity: z.enum(SEVERITIES).default('CRIT'),
+    /** opsbot starts and supervises it. */
+    command: argv.optional(),
+    cwd: z.string().min(1).optional(),
+    env: z.record(z.string(), z.string()).default({}),
+    restartOnZeroExit: z.boolean().default(false),
+    backoff: z
+      .strictObject({ initial: durationWithDefault('100ms'), factor: z.number().min(1).max(10).default(1.5), max: durationWithDefault('15s'), resetAfter: durationWithDefault('30s') })
+      .prefault({}),
+    crashLoop: z
+      .strictObject({ maxRestarts: z.number().int().min(1).default(5), window: durationWithDefault('1m') })
+      .prefault({}),
+    stopTimeout: durationWithDefault('10s'),
+    logs: z
+      .strictObject({ maxBytes: z.number().int().min(1_024).default(10_485_760), files: z.number().int().min(1).max(50).default(5) })
+      .default({ maxBytes: 10_485_760, files: 5 }),
+    /** Started elsewhere: watched by its pid file (and probes). */
+    pidfile: z.string().min(1).optional(),
+    probe: probe.optional(),
+    actions: z.record(name, action).default({}),
+    heal: z
+      .strictObject({
+        /** The action run by itself when the service turns unhealthy (or dies, for a pid file). */
+        onUnhealthy: name.optional(),
+        /** After an action, re-probe until healthy or this deadline. */
+        verifyWithin: durationWithDefault('60s'),
+        /** No automatic heal again within this time (chat can still act). */
+        cooldown: durationWithDefault('5m'),
+      })
+      .prefault({}),
+  })
+  .superRefine((service, ctx) => {
+    if (service.command && service.pidfile) ctx.addIssue({ code: 'custom', path: ['pidfile'], message: 'a service is either supervised (command) or external (pidfile), not both' });
+    if (service.actions.restart && service.command) {
+      ctx.addIssue({ code: 'custom', path: ['actions', 'restart'], message: '`restart` is built in for a supervised service; name your action differently' });
+    }
+    const onUnhealthy = service.heal.onUnhealthy;
+    if (onUnhealthy && !service.actions[onUnhealthy] && !(onUnhealthy === 'restart' && service.command)) {
+      const known = [...Object.keys(service.actions), ...(service.command ? ['restart'] : [])];
+      ctx.addIssue({ code: 'custom', path: ['heal', 'onUnhealthy'], message: `no action ${JSON.stringify(onUnhealthy)} on this service; known: ${known.join(', ') || 'none'}` });
+    }
+  });
+
+export const servicesSchema = z
+  .array(serviceSchema)
+  .default([])
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((service, i) => {
+      if (seen.has(service.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `service ${JSON.stringify(service.name)} is listed twice` });
+      seen.add(service.name);
+    });
+  });
+
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type ProbeConfig = NonNullable<ServiceConfig['probe']>;
+export type ActionConfig = ServiceConfig['actions'][string];

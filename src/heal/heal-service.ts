@@ -1,0 +1,177 @@
+import { appendFile } from 'node:fs/promises';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import { healRuns, type HealRunRow } from '../db/schema.js';
+import type { ServiceConfig } from '../config/service-schema.js';
+import type { RaiseAlert } from '../heartbeats/heartbeats.js';
+import { formatDuration } from '../time/duration.js';
+import { executeAction, type ActionResult } from './execute-action.js';
+
+/** What the heal service needs from whoever runs the services (the service manager). */
+export interface ServiceControl {
+  isEnabled(name: string): boolean;
+  /** Restarts a supervised service; resolves once the new process runs. */
+  restart(name: string): Promise<void>;
+  /** Runs the service's probe once; null when it has none. */
+  probeOnce(name: string): Promise<{ ok: boolean; detail: string } | null>;
+  /** Whether its process is alive (supervised or pid file); null when opsbot cannot tell. */
+  isRunning(name: string): boolean | null;
+}
+
+export type HealTrigger = HealRunRow['trigger'];
+
+export class HealRefusal extends Error {}
+
+const VERIFY_EVERY_MS = 1_000;
+
+/**
+ * Runs configured heal actions, one at a time per service: a row per run, the action, then
+ * verification (re-probing until healthy or the deadline), an autoheal log line and an alert.
+ */
+export class HealService {
+  private readonly byName: Map<string, ServiceConfig>;
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly db: Db,
+    services: ServiceConfig[],
+    private readonly control: ServiceControl,
+    private readonly raise: RaiseAlert,
+    private readonly autohealLog: string,
+    private readonly log: Logger,
+  ) {
+    this.byName = new Map(services.map((s) => [s.name, s]));
+  }
+
+  /** Runs left `running` by a crash are closed as failed, so the history stays true. */
+  closeInterruptedRuns(now = new Date()): number {
+    return this.db
+      .update(healRuns)
+      .set({ state: 'failed', finishedAt: now, verification: 'opsbot stopped during this run; its outcome is unknown' })
+      .where(inArray(healRuns.state, ['running', 'verifying']))
+      .run().changes;
+  }
+
+  actionsOf(service: string): string[] {
+    const config = this.byName.get(service);
+    if (!config) return [];
+    return [...(config.command ? ['restart'] : []), ...Object.keys(config.actions)];
+  }
+
+  /**
+   * Checks and starts a run; the returned promise is the whole run (action and verification).
+   * Throws HealRefusal, saying why, when it cannot start.
+   */
+  start(service: string, action: string | undefined, trigger: HealTrigger, triggeredBy: string, now = new Date()): { run: HealRunRow; done: Promise<HealRunRow> } {
+    const config = this.byName.get(service);
+    if (!config) {
+      const known = [...this.byName.keys()];
+      throw new HealRefusal(`No service named ${JSON.stringify(service)} is configured${known.length ? `; services: ${known.join(', ')}` : ''}.`);
+    }
+    const actions = this.actionsOf(service);
+    const chosen = action ?? config.heal.onUnhealthy ?? actions[0];
+    if (!chosen || !actions.includes(chosen)) {
+      throw new HealRefusal(`${service} has no action ${JSON.stringify(chosen ?? '')}; its actions: ${actions.join(', ') || 'none configured'}.`);
+    }
+    if (!this.control.isEnabled(service)) throw new HealRefusal(`${service} is disabled (maintenance): no heal actions run until it is enabled.`);
+    if (this.busy.has(service)) throw new HealRefusal(`A heal run for ${service} is already in progress; runs of one service never overlap.`);
+    if (trigger !== 'chat' && trigger !== 'dashboard' && trigger !== 'api') {
+      const last = this.lastRun(service);
+      if (last && now.getTime() - last.startedAt.getTime() < config.heal.cooldown) {
+        throw new HealRefusal(`${service} was healed ${formatDuration(now.getTime() - last.startedAt.getTime())} ago; automatic heals wait ${formatDuration(config.heal.cooldown)}.`);
+      }
+    }
+    this.busy.add(service);
+    const run = this.db
+      .insert(healRuns)
+      .values({ service, action: chosen, trigger, triggeredBy, state: 'running', startedAt: now })
+      .returning()
+      .get();
+    this.log.info({ service, action: chosen, trigger, triggeredBy, run: run.id }, 'heal run started');
+    const done = this.carryOut(config, run).finally(() => this.busy.delete(service));
+    return { run, done };
+  }
+
+  listRuns(service?: string, limit = 50): HealRunRow[] {
+    return this.db
+      .select()
+      .from(healRuns)
+      .where(service ? eq(healRuns.service, service) : undefined)
+      .orderBy(desc(healRuns.id))
+      .limit(limit)
+      .all();
+  }
+
+  private lastRun(service: string): HealRunRow | undefined {
+    return this.db.select().from(healRuns).where(and(eq(healRuns.service, service))).orderBy(desc(healRuns.id)).limit(1).get();
+  }
+
+  private async carryOut(config: ServiceConfig, run: HealRunRow): Promise<HealRunRow> {
+    const result = await this.execute(config, run.action);
+    this.db
+      .update(healRuns)
+      .set({ state: 'verifying', exitCode: result.exitCode, outputTail: result.outputTail })
+      .where(eq(healRuns.id, run.id))
+      .run();
+    const verification = result.ok ? await this.verify(config) : { ok: false, detail: `the action failed: ${result.detail}` };
+    const finishedAt = new Date();
+    const finished = this.db
+      .update(healRuns)
+      .set({
+        state: verification.ok ? 'succeeded' : 'failed',
+        finishedAt,
+        durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+        verification: verification.detail,
+      })
+      .where(eq(healRuns.id, run.id))
+      .returning()
+      .get()!;
+    await this.report(config, finished);
+    return finished;
+  }
+
+  private async execute(config: ServiceConfig, action: string): Promise<ActionResult> {
+    if (action === 'restart' && config.command) {
+      try {
+        await this.control.restart(config.name);
+        return { ok: true, exitCode: null, outputTail: '', detail: 'restarted' };
+      } catch (error) {
+        return { ok: false, exitCode: null, outputTail: '', detail: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    return executeAction(config.actions[action]!, config.cwd);
+  }
+
+  /** Re-probes until healthy or `verifyWithin`; without a probe, a live process (or a clean action) is the proof. */
+  private async verify(config: ServiceConfig): Promise<{ ok: boolean; detail: string }> {
+    const deadline = Date.now() + config.heal.verifyWithin;
+    let last = 'not probed';
+    for (;;) {
+      const probe = await this.control.probeOnce(config.name);
+      if (probe === null) {
+        const running = this.control.isRunning(config.name);
+        if (running === false) return { ok: false, detail: 'its process is not running after the action' };
+        return { ok: true, detail: running ? 'its process is running (no probe configured)' : 'the action succeeded (no probe configured)' };
+      }
+      last = probe.detail;
+      if (probe.ok) return { ok: true, detail: `healthy again: ${probe.detail}` };
+      if (Date.now() + VERIFY_EVERY_MS > deadline) return { ok: false, detail: `still unhealthy after ${formatDuration(config.heal.verifyWithin)}: ${last}` };
+      await new Promise((resolve) => setTimeout(resolve, VERIFY_EVERY_MS));
+    }
+  }
+
+  private async report(config: ServiceConfig, run: HealRunRow) {
+    const line = { at: run.finishedAt?.toISOString(), service: run.service, action: run.action, trigger: run.trigger, by: run.triggeredBy, outcome: run.state, durationMs: run.durationMs, exitCode: run.exitCode, verification: run.verification };
+    await appendFile(this.autohealLog, `${JSON.stringify(line)}\n`).catch((error: unknown) => this.log.error({ err: error }, 'could not append to the autoheal log'));
+    const dedupKey = `opsbot:heal:${run.service}`;
+    if (run.state === 'succeeded') {
+      await this.raise({ severity: 'INFO', title: `Healed ${run.service}: ${run.action} worked`, body: `${run.verification ?? ''} (run #${run.id}, by ${run.triggeredBy})`, service: run.service, labels: { heal: run.action }, status: 'firing', source: 'opsbot heal' });
+      await this.raise({ severity: 'INFO', title: `Heal of ${run.service}`, dedupKey, status: 'resolved', source: 'opsbot heal' });
+      this.log.info({ service: run.service, run: run.id }, 'heal run succeeded');
+    } else {
+      await this.raise({ severity: config.severity, title: `Heal of ${run.service} failed: ${run.action}`, body: `${run.verification ?? ''} (run #${run.id}, by ${run.triggeredBy})\n${run.outputTail ?? ''}`.trim(), service: run.service, labels: { heal: run.action }, dedupKey, status: 'firing', source: 'opsbot heal' });
+      this.log.warn({ service: run.service, run: run.id, verification: run.verification }, 'heal run failed');
+    }
+  }
+}

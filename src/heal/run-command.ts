@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+
+export interface CommandOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  /** The last bytes of stdout and stderr together, as text. */
+  outputTail: string;
+  durationMs: number;
+  /** Set when the program could not be started at all. */
+  spawnError?: string;
+}
+
+const TAIL_BYTES = 4_096;
+
+/**
+ * Runs a fixed argv (never through a shell), keeping only the tail of its output, and kills its
+ * whole process group when it overruns the timeout.
+ */
+export function runCommand(argv: string[], options: { timeoutMs: number; cwd?: string; env?: Record<string, string> }): Promise<CommandOutcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let tail = Buffer.alloc(0);
+    const keep = (chunk: Buffer) => {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+    };
+    const child = spawn(argv[0]!, argv.slice(1), {
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, options.timeoutMs);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ exitCode: null, signal: null, timedOut: false, outputTail: '', durationMs: performance.now() - started, spawnError: error.message });
+    });
+    child.once('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal, timedOut, outputTail: tail.toString('utf8'), durationMs: performance.now() - started });
+    });
+  });
+}
+
+export function describeOutcome(outcome: CommandOutcome, timeoutMs: number): string {
+  if (outcome.spawnError) return `could not start: ${outcome.spawnError}`;
+  if (outcome.timedOut) return `killed after the ${Math.round(timeoutMs / 1000)} s timeout`;
+  if (outcome.signal) return `killed by ${outcome.signal}`;
+  return `exit ${outcome.exitCode}`;
+}
