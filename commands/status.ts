@@ -4,8 +4,21 @@ import { defineCommand, publicReply } from '../src/chat/command.js';
 import { textOption } from '../src/chat/options.js';
 import { formatDuration } from '../src/time/duration.js';
 import type { HeartbeatView } from '../src/heartbeats/heartbeats.js';
+import { describeServices, type ServiceView } from '../src/heal/service-view.js';
 
 const SHOWN_ALERTS = 10;
+
+function serviceLines(list: ServiceView[], only: string | undefined, now: Date): string[] {
+  const shown = only ? list.filter((s) => s.name === only) : list;
+  if (shown.length === 0) return [only ? `Service ${only}: not configured` : 'Services: none configured'];
+  return shown.slice(0, SHOWN_ALERTS).map((s) => {
+    if (!s.enabled) return `⏸ ${s.name} (${s.role}, ${s.owner}): disabled for maintenance`;
+    const up = s.state === 'running' && s.startedAt ? ` ${formatDuration(now.getTime() - s.startedAt.getTime())}` : '';
+    const mark = s.health === 'unhealthy' || s.state === 'fatal' || s.state === 'down' ? '🔴' : s.health === 'healthy' || s.state === 'running' ? '🟢' : '⚪';
+    const restarts = s.restarts > 0 ? `, ${s.restarts} restarts` : '';
+    return `${mark} ${s.name} (${s.role}, ${s.owner}): ${s.state}${up}, ${s.health}${restarts}`;
+  });
+}
 
 function heartbeatLine(list: HeartbeatView[]): string {
   if (list.length === 0) return 'Heartbeats: none configured';
@@ -42,7 +55,8 @@ export default defineCommand({
       const next = e.nextLevel !== null && e.nextDueAt ? `, next L${e.nextLevel} in ${formatDuration(e.nextDueAt.getTime() - now.getTime())}` : ', ladder finished';
       lines.push(`  #${e.alertId} at L${e.reached}${next}`);
     }
-    lines.push(`Services: none supervised yet · ${heartbeatLine(services.heartbeats.list(now))}`);
+    lines.push(...serviceLines(describeServices(services.services, services.heal), only, now));
+    lines.push(heartbeatLine(services.heartbeats.list(now)));
     lines.push(
       `Queues: ${view.pendingDeliveries} deliveries unsent, ${backlog.deliver} delivery jobs and ${backlog.escalate} escalation steps queued`,
     );

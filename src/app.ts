@@ -23,6 +23,7 @@ import { releaseEndedSilences } from './routing/silences.js';
 import { createChat, startChat } from './chat/start-chat.js';
 import { Heartbeats } from './heartbeats/heartbeats.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
+import { startHeal } from './heal/start-heal.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -92,6 +93,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const heartbeats = new Heartbeats(db, file.heartbeats, (input) => intake.accept([input]), log.child({ component: 'heartbeats' }));
   heartbeats.watchAll();
   const heartbeatChecks = new HeartbeatChecks(heartbeats, { queue: commandConnection, worker: workerConnection }, prefix, log);
+  const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), { queue: commandConnection, worker: workerConnection }, prefix, log);
 
   const sweep = async () => {
     const report = await reconcile(db, followUps, platforms);
@@ -115,6 +117,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       log,
       platforms,
       heartbeats,
+      heal: healing.heal,
+      services: healing.manager,
       backlog: async () => ({
         deliver: await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
         escalate: await escalateQueue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
@@ -142,6 +146,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       }
     },
     heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
+    healing,
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });
@@ -155,6 +160,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       log.info('stopping: intake closed, finishing in-flight deliveries');
       await chat.stop();
       await http.close();
+      await healing.stop();
       await periodic.worker.close();
       await Promise.all([worker.close(), escalateWorker.close(), silenceEndWorker.close(), heartbeatChecks.close()]);
       await periodic.queue.close();

@@ -5,6 +5,7 @@ import type { WorkSink } from '../alerts/work-sink.js';
 import type { Platform } from '../channels/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealService } from '../heal/heal-service.js';
+import type { ServiceManager } from '../heal/service-manager.js';
 
 /** Jobs waiting in the queues right now (BullMQ's counts). */
 export interface QueueBacklog {
@@ -22,5 +23,6 @@ export interface CommandServices {
   platforms: Platform[];
   heartbeats: Heartbeats;
   heal: HealService;
+  services: ServiceManager;
   backlog(): Promise<QueueBacklog>;
 }

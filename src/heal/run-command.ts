@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { OutputTail } from './output-tail.js';
+import { signalGroup } from './process-group.js';
 
 export interface CommandOutcome {
   exitCode: number | null;
@@ -20,11 +22,8 @@ const TAIL_BYTES = 4_096;
 export function runCommand(argv: string[], options: { timeoutMs: number; cwd?: string; env?: Record<string, string> }): Promise<CommandOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    let tail = Buffer.alloc(0);
-    const keep = (chunk: Buffer) => {
-      tail = Buffer.concat([tail, chunk]);
-      if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
-    };
+    const tail = new OutputTail(TAIL_BYTES);
+    const keep = (chunk: Buffer) => tail.push(chunk);
     const child = spawn(argv[0]!, argv.slice(1), {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: { ...process.env, ...options.env },
@@ -34,11 +33,7 @@ export function runCommand(argv: string[], options: { timeoutMs: number; cwd?: s
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
     }, options.timeoutMs);
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
@@ -48,7 +43,7 @@ export function runCommand(argv: string[], options: { timeoutMs: number; cwd?: s
     });
     child.once('close', (exitCode, signal) => {
       clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, outputTail: tail.toString('utf8'), durationMs: performance.now() - started });
+      resolve({ exitCode, signal, timedOut, outputTail: tail.text(), durationMs: performance.now() - started });
     });
   });
 }

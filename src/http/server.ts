@@ -8,6 +8,9 @@ import { registerTelegramWebhook } from './telegram-webhook.js';
 import type { TelegramChat } from '../chat/telegram/chat.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import { registerHeartbeatListRoute, registerHeartbeatSignalRoutes } from './heartbeat-routes.js';
+import { registerServiceRoutes } from './service-routes.js';
+import type { HealService } from '../heal/heal-service.js';
+import type { ServiceManager } from '../heal/service-manager.js';
 
 export interface HttpServerOptions {
   intake: IntakeService;
@@ -18,6 +21,7 @@ export interface HttpServerOptions {
   /** Resolves when SQLite and Redis both answer; throws naming the one that does not. */
   checkReady: () => Promise<void>;
   heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
+  healing: { manager: ServiceManager; heal: HealService };
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
 }
@@ -62,6 +66,7 @@ export function buildHttpServer(options: HttpServerOptions) {
   app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(options.apiToken));
     registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
+    registerServiceRoutes(api, options.healing.manager, options.healing.heal);
     registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
     registerAuditRoutes(api, options.intake.db);
   });

@@ -1,0 +1,37 @@
+CREATE TABLE `heal_runs` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`service` text NOT NULL,
+	`action` text NOT NULL,
+	`trigger` text NOT NULL,
+	`triggered_by` text NOT NULL,
+	`state` text NOT NULL,
+	`started_at` integer NOT NULL,
+	`finished_at` integer,
+	`duration_ms` integer,
+	`exit_code` integer,
+	`output_tail` text,
+	`verification` text
+);
+--> statement-breakpoint
+CREATE INDEX `heal_runs_service` ON `heal_runs` (`service`,`started_at`);--> statement-breakpoint
+CREATE TABLE `service_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`service` text NOT NULL,
+	`at` integer NOT NULL,
+	`kind` text NOT NULL,
+	`up` integer,
+	`detail` text
+);
+--> statement-breakpoint
+CREATE INDEX `service_events_service_at` ON `service_events` (`service`,`at`);--> statement-breakpoint
+CREATE TABLE `services` (
+	`name` text PRIMARY KEY NOT NULL,
+	`state` text NOT NULL,
+	`health` text NOT NULL,
+	`enabled` integer NOT NULL,
+	`pid` integer,
+	`started_at` integer,
+	`restarts` integer DEFAULT 0 NOT NULL,
+	`last_probe_detail` text,
+	`changed_at` integer NOT NULL
+);

@@ -1,0 +1,212 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import type { ServiceRow } from '../db/schema.js';
+import type { ServiceConfig } from '../config/service-schema.js';
+import type { RaiseAlert } from '../heartbeats/heartbeats.js';
+import { ProcessSupervisor, type SupervisorEvent } from './supervisor.js';
+import { HealthTracker, type HealthTransition } from './health.js';
+import { isPidAlive, readPidfile } from './process-group.js';
+import { runProbe } from './run-probe.js';
+import { ServiceRecords } from './service-records.js';
+import type { ServiceControl } from './heal-service.js';
+
+/** Called when a service turns unhealthy (or its process is gone) and its config names an automatic heal. */
+export type AutoHeal = (service: ServiceConfig, reason: string) => void;
+
+/**
+ * Runs the configured services: supervises the `command` ones, probes every one on its schedule,
+ * keeps their state and events in SQLite, raises and resolves alerts, and hands unhealthy ones to
+ * the heal service. A disabled service (maintenance) is left alone entirely.
+ */
+export class ServiceManager implements ServiceControl {
+  private readonly configs: Map<string, ServiceConfig>;
+  private readonly supervisors = new Map<string, ProcessSupervisor>();
+  private readonly trackers = new Map<string, HealthTracker>();
+  private readonly stableTimers = new Map<string, NodeJS.Timeout>();
+  readonly records: ServiceRecords;
+  autoHeal: AutoHeal = () => undefined;
+
+  constructor(
+    db: Db,
+    configs: ServiceConfig[],
+    private readonly logDir: string,
+    private readonly raise: RaiseAlert,
+    private readonly log: Logger,
+  ) {
+    this.configs = new Map(configs.map((c) => [c.name, c]));
+    this.records = new ServiceRecords(db);
+    for (const config of configs) {
+      if (config.probe) this.trackers.set(config.name, new HealthTracker(config.probe));
+      if (config.command) this.supervisors.set(config.name, this.supervisorFor(config));
+    }
+  }
+
+  get(name: string): ServiceConfig | undefined {
+    return this.configs.get(name);
+  }
+
+  all(): ServiceConfig[] {
+    return [...this.configs.values()];
+  }
+
+  /** Starts every enabled supervised service; the enabled flag set from chat or the dashboard survives restarts. */
+  start(): void {
+    for (const config of this.configs.values()) {
+      const row = this.records.ensure(config.name, config.command ? 'stopped' : 'external', config.enabled);
+      if (row.enabled) this.supervisors.get(config.name)?.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.stableTimers.values()) clearTimeout(timer);
+    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+  }
+
+  isEnabled(name: string): boolean {
+    return this.records.get(name)?.enabled ?? false;
+  }
+
+  isRunning(name: string): boolean | null {
+    const supervisor = this.supervisors.get(name);
+    if (supervisor) return supervisor.state === 'running';
+    const row = this.records.get(name);
+    if (this.configs.get(name)?.pidfile && row) return row.state !== 'down';
+    return null;
+  }
+
+  async restart(name: string): Promise<void> {
+    const supervisor = this.supervisors.get(name);
+    if (!supervisor) throw new Error(`${name} is not supervised by opsbot (no command in its config)`);
+    await supervisor.restart();
+    const deadline = Date.now() + 10_000;
+    while (supervisor.state !== 'running') {
+      if (supervisor.state === 'fatal' || supervisor.state === 'exited' || Date.now() > deadline) {
+        throw new Error(`${name} did not come back up (state ${supervisor.state})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** One scheduled check: the pid file of an external service, then the probe; returns the probe's detail. */
+  async check(name: string): Promise<string | null> {
+    const config = this.configs.get(name);
+    if (!config || !this.isEnabled(name)) return null;
+    if (config.pidfile) await this.checkPidfile(config);
+    const result = await this.probeOnce(name);
+    return result?.detail ?? null;
+  }
+
+  async probeOnce(name: string): Promise<{ ok: boolean; detail: string } | null> {
+    const config = this.configs.get(name);
+    const tracker = this.trackers.get(name);
+    if (!config?.probe || !tracker) return null;
+    const result = await runProbe(config.probe);
+    this.records.noteProbe(name, result.detail);
+    await this.onHealth(config, tracker.record(result), result.detail);
+    return result;
+  }
+
+  /** Maintenance: off means no probes, no restarts, no alerts, and its process is stopped. */
+  async setEnabled(name: string, enabled: boolean, by: string): Promise<ServiceRow | undefined> {
+    const config = this.configs.get(name);
+    if (!config) return undefined;
+    this.records.setEnabled(name, enabled, by);
+    const supervisor = this.supervisors.get(name);
+    if (enabled) supervisor?.start();
+    else await supervisor?.stop();
+    this.log.info({ service: name, enabled, by }, enabled ? 'service enabled' : 'service disabled (maintenance)');
+    return this.records.get(name);
+  }
+
+  private async checkPidfile(config: ServiceConfig) {
+    let alive: boolean;
+    let detail: string;
+    try {
+      const pid = await readPidfile(config.pidfile!);
+      alive = isPidAlive(pid);
+      detail = alive ? `pid ${pid} is running` : `pid ${pid} from ${config.pidfile} is not running`;
+    } catch (error) {
+      alive = false;
+      detail = (error as Error).message;
+    }
+    const was = this.records.get(config.name)?.state;
+    this.records.setProcess(config.name, alive ? 'external' : 'down', alive ? detail : `down: ${detail}`, alive);
+    if (alive && was === 'down') await this.raise(this.alert(config, 'process', 'resolved', `${config.name} is running again`));
+    if (!alive && was !== 'down') {
+      await this.raise(this.alert(config, 'process', 'firing', `${config.name} is not running`, detail));
+      this.autoHeal(config, detail);
+    }
+  }
+
+  private async onHealth(config: ServiceConfig, transition: HealthTransition, detail: string) {
+    if (transition === null) return;
+    const healthy = transition === 'became-healthy';
+    this.records.setHealth(config.name, healthy ? 'healthy' : 'unhealthy', detail);
+    if (healthy) {
+      await this.raise(this.alert(config, 'health', 'resolved', `${config.name} is healthy again`));
+      return;
+    }
+    await this.raise(this.alert(config, 'health', 'firing', `${config.name} is unhealthy`, detail));
+    this.autoHeal(config, detail);
+  }
+
+  private supervisorFor(config: ServiceConfig): ProcessSupervisor {
+    return new ProcessSupervisor({
+      name: config.name,
+      command: config.command!,
+      ...(config.cwd ? { cwd: config.cwd } : {}),
+      env: config.env,
+      restartOnZeroExit: config.restartOnZeroExit,
+      backoff: { initialMs: config.backoff.initial, factor: config.backoff.factor, maxMs: config.backoff.max, resetAfterMs: config.backoff.resetAfter },
+      crashLoop: { maxRestarts: config.crashLoop.maxRestarts, windowMs: config.crashLoop.window },
+      stopTimeoutMs: config.stopTimeout,
+      logDir: this.logDir,
+      logMaxBytes: config.logs.maxBytes,
+      logFiles: config.logs.files,
+      onEvent: (event) => this.onSupervisorEvent(config, event),
+    });
+  }
+
+  private onSupervisorEvent(config: ServiceConfig, event: SupervisorEvent) {
+    const name = config.name;
+    const say = (promise: Promise<unknown>) => void promise.catch((error: unknown) => this.log.error({ err: error, service: name }, 'could not raise a service alert'));
+    switch (event.type) {
+      case 'started':
+        if (this.records.get(name)?.state === 'fatal') say(this.raise(this.alert(config, 'fatal', 'resolved', `${name} is running again`)));
+        this.records.started(name, event.pid, new Date(event.at));
+        this.stableTimers.set(name, setTimeout(() => say(this.raise(this.alert(config, 'restarts', 'resolved', `${name} is stable again`))), config.backoff.resetAfter));
+        return;
+      case 'exited':
+        clearTimeout(this.stableTimers.get(name));
+        this.records.exited(name, event.code, event.signal, new Date(event.at));
+        return;
+      case 'spawn-error':
+        this.records.event(name, 'spawn-error', false, event.message);
+        return;
+      case 'restarting':
+        this.records.restarting(name, event.delayMs);
+        say(this.raise(this.alert(config, 'restarts', 'firing', `${name} crashed and was restarted`, `restart ${event.attempt}, after ${event.delayMs} ms back-off`, 'INFO')));
+        return;
+      case 'fatal':
+        this.records.setProcess(name, 'fatal', `crash loop: ${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s`, false);
+        say(this.raise(this.alert(config, 'fatal', 'firing', `${name} is crash-looping; opsbot stopped restarting it`, `${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s. /restart ${name} tries again.`)));
+        return;
+      case 'stopped':
+        this.records.setProcess(name, 'stopped', 'stopped', false);
+        return;
+    }
+  }
+
+  private alert(config: ServiceConfig, topic: string, status: 'firing' | 'resolved', title: string, body?: string, severity = config.severity) {
+    return {
+      severity,
+      title,
+      ...(body ? { body } : {}),
+      service: config.name,
+      labels: { owner: config.owner },
+      dedupKey: `opsbot:service:${config.name}:${topic}`,
+      status,
+      source: 'opsbot supervisor',
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import type { HealService } from './heal-service.js';
+import type { ServiceManager } from './service-manager.js';
+
+export interface ServiceView {
+  name: string;
+  role: string;
+  owner: string;
+  kind: 'supervised' | 'pidfile' | 'probes';
+  enabled: boolean;
+  state: string;
+  health: string;
+  pid: number | null;
+  startedAt: Date | null;
+  restarts: number;
+  lastProbe: string | null;
+  actions: string[];
+  lastHeal: { id: number; action: string; state: string; startedAt: Date } | null;
+}
+
+/** Config and live state of every service, as /status, the API and the dashboard show them. */
+export function describeServices(manager: ServiceManager, heal: HealService): ServiceView[] {
+  return manager.all().map((config) => {
+    const row = manager.records.get(config.name);
+    const last = heal.listRuns(config.name, 1)[0];
+    return {
+      name: config.name,
+      role: config.role,
+      owner: config.owner,
+      kind: config.command ? 'supervised' : config.pidfile ? 'pidfile' : 'probes',
+      enabled: row?.enabled ?? config.enabled,
+      state: row?.state ?? 'unknown',
+      health: row?.health ?? 'unknown',
+      pid: row?.pid ?? null,
+      startedAt: row?.startedAt ?? null,
+      restarts: row?.restarts ?? 0,
+      lastProbe: row?.lastProbeDetail ?? null,
+      actions: heal.actionsOf(config.name),
+      lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
+    };
+  });
+}

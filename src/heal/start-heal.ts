@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { ConnectionOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import type { ServiceConfig } from '../config/service-schema.js';
+import type { RaiseAlert } from '../heartbeats/heartbeats.js';
+import { scheduleProbes } from '../../jobs/probe.js';
+import { HealRefusal, HealService } from './heal-service.js';
+import { ServiceManager } from './service-manager.js';
+
+export interface HealHandles {
+  manager: ServiceManager;
+  heal: HealService;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the supervised services, schedules the probes, and connects unhealthy services to their
+ * automatic heal action. Logs go to `<dataDir>/logs`, the autoheal log to `<dataDir>/autoheal.log`.
+ */
+export async function startHeal(
+  db: Db,
+  services: ServiceConfig[],
+  dataDir: string,
+  raise: RaiseAlert,
+  connection: { queue: ConnectionOptions; worker: ConnectionOptions },
+  prefix: string,
+  log: Logger,
+): Promise<HealHandles> {
+  const manager = new ServiceManager(db, services, join(dataDir, 'logs'), raise, log.child({ component: 'supervisor' }));
+  const heal = new HealService(db, services, manager, raise, join(dataDir, 'autoheal.log'), log.child({ component: 'heal' }));
+  const interrupted = heal.closeInterruptedRuns();
+  if (interrupted > 0) log.warn({ runs: interrupted }, 'heal runs interrupted by the last stop were closed as failed');
+  manager.autoHeal = (service, reason) => {
+    const action = service.heal.onUnhealthy;
+    if (!action) return;
+    try {
+      const { done } = heal.start(service.name, action, 'probe', `opsbot (${reason.slice(0, 120)})`);
+      done.catch((error: unknown) => log.error({ err: error, service: service.name }, 'automatic heal failed unexpectedly'));
+    } catch (error) {
+      if (!(error instanceof HealRefusal)) throw error;
+      log.info({ service: service.name, reason: error.message }, 'automatic heal not started');
+    }
+  };
+  manager.start();
+  const probes = await scheduleProbes(manager, connection, prefix, log);
+  return {
+    manager,
+    heal,
+    async stop() {
+      await probes.worker.close();
+      await probes.queue.close();
+      await manager.stop();
+    },
+  };
+}
