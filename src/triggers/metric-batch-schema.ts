@@ -5,9 +5,10 @@ export const MAX_METRICS_PER_BATCH = 1_000;
 export const MAX_TASKS_PER_BATCH = 500;
 
 /** When a sample was taken: an ISO 8601 time with offset or epoch milliseconds; absent means when it was received. */
+const TIME_FORMAT = 'must be an ISO 8601 time with offset (2024-05-01T12:00:00Z) or epoch milliseconds';
 const sampleTime = z
-  .union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()], {
-    error: 'must be an ISO 8601 time with offset (2024-05-01T12:00:00Z) or epoch milliseconds',
+  .union([z.iso.datetime({ offset: true, error: TIME_FORMAT }), z.number({ error: TIME_FORMAT }).int(TIME_FORMAT).nonnegative(TIME_FORMAT)], {
+    error: TIME_FORMAT,
   })
   .transform((time) => (typeof time === 'number' ? time : Date.parse(time)))
   .optional();

@@ -118,7 +118,7 @@ const forecastRule = z.strictObject({
 
 export const triggerRuleSchema = z.discriminatedUnion('kind', [thresholdRule, rateRule, baselineRule, forecastRule], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? "kind must be one of 'threshold', 'rate', 'baseline', 'forecast'" : undefined,
+    issue.code === 'invalid_union' ? "must be one of 'threshold', 'rate', 'baseline', 'forecast'" : undefined,
 });
 
 /** The `triggers:` list of the config file; rule names are unique. */
