@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { describeRule } from '../src/triggers/describe.js';
 import { evaluateRule } from '../src/triggers/evaluate.js';
 import { decideFire, INITIAL_FIRE_STATE } from '../src/triggers/fire-state.js';
 import { metricBatchSchema } from '../src/triggers/metric-batch-schema.js';
@@ -163,6 +164,20 @@ describe('the seven runbook rules', () => {
       'test_failure_spike threshold CRIT',
       'duration_increase baseline WARN',
     ]);
+  });
+
+  it('describe themselves in one line each', () => {
+    expect(rules.map(describeRule)).toEqual([
+      'task.duration_s ≥ 60, per task; cooldown 15m',
+      'task.retries total ≥ 3 over 10m, per task; cooldown 15m',
+      'share of non-zero task.error ≥ 20 % over 10m; cooldown 30m; heals worker/restart',
+      'task.tokens ≥ 300 % of the median of the previous 20 samples, per task; cooldown 15m',
+      'task.cost_usd > 0.5, per task; cooldown 15m',
+      'task.test_failure_pct > 5, per task; cooldown 15m',
+      'task.duration_s ≥ 150 % of the median of the previous 20 samples, per task; cooldown 15m',
+    ]);
+    const forecast = rule({ kind: 'forecast', metric: 'disk.used_pct', window: '30m', op: '>=', threshold: 90, horizon: '2h', labels: { host: 'db1' }, cooldown: '1h' });
+    expect(describeRule(forecast)).toBe('disk.used_pct trend over 30m ≥ 90 within 2h where host=db1; cooldown 1h');
   });
 
   it('slow tasks ≥ 60 s', () => {

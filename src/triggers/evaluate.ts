@@ -1,4 +1,4 @@
-import { formatNumber, formatPercent, formatSpan } from './format.js';
+import { COMPARISON_SYMBOL as SYMBOL, formatNumber, formatPercent, formatSpan } from './format.js';
 import { fitLine, mean, median } from './statistics.js';
 import type { BaselineRule, Comparison, ForecastRule, RateRule, ThresholdRule, TriggerRule } from './rule-schema.js';
 import type { Point } from './series.js';
@@ -13,8 +13,6 @@ export interface Evaluation {
   breached: boolean;
   detail: string;
 }
-
-const SYMBOL: Record<Comparison, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
 
 export function compare(value: number, op: Comparison, target: number): boolean {
   switch (op) {
@@ -76,9 +74,10 @@ function evaluateRate(rule: RateRule, points: Point[], now: number): Evaluation 
 }
 
 function evaluateBaseline(rule: BaselineRule, points: Point[], now: number): Evaluation {
-  const considered = rule.window === undefined ? points : points.filter((point) => point.time > now - (rule.window ?? 0));
+  const window = rule.window;
+  const considered = window === undefined ? points : points.filter((point) => point.time > now - window);
   const latest = considered.at(-1);
-  if (!latest) return noData(rule.window === undefined ? `no ${rule.metric} sample yet` : `no ${rule.metric} samples in the last ${formatSpan(rule.window)}`);
+  if (!latest) return noData(window === undefined ? `no ${rule.metric} sample yet` : `no ${rule.metric} samples in the last ${formatSpan(window)}`);
   const previous = considered.slice(0, -1);
   const baseline = rule.samples === undefined ? previous : previous.slice(-rule.samples);
   if (baseline.length < rule.minSamples) {

@@ -53,7 +53,7 @@ export function historyNeeded(rule: TriggerRule): { windowMs: number } | { lates
     case 'threshold':
       return { latest: 1 };
     case 'baseline':
-      return rule.samples !== undefined ? { latest: rule.samples + 1 } : { windowMs: rule.window ?? 0 };
+      return rule.window !== undefined ? { windowMs: rule.window } : { latest: (rule.samples ?? 0) + 1 };
     case 'rate':
     case 'forecast':
       return { windowMs: rule.window };
