@@ -24,6 +24,7 @@ import { createChat, startChat } from './chat/start-chat.js';
 import { Heartbeats } from './heartbeats/heartbeats.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { startHeal } from './heal/start-heal.js';
+import { TriggerEngine } from './triggers/engine.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -94,6 +95,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   heartbeats.watchAll();
   const heartbeatChecks = new HeartbeatChecks(heartbeats, { queue: commandConnection, worker: workerConnection }, prefix, log);
   const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), { queue: commandConnection, worker: workerConnection }, prefix, log);
+  const triggers = new TriggerEngine(db, file.triggers, (input) => intake.accept([input]), healing.heal, log.child({ component: 'triggers' }));
 
   const sweep = async () => {
     const report = await reconcile(db, followUps, platforms);
@@ -103,6 +105,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const escalations = await reconcileEscalations(db, file.escalation, sink);
     if (escalations.releasedAlerts > 0) log.info(escalations, 'reconciler released alerts whose silence ended');
     await heartbeatChecks.check();
+    await triggers.sweep();
     return report;
   };
   await sweep();
@@ -147,6 +150,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     },
     heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
     healing,
+    triggers,
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });

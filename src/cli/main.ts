@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from '../config/load.js';
 import { deployCommands } from './deploy-commands.js';
+import { CliError } from './api-client.js';
+import { printTriggers } from './triggers.js';
 
 const USAGE = `usage: opsbot <command>
 
 commands:
   start             run the bot (same as npm start)
   deploy-commands   register the Discord slash commands (DISCORD_TOKEN; DISCORD_GUILD_ID for one guild)
+  triggers [--json] the trigger rules of the running bot, their last values and fires (OPSBOT_URL, API_TOKEN)
   help              this text
 `;
 
 async function run(argv: string[]): Promise<number> {
-  const [command] = argv;
+  const [command, ...rest] = argv;
   switch (command) {
     case 'start':
       await import('../main.js');
@@ -25,6 +28,9 @@ async function run(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case 'triggers':
+      await printTriggers(rest.includes('--json'), (text) => process.stdout.write(text));
+      return 0;
     case undefined:
     case 'help':
     case '--help':
@@ -41,7 +47,7 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof CliError) {
       process.stderr.write(`opsbot: ${error.message}\n`);
       process.exitCode = 2;
       return;

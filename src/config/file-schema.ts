@@ -4,6 +4,7 @@ import { accessSchema } from './access-schema.js';
 import { escalationSchema } from './escalation-schema.js';
 import { heartbeatsSchema } from './heartbeat-schema.js';
 import { servicesSchema } from './service-schema.js';
+import { triggerRulesSchema } from '../triggers/rule-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -91,6 +92,7 @@ export const fileConfigSchema = z
   escalation: escalationSchema,
   heartbeats: heartbeatsSchema,
   services: servicesSchema,
+  triggers: triggerRulesSchema,
   })
   .superRefine((config, ctx) => {
     const known = new Set(Object.keys(config.escalation.policies));
@@ -107,6 +109,16 @@ export const fileConfigSchema = z
     for (const [severity, name] of Object.entries(config.escalation.bySeverity)) {
       if (name) check(name, ['escalation', 'bySeverity', severity]);
     }
+    config.triggers.forEach((rule, i) => {
+      if (!rule.heal) return;
+      const service = config.services.find((s) => s.name === rule.heal!.service);
+      const actions = service ? [...(service.command ? ['restart'] : []), ...Object.keys(service.actions)] : [];
+      if (!service) {
+        ctx.addIssue({ code: 'custom', path: ['triggers', i, 'heal', 'service'], message: `no service ${JSON.stringify(rule.heal.service)} under services:` });
+      } else if (!actions.includes(rule.heal.action)) {
+        ctx.addIssue({ code: 'custom', path: ['triggers', i, 'heal', 'action'], message: `${service.name} has no action ${JSON.stringify(rule.heal.action)}; its actions: ${actions.join(', ') || 'none'}` });
+      }
+    });
   });
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;

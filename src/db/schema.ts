@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index, uniqueIndex, real, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /** One firing episode of an alert. A dedup bump or a resolution raises `revision`. */
 export const alerts = sqliteTable(
@@ -240,6 +240,51 @@ export const healRuns = sqliteTable(
   (t) => [index('heal_runs_service').on(t.service, t.startedAt)],
 );
 
+/** Metric samples and task telemetry, kept a week for the trigger rules' windows and baselines. */
+export const metricSamples = sqliteTable(
+  'metric_samples',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    value: real('value').notNull(),
+    time: integer('time').notNull(),
+  },
+  (t) => [index('metric_samples_name_time').on(t.name, t.time), index('metric_samples_time').on(t.time)],
+);
+
+/** Each trigger rule's state per series: whether its breach has fired, when it last fired, what it last saw. */
+export const triggerStates = sqliteTable(
+  'trigger_states',
+  {
+    rule: text('rule').notNull(),
+    seriesKey: text('series_key').notNull(),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    breached: integer('breached', { mode: 'boolean' }).notNull(),
+    lastFiredAt: integer('last_fired_at'),
+    lastValue: real('last_value'),
+    lastDetail: text('last_detail'),
+    evaluatedAt: integer('evaluated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rule, t.seriesKey] })],
+);
+
+/** Every time a trigger rule fired, with the alert it raised and the heal run it started. */
+export const triggerFires = sqliteTable(
+  'trigger_fires',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rule: text('rule').notNull(),
+    seriesKey: text('series_key').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    value: real('value'),
+    detail: text('detail').notNull(),
+    alertId: integer('alert_id'),
+    healRunId: integer('heal_run_id'),
+  },
+  (t) => [index('trigger_fires_rule_at').on(t.rule, t.at)],
+);
+
 export type AlertRow = typeof alerts.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type SummaryRow = typeof summaries.$inferSelect;
@@ -251,3 +296,5 @@ export type HeartbeatRow = typeof heartbeats.$inferSelect;
 export type ServiceRow = typeof services.$inferSelect;
 export type ServiceEventRow = typeof serviceEvents.$inferSelect;
 export type HealRunRow = typeof healRuns.$inferSelect;
+export type TriggerStateRow = typeof triggerStates.$inferSelect;
+export type TriggerFireRow = typeof triggerFires.$inferSelect;

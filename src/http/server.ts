@@ -9,6 +9,8 @@ import type { TelegramChat } from '../chat/telegram/chat.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import { registerHeartbeatListRoute, registerHeartbeatSignalRoutes } from './heartbeat-routes.js';
 import { registerServiceRoutes } from './service-routes.js';
+import { registerTriggerRoutes } from './trigger-routes.js';
+import type { TriggerEngine } from '../triggers/engine.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 
@@ -22,6 +24,7 @@ export interface HttpServerOptions {
   checkReady: () => Promise<void>;
   heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
   healing: { manager: ServiceManager; heal: HealService };
+  triggers: TriggerEngine;
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
 }
@@ -67,6 +70,7 @@ export function buildHttpServer(options: HttpServerOptions) {
     api.addHook('onRequest', bearerAuth(options.apiToken));
     registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
     registerServiceRoutes(api, options.healing.manager, options.healing.heal);
+    registerTriggerRoutes(api, options.triggers);
     registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
     registerAuditRoutes(api, options.intake.db);
   });

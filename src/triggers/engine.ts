@@ -1,0 +1,173 @@
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import { metricSamples, triggerFires, triggerStates, type TriggerFireRow, type TriggerStateRow } from '../db/schema.js';
+import type { RaiseAlert } from '../heartbeats/heartbeats.js';
+import { HealRefusal, type HealService } from '../heal/heal-service.js';
+import type { TriggerRule } from './rule-schema.js';
+import type { MetricBatch } from './metric-batch-schema.js';
+import { samplesFromBatch, type MetricSample } from './telemetry.js';
+import { historyNeeded, selectSeries, type Series } from './series.js';
+import { evaluateRule } from './evaluate.js';
+import { decideFire, INITIAL_FIRE_STATE } from './fire-state.js';
+import { renderTriggerTitle } from './title.js';
+import { describeRule } from './describe.js';
+
+/** Samples older than this are deleted by the sweep; windows and baselines must fit inside it. */
+export const SAMPLE_RETENTION_MS = 7 * 86_400_000;
+/** The most samples of one metric read for one evaluation. */
+const HISTORY_LIMIT = 20_000;
+
+export interface IngestResult {
+  samples: number;
+  fired: Array<{ rule: string; series: string; detail: string }>;
+}
+
+export interface TriggerView {
+  name: string;
+  kind: TriggerRule['kind'];
+  metric: string;
+  severity: TriggerRule['severity'];
+  rule: string;
+  series: Array<{ key: string; labels: Record<string, string>; lastValue: number | null; lastDetail: string | null; breached: boolean; lastFiredAt: Date | null }>;
+  lastFire: { at: Date; detail: string; series: string } | null;
+}
+
+/**
+ * Stores metric samples and task telemetry, evaluates the rules that read them, and fires each
+ * rule once per breach (not within its cooldown): an alert, and the rule's heal action if it has one.
+ * A breach that ends resolves its alert.
+ */
+export class TriggerEngine {
+  constructor(
+    private readonly db: Db,
+    private readonly rules: TriggerRule[],
+    private readonly raise: RaiseAlert,
+    private readonly heal: HealService,
+    private readonly log: Logger,
+  ) {}
+
+  async ingest(batch: MetricBatch, now = Date.now()): Promise<IngestResult> {
+    const samples = samplesFromBatch(batch, now);
+    this.db.transaction((tx) => {
+      for (let i = 0; i < samples.length; i += 500) tx.insert(metricSamples).values(samples.slice(i, i + 500)).run();
+    });
+    const metrics = new Set(samples.map((s) => s.name));
+    const fired = await this.evaluate(this.rules.filter((rule) => metrics.has(rule.metric)), now);
+    return { samples: samples.length, fired };
+  }
+
+  /** Re-evaluates every rule (windows move on without new samples) and drops samples past retention. */
+  async sweep(now = Date.now()): Promise<IngestResult['fired']> {
+    this.db.delete(metricSamples).where(lt(metricSamples.time, now - SAMPLE_RETENTION_MS)).run();
+    return this.evaluate(this.rules, now);
+  }
+
+  list(): TriggerView[] {
+    const states = this.db.select().from(triggerStates).all();
+    return this.rules.map((rule) => {
+      const last = this.db.select().from(triggerFires).where(eq(triggerFires.rule, rule.name)).orderBy(desc(triggerFires.id)).limit(1).get();
+      return {
+        name: rule.name,
+        kind: rule.kind,
+        metric: rule.metric,
+        severity: rule.severity,
+        rule: describeRule(rule),
+        series: states
+          .filter((s) => s.rule === rule.name)
+          .map((s) => ({
+            key: s.seriesKey,
+            labels: s.labels,
+            lastValue: s.lastValue,
+            lastDetail: s.lastDetail,
+            breached: s.breached,
+            lastFiredAt: s.lastFiredAt === null ? null : new Date(s.lastFiredAt),
+          })),
+        lastFire: last ? { at: last.at, detail: last.detail, series: last.seriesKey } : null,
+      };
+    });
+  }
+
+  fires(limit = 100): TriggerFireRow[] {
+    return this.db.select().from(triggerFires).orderBy(desc(triggerFires.id)).limit(limit).all();
+  }
+
+  private async evaluate(rules: TriggerRule[], now: number): Promise<IngestResult['fired']> {
+    const fired: IngestResult['fired'] = [];
+    for (const rule of rules) {
+      for (const series of selectSeries(rule, this.history(rule, now))) {
+        const outcome = await this.evaluateSeries(rule, series, now);
+        if (outcome) fired.push(outcome);
+      }
+    }
+    return fired;
+  }
+
+  private history(rule: TriggerRule, now: number): MetricSample[] {
+    const needed = historyNeeded(rule);
+    const since = 'windowMs' in needed ? now - needed.windowMs : now - SAMPLE_RETENTION_MS;
+    return this.db
+      .select({ name: metricSamples.name, labels: metricSamples.labels, value: metricSamples.value, time: metricSamples.time })
+      .from(metricSamples)
+      .where(and(eq(metricSamples.name, rule.metric), gte(metricSamples.time, since)))
+      .orderBy(desc(metricSamples.time))
+      .limit(HISTORY_LIMIT)
+      .all()
+      .reverse();
+  }
+
+  private async evaluateSeries(rule: TriggerRule, series: Series, now: number) {
+    const previous = this.state(rule.name, series.key);
+    const evaluation = evaluateRule(rule, series.points, now);
+    const state = previous ? { breached: previous.breached, lastFiredAt: previous.lastFiredAt } : INITIAL_FIRE_STATE;
+    const decision = decideFire(state, evaluation, now, rule.cooldown);
+    this.db
+      .insert(triggerStates)
+      .values({ rule: rule.name, seriesKey: series.key, labels: series.labels, ...decision.nextState, lastValue: evaluation.value, lastDetail: evaluation.detail, evaluatedAt: now })
+      .onConflictDoUpdate({
+        target: [triggerStates.rule, triggerStates.seriesKey],
+        set: { ...decision.nextState, lastValue: evaluation.value, lastDetail: evaluation.detail, evaluatedAt: now },
+      })
+      .run();
+    const alert = {
+      severity: rule.severity,
+      title: renderTriggerTitle({ rule, evaluation, labels: series.labels }),
+      body: evaluation.detail,
+      ...(rule.heal ? { service: rule.heal.service } : series.labels.task ? { service: series.labels.task } : {}),
+      labels: { trigger: rule.name, ...series.labels },
+      dedupKey: `opsbot:trigger:${rule.name}:${series.key}`,
+      source: 'opsbot trigger',
+    };
+    if (decision.reason === 'recovered') await this.raise({ ...alert, status: 'resolved' });
+    if (!decision.fire) return null;
+    const accepted = (await this.raise({ ...alert, status: 'firing' })) as { alerts?: Array<{ id: number | null }> } | undefined;
+    const healRunId = this.startHeal(rule, evaluation.detail);
+    this.db
+      .insert(triggerFires)
+      .values({ rule: rule.name, seriesKey: series.key, at: new Date(now), value: evaluation.value, detail: evaluation.detail, alertId: accepted?.alerts?.[0]?.id ?? null, healRunId })
+      .run();
+    this.log.info({ rule: rule.name, series: series.key, detail: evaluation.detail, healRunId }, 'trigger fired');
+    return { rule: rule.name, series: series.key, detail: evaluation.detail };
+  }
+
+  private startHeal(rule: TriggerRule, detail: string): number | null {
+    if (!rule.heal) return null;
+    try {
+      const { run, done } = this.heal.start(rule.heal.service, rule.heal.action, 'rule', `trigger ${rule.name}`);
+      done.catch((error: unknown) => this.log.error({ err: error, rule: rule.name }, 'trigger heal failed unexpectedly'));
+      return run.id;
+    } catch (error) {
+      if (!(error instanceof HealRefusal)) throw error;
+      this.log.info({ rule: rule.name, reason: error.message, detail }, 'trigger heal not started');
+      return null;
+    }
+  }
+
+  private state(rule: string, seriesKey: string): TriggerStateRow | undefined {
+    return this.db
+      .select()
+      .from(triggerStates)
+      .where(and(eq(triggerStates.rule, rule), eq(triggerStates.seriesKey, seriesKey)))
+      .get();
+  }
+}
