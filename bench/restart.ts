@@ -4,11 +4,11 @@
  * detection off; each sample is the time from the supervisor observing the exit to the new child's
  * `spawn` event (state running), both stamped by the supervisor's own events.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { spawn } from 'node:child_process';
 import { ProcessSupervisor } from '../src/heal/supervisor.js';
 import { summarize, type Summary } from './stats.js';
 
