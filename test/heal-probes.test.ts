@@ -13,6 +13,7 @@ beforeAll(async () => {
     else if (req.url === '/degraded') res.end('{"status":"degraded"}');
     else if (req.url === '/down') res.writeHead(503).end('down for maintenance');
     else if (req.url === '/hang') res.flushHeaders();
+    else if (req.url === '/moved') res.writeHead(302, { location: '/down' }).end();
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -44,6 +45,10 @@ describe('httpProbe', () => {
     expect(await httpProbe({ url: `${base}/down`, timeoutMs: 2_000 })).toMatchObject({ ok: false, detail: 'HTTP 503, expected 200-399' });
     expect(await httpProbe({ url: `${base}/health`, expectStatus: [204, 202], timeoutMs: 2_000 })).toMatchObject({ ok: false, detail: 'HTTP 200, expected 204 or 202' });
     expect(await httpProbe({ url: `${base}/down`, expectStatus: 503, timeoutMs: 2_000 })).toMatchObject({ ok: true });
+  });
+
+  it('counts a redirect as up by default and does not follow it', async () => {
+    expect(await httpProbe({ url: `${base}/moved`, timeoutMs: 2_000 })).toMatchObject({ ok: true, detail: 'HTTP 302' });
   });
 
   it('checks the body against bodyMatch', async () => {

@@ -104,7 +104,9 @@ describe('ProcessSupervisor restarts', () => {
       { type: 'restarting', delayMs: 20, attempt: 1 },
       { type: 'restarting', delayMs: 20, attempt: 1 },
     ]);
-    expect(ofType('exited').every((e) => e.uptimeMs >= 100)).toBe(true);
+    const crashes = ofType('exited').filter((e) => e.code === 1);
+    expect(crashes.length).toBeGreaterThanOrEqual(3);
+    expect(crashes.every((e) => e.uptimeMs >= 100)).toBe(true);
   });
 
   it('treats a missing program as a crash: spawn-error, back-off, then fatal', async () => {
@@ -181,6 +183,16 @@ describe('ProcessSupervisor logs', () => {
     expect(log('err')).toBe('err line\n'.repeat(2));
   });
 
+  it('gets all of a large output into the log although the exit is seen first', async () => {
+    const script = "process.stdout.write('y'.repeat(3_000_000) + 'end\\n')";
+    const { supervisor } = supervise({ command: [process.execPath, '-e', script], logMaxBytes: 10_000_000 });
+    supervisor.start();
+    await waitUntil('exited', () => supervisor.state === 'exited');
+    await supervisor.stop();
+    expect(Buffer.byteLength(log('out'))).toBe(3_000_004);
+    expect(log('out').endsWith('yend\n')).toBe(true);
+  });
+
   it('rotates a log by size and keeps logFiles rotated files', async () => {
     const lines = Array.from({ length: 40 }, (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(40)}\n`).join('');
     const script = `process.stdout.write(${JSON.stringify(lines)})`;
@@ -194,6 +206,15 @@ describe('ProcessSupervisor logs', () => {
     expect(kept).toBe(lines.slice(lines.length - kept.length));
     expect(kept.length).toBeGreaterThan(600);
     expect(log('out')).toContain('line 039');
+  });
+});
+
+describe('ProcessSupervisor options', () => {
+  it('refuses an empty command and log sizes that cannot work', () => {
+    const base = { name: 'svc', backoff: { initialMs: 0, factor: 1, maxMs: 0, resetAfterMs: 0 }, crashLoop: { maxRestarts: 1, windowMs: 1 }, stopTimeoutMs: 1, logDir: '/tmp', logMaxBytes: 100, logFiles: 1 };
+    expect(() => new ProcessSupervisor({ ...base, command: [] })).toThrow('service svc: command is empty');
+    expect(() => new ProcessSupervisor({ ...base, command: ['true'], logMaxBytes: 0 })).toThrow('logMaxBytes must be at least 1');
+    expect(() => new ProcessSupervisor({ ...base, command: ['true'], logFiles: -1 })).toThrow('logFiles must be a whole number');
   });
 });
 

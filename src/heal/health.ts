@@ -21,11 +21,6 @@ export class HealthTracker {
     return this.current;
   }
 
-  /** Consecutive results of the latest kind: failures while failing, successes while succeeding. */
-  get streak(): number {
-    return Math.max(this.failures, this.successes);
-  }
-
   /**
    * Records one probe result. Returns the transition it caused: `became-unhealthy` after enough
    * consecutive failures, `became-healthy` after enough successes of an unhealthy service; otherwise

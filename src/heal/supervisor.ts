@@ -46,6 +46,8 @@ export class ProcessSupervisor {
 
   constructor(private readonly options: SupervisorOptions) {
     if (options.command.length === 0 || !options.command[0]) throw new Error(`service ${options.name}: command is empty; give the program and its arguments`);
+    if (!(options.logMaxBytes >= 1)) throw new Error(`service ${options.name}: logMaxBytes must be at least 1 (got ${options.logMaxBytes})`);
+    if (!Number.isInteger(options.logFiles) || options.logFiles < 0) throw new Error(`service ${options.name}: logFiles must be a whole number ≥ 0 (got ${options.logFiles})`);
     this.policy = new RestartPolicy(options.backoff, options.crashLoop);
     this.stdoutLog = new RotatingLog(join(options.logDir, `${options.name}.out.log`), options.logMaxBytes, options.logFiles);
     this.stderrLog = new RotatingLog(join(options.logDir, `${options.name}.err.log`), options.logMaxBytes, options.logFiles);
