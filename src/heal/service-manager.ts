@@ -6,6 +6,7 @@ import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { ProcessSupervisor, type SupervisorEvent } from './supervisor.js';
 import { HealthTracker, type HealthTransition } from './health.js';
 import { isPidAlive, readPidfile } from './process-group.js';
+import { stopOrphan } from './orphans.js';
 import { runProbe } from './run-probe.js';
 import { ServiceRecords } from './service-records.js';
 import type { ServiceControl } from './heal-service.js';
@@ -49,10 +50,18 @@ export class ServiceManager implements ServiceControl {
     return [...this.configs.values()];
   }
 
-  /** Starts every enabled supervised service; the enabled flag set from chat or the dashboard survives restarts. */
-  start(): void {
+  /**
+   * Starts every enabled supervised service; the enabled flag set from chat or the dashboard
+   * survives restarts. A child left running by an opsbot that was killed is stopped first, so a
+   * service never runs twice.
+   */
+  async start(): Promise<void> {
     for (const config of this.configs.values()) {
       const row = this.records.ensure(config.name, config.command ? 'stopped' : 'external', config.enabled);
+      if (config.command && row.pid !== null && (await stopOrphan(row.pid, config.command[0]!, config.stopTimeout))) {
+        this.log.warn({ service: config.name, pid: row.pid }, 'stopped the copy left running by the previous opsbot');
+        this.records.event(config.name, 'orphan-stopped', false, `pid ${row.pid}`);
+      }
       if (row.enabled) this.supervisors.get(config.name)?.start();
     }
   }

@@ -42,7 +42,7 @@ export async function startHeal(
       log.info({ service: service.name, reason: error.message }, 'automatic heal not started');
     }
   };
-  manager.start();
+  await manager.start();
   const probes = await scheduleProbes(manager, connection, prefix, log);
   return {
     manager,
