@@ -15,11 +15,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function servicePid(url: string): Promise<number | null> {
+async function servicePid(url: string): Promise<number | undefined> {
   const response = await fetch(`${url}/api/v1/services`, { headers: { authorization: `Bearer ${TEST_API_TOKEN}` } });
   const body = (await response.json()) as { services: Array<{ name: string; pid: number | null; state: string }> };
   const service = body.services.find((s) => s.name === 'sleeper');
-  return service?.state === 'running' ? service.pid : null;
+  return service?.state === 'running' && service.pid !== null ? service.pid : undefined;
 }
 
 describe('supervised services across an opsbot crash', () => {
