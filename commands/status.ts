@@ -16,7 +16,8 @@ function serviceLines(list: ServiceView[], only: string | undefined, now: Date):
     const up = s.state === 'running' && s.startedAt ? ` ${formatDuration(now.getTime() - s.startedAt.getTime())}` : '';
     const mark = s.health === 'unhealthy' || s.state === 'fatal' || s.state === 'down' ? '🔴' : s.health === 'healthy' || s.state === 'running' ? '🟢' : '⚪';
     const restarts = s.restarts > 0 ? `, ${s.restarts} restarts` : '';
-    return `${mark} ${s.name} (${s.role}, ${s.owner}): ${s.state}${up}, ${s.health}${restarts}`;
+    const uptime = s.uptime24h !== null ? `, up ${(s.uptime24h * 100).toFixed(1)} % in 24 h` : '';
+    return `${mark} ${s.name} (${s.role}, ${s.owner}): ${s.state}${up}, ${s.health}${restarts}${uptime}`;
   });
 }
 

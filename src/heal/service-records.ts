@@ -4,7 +4,7 @@ import { serviceEvents, services, type ServiceEventRow, type ServiceRow } from '
 
 /** The SQLite side of the services: their current row and the event history uptime is computed from. */
 export class ServiceRecords {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
 
   ensure(name: string, state: ServiceRow['state'], enabled: boolean): ServiceRow {
     const now = new Date();

@@ -1,5 +1,8 @@
 import type { HealService } from './heal-service.js';
 import type { ServiceManager } from './service-manager.js';
+import { uptimeRatio } from './uptime.js';
+
+const DAY_MS = 86_400_000;
 
 export interface ServiceView {
   name: string;
@@ -15,10 +18,13 @@ export interface ServiceView {
   lastProbe: string | null;
   actions: string[];
   lastHeal: { id: number; action: string; state: string; startedAt: Date } | null;
+  /** Share of the last 24 h / 7 d it was up (0–1), null before anything is known. */
+  uptime24h: number | null;
+  uptime7d: number | null;
 }
 
 /** Config and live state of every service, as /status, the API and the dashboard show them. */
-export function describeServices(manager: ServiceManager, heal: HealService): ServiceView[] {
+export function describeServices(manager: ServiceManager, heal: HealService, now = new Date()): ServiceView[] {
   return manager.all().map((config) => {
     const row = manager.records.get(config.name);
     const last = heal.listRuns(config.name, 1)[0];
@@ -36,6 +42,8 @@ export function describeServices(manager: ServiceManager, heal: HealService): Se
       lastProbe: row?.lastProbeDetail ?? null,
       actions: heal.actionsOf(config.name),
       lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
+      uptime24h: uptimeRatio(manager.records.db, config.name, new Date(now.getTime() - DAY_MS), now),
+      uptime7d: uptimeRatio(manager.records.db, config.name, new Date(now.getTime() - 7 * DAY_MS), now),
     };
   });
 }
