@@ -2,6 +2,7 @@ import type { CommandDefinition } from '../src/chat/command.js';
 import ack from './ack.js';
 import heal from './heal.js';
 import help from './help.js';
+import report from './report.js';
 import resolve from './resolve.js';
 import restart from './restart.js';
 import silence from './silence.js';
@@ -25,5 +26,6 @@ export const ALL_COMMANDS: CommandDefinition[] = [
   subscribe,
   unsubscribe,
   subscriptions,
+  report,
   help,
 ];

@@ -25,6 +25,8 @@ import { Heartbeats } from './heartbeats/heartbeats.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { startHeal } from './heal/start-heal.js';
 import { TriggerEngine } from './triggers/engine.js';
+import { runOpsCycle, type CycleDeps } from './reports/cycle.js';
+import { scheduleOpsCycles } from '../jobs/ops-cycle.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -111,6 +113,21 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   await sweep();
   const periodic = await scheduleReconcile(workerConnection, prefix, sweep, log);
 
+  const cycleDeps: CycleDeps = {
+    db,
+    config: file,
+    timezone: env.OPSBOT_TZ,
+    baseDir: process.cwd(),
+    heartbeats,
+    services: healing.manager,
+    triggers,
+    adapters,
+    pacer,
+    log: log.child({ component: 'ops-cycle' }),
+  };
+  const runReport = (trigger: string) => runOpsCycle(cycleDeps, trigger);
+  const cycles = await scheduleOpsCycles(file.opsCycle.times, env.OPSBOT_TZ, () => runReport('schedule'), { queue: commandConnection, worker: workerConnection }, prefix, log);
+
   const chat = createChat(
     env,
     {
@@ -122,6 +139,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       heartbeats,
       heal: healing.heal,
       services: healing.manager,
+      runReport,
       backlog: async () => ({
         deliver: await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
         escalate: await escalateQueue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
@@ -151,6 +169,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
     healing,
     triggers,
+    reports: { db, run: runReport },
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });
@@ -166,6 +185,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await http.close();
       await healing.stop();
       await periodic.worker.close();
+      await cycles.worker.close();
+      await cycles.queue.close();
       await Promise.all([worker.close(), escalateWorker.close(), silenceEndWorker.close(), heartbeatChecks.close()]);
       await periodic.queue.close();
       await Promise.all([queue.close(), escalateQueue.close(), silenceEndQueue.close()]);

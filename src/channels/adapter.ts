@@ -8,6 +8,8 @@ export interface ChannelAdapter {
   postResolvedReply(destination: string, messageId: string, alert: AlertView): Promise<string>;
   postSummary(destination: string, summary: SummaryView): Promise<string>;
   postEscalation(destination: string, escalation: EscalationView): Promise<string>;
+  /** Plain text (a digest, a notice), escaped for the platform and cut to its limit. */
+  postText(destination: string, text: string): Promise<string>;
   /** Asks the platform who the token belongs to; throws a DeliveryError when it is refused. */
   whoAmI(): Promise<string>;
   /** Releases timers and sockets. */

@@ -6,6 +6,8 @@ import type { Platform } from '../channels/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
+import type { ReportRow } from '../db/schema.js';
+import type { OpsReport } from '../reports/report.js';
 
 /** Jobs waiting in the queues right now (BullMQ's counts). */
 export interface QueueBacklog {
@@ -24,5 +26,7 @@ export interface CommandServices {
   heartbeats: Heartbeats;
   heal: HealService;
   services: ServiceManager;
+  /** Runs an ops cycle now (on demand) and returns its report. */
+  runReport(trigger: string): Promise<{ row: ReportRow; report: OpsReport }>;
   backlog(): Promise<QueueBacklog>;
 }

@@ -5,6 +5,7 @@ import { escalationSchema } from './escalation-schema.js';
 import { heartbeatsSchema } from './heartbeat-schema.js';
 import { servicesSchema } from './service-schema.js';
 import { triggerRulesSchema } from '../triggers/rule-schema.js';
+import { opsCycleSchema } from './ops-cycle-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -93,6 +94,7 @@ export const fileConfigSchema = z
   heartbeats: heartbeatsSchema,
   services: servicesSchema,
   triggers: triggerRulesSchema,
+  opsCycle: opsCycleSchema,
   })
   .superRefine((config, ctx) => {
     const known = new Set(Object.keys(config.escalation.policies));

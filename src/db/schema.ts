@@ -285,6 +285,23 @@ export const triggerFires = sqliteTable(
   (t) => [index('trigger_fires_rule_at').on(t.rule, t.at)],
 );
 
+/** One ops cycle's report: when, the period it covers, where its files are, what failed while making it. */
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    periodStart: integer('period_start', { mode: 'timestamp_ms' }).notNull(),
+    trigger: text('trigger').notNull(),
+    markdownPath: text('markdown_path').notNull(),
+    jsonPath: text('json_path').notNull(),
+    headline: text('headline').notNull(),
+    failures: text('failures', { mode: 'json' }).$type<string[]>().notNull(),
+  },
+  (t) => [uniqueIndex('reports_name').on(t.name), index('reports_at').on(t.at)],
+);
+
 export type AlertRow = typeof alerts.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type SummaryRow = typeof summaries.$inferSelect;
@@ -298,3 +315,4 @@ export type ServiceEventRow = typeof serviceEvents.$inferSelect;
 export type HealRunRow = typeof healRuns.$inferSelect;
 export type TriggerStateRow = typeof triggerStates.$inferSelect;
 export type TriggerFireRow = typeof triggerFires.$inferSelect;
+export type ReportRow = typeof reports.$inferSelect;

@@ -10,6 +10,10 @@ import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import { registerHeartbeatListRoute, registerHeartbeatSignalRoutes } from './heartbeat-routes.js';
 import { registerServiceRoutes } from './service-routes.js';
 import { registerTriggerRoutes } from './trigger-routes.js';
+import { registerReportRoutes } from './report-routes.js';
+import type { Db } from '../db/open.js';
+import type { ReportRow } from '../db/schema.js';
+import type { OpsReport } from '../reports/report.js';
 import type { TriggerEngine } from '../triggers/engine.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
@@ -25,6 +29,7 @@ export interface HttpServerOptions {
   heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
   healing: { manager: ServiceManager; heal: HealService };
   triggers: TriggerEngine;
+  reports: { db: Db; run: (trigger: string) => Promise<{ row: ReportRow; report: OpsReport }> };
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
 }
@@ -71,6 +76,7 @@ export function buildHttpServer(options: HttpServerOptions) {
     registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
     registerServiceRoutes(api, options.healing.manager, options.healing.heal);
     registerTriggerRoutes(api, options.triggers);
+    registerReportRoutes(api, options.reports);
     registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
     registerAuditRoutes(api, options.intake.db);
   });

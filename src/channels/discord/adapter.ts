@@ -3,7 +3,8 @@ import type { ChannelAdapter } from '../adapter.js';
 import { DeliveryError } from '../../delivery/errors.js';
 import type { AlertView, EscalationView, SummaryView } from '../types.js';
 import { renderDiscordEscalation } from './render-escalation.js';
-import { renderDiscordAlert, renderDiscordResolvedReply, renderDiscordSummary } from './render.js';
+import { DISCORD_LIMITS, DISCORD_MARKDOWN, renderDiscordAlert, renderDiscordResolvedReply, renderDiscordSummary } from './render.js';
+import { fitText } from '../shared/text.js';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -51,6 +52,10 @@ export class DiscordAdapter implements ChannelAdapter {
 
   async postEscalation(channelId: string, escalation: EscalationView): Promise<string> {
     return this.post(channelId, renderDiscordEscalation(escalation));
+  }
+
+  async postText(channelId: string, text: string): Promise<string> {
+    return this.post(channelId, { content: fitText(text, DISCORD_LIMITS.content, DISCORD_MARKDOWN).out, allowed_mentions: { parse: [] } });
   }
 
   close() {

@@ -3,7 +3,10 @@ import type { ChannelAdapter } from '../adapter.js';
 import { DeliveryError } from '../../delivery/errors.js';
 import type { AlertView, EscalationView, SummaryView } from '../types.js';
 import { renderTelegramEscalation } from './render-escalation.js';
+import { fitText } from '../shared/text.js';
 import {
+  TELEGRAM_HTML,
+  TELEGRAM_TEXT_LIMIT,
   renderTelegramAlert,
   renderTelegramResolvedReply,
   renderTelegramSummary,
@@ -61,6 +64,10 @@ export class TelegramAdapter implements ChannelAdapter {
 
   async postEscalation(chatId: string, escalation: EscalationView): Promise<string> {
     return this.send(chatId, renderTelegramEscalation(escalation));
+  }
+
+  async postText(chatId: string, text: string): Promise<string> {
+    return this.send(chatId, { text: fitText(text, TELEGRAM_TEXT_LIMIT, TELEGRAM_HTML).out, parse_mode: 'HTML' });
   }
 
   private async send(chatId: string, message: TelegramText, replyTo?: number): Promise<string> {

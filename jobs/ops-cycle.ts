@@ -1,0 +1,34 @@
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { Logger } from 'pino';
+
+export const OPS_CYCLE_QUEUE = 'ops-cycle';
+const schedulerId = (time: string) => `ops-cycle-${time.replace(':', '')}`;
+
+/**
+ * The daily ops cycles as BullMQ job schedulers (cron pattern in the configured time zone): the
+ * scheduler id is the time of day, so restarts and a second instance never double a cycle.
+ * Schedulers for times no longer configured are removed.
+ */
+export async function scheduleOpsCycles(
+  times: string[],
+  timezone: string,
+  run: () => Promise<unknown>,
+  connection: { queue: ConnectionOptions; worker: ConnectionOptions },
+  prefix: string,
+  log: Logger,
+): Promise<{ queue: Queue; worker: Worker }> {
+  const queue = new Queue(OPS_CYCLE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 } });
+  queue.on('error', (error) => log.error({ err: error }, 'ops-cycle queue error'));
+  for (const time of times) {
+    const [hours, minutes] = time.split(':');
+    await queue.upsertJobScheduler(schedulerId(time), { pattern: `${Number(minutes)} ${Number(hours)} * * *`, tz: timezone }, { name: 'cycle' });
+  }
+  const wanted = new Set(times.map(schedulerId));
+  for (const scheduler of await queue.getJobSchedulers()) {
+    if (scheduler.key && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
+  }
+  const worker = new Worker(OPS_CYCLE_QUEUE, async () => run(), { connection: connection.worker, prefix, concurrency: 1, lockDuration: 60_000 });
+  worker.on('error', (error) => log.error({ err: error }, 'ops-cycle worker error'));
+  worker.on('failed', (_job, error) => log.error({ err: error }, 'ops cycle failed'));
+  return { queue, worker };
+}
