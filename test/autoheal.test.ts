@@ -36,9 +36,13 @@ beforeAll(async () => {
   hopeless = await brokenWebService();
   const yaml = `
 defaultRoute: { telegram: ["-200"] }
+routes:
+  - { name: legacy, match: { service: hopeless }, telegram: ["-200"], escalation: quick }
 pacing:
   telegramGroup: { intervalMs: 10, burst: 100 }
-escalation: { bySeverity: {} }
+escalation:
+  policies: { quick: { levels: [{ level: 1, after: 1s }, { level: 2, after: 1h }] } }
+  bySeverity: {}
 access: { telegram: { users: { "1001": operator } } }
 services:
   - name: crasher
@@ -86,6 +90,8 @@ describe('auto-heal', () => {
     expect(restarted).toMatchObject({ severity: 'INFO' });
     const services = (await bot.get('/api/v1/services')).body.services as Array<{ name: string; state: string; restarts: number }>;
     expect(services.find((s) => s.name === 'crasher')).toMatchObject({ state: 'fatal', restarts: 3 });
+    const recoveries = readFileSync(join(bot.dataDir, 'autoheal.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(recoveries.filter((r) => r.service === 'crasher').map((r) => r.event)).toEqual(['restart', 'restart', 'restart', 'fatal']);
     const log = readFileSync(join(bot.dataDir, 'logs', 'crasher.out.log'), 'utf8');
     expect(log.match(/starting batch/g)).toHaveLength(4);
   });
@@ -110,6 +116,10 @@ describe('auto-heal', () => {
     const failed = await waitUntil('the heal failure alert', () => alertTitled('Heal of hopeless failed: poke'));
     expect(failed).toMatchObject({ severity: 'CRIT', status: 'firing' });
     expect(await runsOf('hopeless')).toHaveLength(1);
+    await waitUntil('the failure alert escalating', async () => {
+      const detail = (await bot.get(`/api/v1/alerts/${failed.id}`)).body as { escalation: Array<{ level: number; state: string }> };
+      return detail.escalation.find((s) => s.level === 1 && s.state === 'done');
+    });
   });
 
   it('/heal from chat runs a named action for an operator, and /restart brings a fatal service back', async () => {

@@ -1,4 +1,3 @@
-import { appendFile } from 'node:fs/promises';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
@@ -7,6 +6,7 @@ import type { ServiceConfig } from '../config/service-schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { formatDuration } from '../time/duration.js';
 import { executeAction, type ActionResult } from './execute-action.js';
+import { appendAutoheal } from './autoheal-log.js';
 
 /** What the heal service needs from whoever runs the services (the service manager). */
 export interface ServiceControl {
@@ -162,8 +162,11 @@ export class HealService {
   }
 
   private async report(config: ServiceConfig, run: HealRunRow) {
-    const line = { at: run.finishedAt?.toISOString(), service: run.service, action: run.action, trigger: run.trigger, by: run.triggeredBy, outcome: run.state, durationMs: run.durationMs, exitCode: run.exitCode, verification: run.verification };
-    await appendFile(this.autohealLog, `${JSON.stringify(line)}\n`).catch((error: unknown) => this.log.error({ err: error }, 'could not append to the autoheal log'));
+    await appendAutoheal(
+      this.autohealLog,
+      { event: 'heal', run: run.id, service: run.service, action: run.action, trigger: run.trigger, by: run.triggeredBy, outcome: run.state, durationMs: run.durationMs, exitCode: run.exitCode, verification: run.verification },
+      this.log,
+    );
     const dedupKey = `opsbot:heal:${run.service}`;
     if (run.state === 'succeeded') {
       await this.raise({ severity: 'INFO', title: `Healed ${run.service}: ${run.action} worked`, body: `${run.verification ?? ''} (run #${run.id}, by ${run.triggeredBy})`, service: run.service, labels: { heal: run.action }, status: 'firing', source: 'opsbot heal' });

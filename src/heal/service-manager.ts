@@ -7,6 +7,7 @@ import { ProcessSupervisor, type SupervisorEvent } from './supervisor.js';
 import { HealthTracker, type HealthTransition } from './health.js';
 import { isPidAlive, readPidfile } from './process-group.js';
 import { stopOrphan } from './orphans.js';
+import { appendAutoheal } from './autoheal-log.js';
 import { runProbe } from './run-probe.js';
 import { ServiceRecords } from './service-records.js';
 import type { ServiceControl } from './heal-service.js';
@@ -31,6 +32,7 @@ export class ServiceManager implements ServiceControl {
     db: Db,
     configs: ServiceConfig[],
     private readonly logDir: string,
+    private readonly autohealLog: string,
     private readonly raise: RaiseAlert,
     private readonly log: Logger,
   ) {
@@ -194,9 +196,11 @@ export class ServiceManager implements ServiceControl {
         return;
       case 'restarting':
         this.records.restarting(name, event.delayMs);
+        void appendAutoheal(this.autohealLog, { event: 'restart', service: name, attempt: event.attempt, delayMs: event.delayMs }, this.log);
         say(this.raise(this.alert(config, 'restarts', 'firing', `${name} crashed and was restarted`, `restart ${event.attempt}, after ${event.delayMs} ms back-off`, 'INFO')));
         return;
       case 'fatal':
+        void appendAutoheal(this.autohealLog, { event: 'fatal', service: name, restarts: event.restarts, windowMs: event.windowMs }, this.log);
         this.records.setProcess(name, 'fatal', `crash loop: ${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s`, false);
         say(this.raise(this.alert(config, 'fatal', 'firing', `${name} is crash-looping; opsbot stopped restarting it`, `${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s. /restart ${name} tries again.`)));
         return;

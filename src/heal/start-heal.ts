@@ -27,8 +27,9 @@ export async function startHeal(
   prefix: string,
   log: Logger,
 ): Promise<HealHandles> {
-  const manager = new ServiceManager(db, services, join(dataDir, 'logs'), raise, log.child({ component: 'supervisor' }));
-  const heal = new HealService(db, services, manager, raise, join(dataDir, 'autoheal.log'), log.child({ component: 'heal' }));
+  const autohealLog = join(dataDir, 'autoheal.log');
+  const manager = new ServiceManager(db, services, join(dataDir, 'logs'), autohealLog, raise, log.child({ component: 'supervisor' }));
+  const heal = new HealService(db, services, manager, raise, autohealLog, log.child({ component: 'heal' }));
   const interrupted = heal.closeInterruptedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'heal runs interrupted by the last stop were closed as failed');
   manager.autoHeal = (service, reason) => {
