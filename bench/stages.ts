@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
-import { acceptAlerts } from '../src/alerts/accept.js';
+import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema, type AlertInput } from '../src/alerts/input.js';
 import { renderDiscordAlert } from '../src/channels/discord/render.js';
 import { renderTelegramAlert } from '../src/channels/telegram/render.js';
@@ -47,14 +47,16 @@ export function runStages(): Array<[string, Summary]> {
     const sqlite = db.$client;
     const routes = benchRoutes('svc', 4, false);
     const file = parseConfigText(benchYaml(routes, { bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }), 'bench.yaml');
+    const acceptor = new AlertAcceptor(db);
+    const acceptAlerts = (inputs: AlertInput[]) => acceptor.accept(file, inputs);
     const one = (i: number) => [alert(i, routes[i % 4]!.service)];
     const batch = Array.from({ length: 200 }, (_, i) => alert(i, routes[0]!.service));
 
-    results.push(['intake commit, 1 alert, synchronous=FULL (as open.ts)', time(300, (i) => acceptAlerts(db, file, one(i)))]);
+    results.push(['intake commit, 1 alert, synchronous=FULL (as open.ts)', time(300, (i) => acceptAlerts(one(i)))]);
     sqlite.pragma('synchronous = NORMAL');
-    results.push(['intake commit, 1 alert, synchronous=NORMAL', time(300, (i) => acceptAlerts(db, file, one(i)))]);
+    results.push(['intake commit, 1 alert, synchronous=NORMAL', time(300, (i) => acceptAlerts(one(i)))]);
     sqlite.pragma('synchronous = FULL');
-    results.push(['intake, 200-alert batch, per alert (drizzle, as accept.ts)', time(40, () => acceptAlerts(db, file, batch), 200)]);
+    results.push(['intake, 200-alert batch, per alert (as accept.ts)', time(40, () => acceptAlerts(batch), 200)]);
 
     const insertAlert = sqlite.prepare(
       `insert into alerts (severity, title, body, service, labels, dedup_key, source, link, status, route, fired_at, last_seen_at, accepted_at)

@@ -31,14 +31,50 @@ export const jobIds = {
   summary: (summaryId: number) => `s${summaryId}`,
   /** One flush per destination and pacing slot: every job that finds the slot taken shares it. */
   flush: (platform: Platform, destination: string, slot: number) => `f-${platform}-${destination}-${slot}`,
+  /** One flush per destination and intake request, named by the first delivery the request planned there. */
+  intakeFlush: (platform: Platform, destination: string, firstDeliveryId: number) => `f-${platform}-${destination}-d${firstDeliveryId}`,
 };
 
-export function deliveryJob(work: DeliveryWork, delayMs = 0) {
+export function deliveryJob(work: Pick<DeliveryWork, 'deliveryId' | 'revision'>, delayMs = 0) {
   return {
     name: 'delivery',
     data: { kind: 'delivery', deliveryId: work.deliveryId } as DeliverJob,
     opts: { jobId: jobIds.delivery(work.deliveryId, work.revision), ...(delayMs > 0 ? { delay: delayMs } : {}) },
   };
+}
+
+function intakeFlushJob(platform: Platform, destination: string, firstDeliveryId: number) {
+  return {
+    name: 'flush',
+    data: { kind: 'flush', platform, destination } as DeliverJob,
+    opts: { jobId: jobIds.intakeFlush(platform, destination, firstDeliveryId) },
+  };
+}
+
+/**
+ * The jobs for an intake request's work: a destination that received more new deliveries than its
+ * burst gets one flush job (which posts or summarizes what waits there) instead of one job each;
+ * updates of posted messages and small batches keep one delivery job each.
+ */
+export function intakeJobs(work: DeliveryWork[], burstFor: (platform: Platform, destination: string) => number) {
+  const plannedByDestination = new Map<string, DeliveryWork[]>();
+  for (const w of work) {
+    if (!w.planned) continue;
+    const key = `${w.platform}\n${w.destination}`;
+    const list = plannedByDestination.get(key);
+    if (list) list.push(w);
+    else plannedByDestination.set(key, [w]);
+  }
+  const flushed = new Set<number>();
+  const jobs = [];
+  for (const planned of plannedByDestination.values()) {
+    const { platform, destination, deliveryId } = planned[0]!;
+    if (planned.length <= burstFor(platform, destination)) continue;
+    jobs.push(intakeFlushJob(platform, destination, deliveryId));
+    for (const w of planned) flushed.add(w.deliveryId);
+  }
+  for (const w of work) if (!flushed.has(w.deliveryId)) jobs.push(deliveryJob(w));
+  return jobs;
 }
 
 export function queueFollowUps(queue: Queue<DeliverJob>, flushSlotMs: (platform: Platform, destination: string) => number): FollowUps {

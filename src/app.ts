@@ -69,7 +69,13 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   await sweep();
   const periodic = await scheduleReconcile(workerConnection, prefix, sweep, log);
 
-  const intake = new IntakeService(db, file, queue, log.child({ component: 'intake' }));
+  const intake = new IntakeService(
+    db,
+    file,
+    queue,
+    (platform, destination) => pacer.paceFor(platform, destination).burst,
+    log.child({ component: 'intake' }),
+  );
   const http = buildHttpServer({
     intake,
     log,

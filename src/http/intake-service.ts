@@ -1,10 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { acceptAlerts, type AcceptOutcome } from '../alerts/accept.js';
+import { AlertAcceptor, type AcceptOutcome } from '../alerts/accept.js';
 import type { AlertInput } from '../alerts/input.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { Db } from '../db/open.js';
-import { deliveryJob, type DeliverJob } from '../../jobs/deliver.js';
+import { intakeJobs, type DeliverJob } from '../../jobs/deliver.js';
+import type { Platform } from '../channels/types.js';
 import type { SeverityMapping } from './alertmanager.js';
 
 export interface IntakeResponse {
@@ -18,20 +19,23 @@ export interface IntakeResponse {
  */
 export class IntakeService {
   readonly severityMapping: SeverityMapping;
+  private readonly acceptor: AlertAcceptor;
 
   constructor(
     readonly db: Db,
     private readonly config: FileConfig,
     private readonly queue: Queue<DeliverJob>,
+    private readonly burstFor: (platform: Platform, destination: string) => number,
     private readonly log: Logger,
   ) {
     this.severityMapping = config.alertmanager;
+    this.acceptor = new AlertAcceptor(db);
   }
 
   async accept(inputs: AlertInput[]): Promise<IntakeResponse> {
-    const { results, work } = acceptAlerts(this.db, this.config, inputs);
+    const { results, work } = this.acceptor.accept(this.config, inputs);
     if (work.length > 0) {
-      this.queue.addBulk(work.map((w) => deliveryJob(w))).catch((error: unknown) => {
+      this.queue.addBulk(intakeJobs(work, this.burstFor)).catch((error: unknown) => {
         this.log.error({ err: error, jobs: work.length }, 'enqueue failed; the reconciler will pick the deliveries up');
       });
     }
