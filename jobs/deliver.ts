@@ -29,7 +29,7 @@ export function createDeliverQueue(connection: ConnectionOptions, prefix: string
 export const jobIds = {
   delivery: (deliveryId: number, revision: number) => `d${deliveryId}-r${revision}`,
   summary: (summaryId: number) => `s${summaryId}`,
-  /** One flush per destination and pacing slot: every job that finds the slot taken shares it. */
+  /** One flush per destination and pacing interval: reconciler sweeps within one interval share it. */
   flush: (platform: Platform, destination: string, slot: number) => `f-${platform}-${destination}-${slot}`,
   /** One flush per destination and intake request, named by the first delivery the request planned there. */
   intakeFlush: (platform: Platform, destination: string, firstDeliveryId: number) => `f-${platform}-${destination}-d${firstDeliveryId}`,
@@ -86,14 +86,9 @@ export function queueFollowUps(queue: Queue<DeliverJob>, flushSlotMs: (platform:
     async summary(summaryId, delayMs = 0) {
       await queue.add('summary', { kind: 'summary', summaryId }, { jobId: jobIds.summary(summaryId), delay: delayMs });
     },
-    async flush(platform, destination, delayMs) {
-      const wakeAt = Date.now() + delayMs;
-      const slot = Math.ceil(wakeAt / flushSlotMs(platform, destination));
-      await queue.add(
-        'flush',
-        { kind: 'flush', platform, destination },
-        { jobId: jobIds.flush(platform, destination, slot), delay: delayMs },
-      );
+    async flush(platform, destination) {
+      const slot = Math.ceil(Date.now() / flushSlotMs(platform, destination));
+      await queue.add('flush', { kind: 'flush', platform, destination }, { jobId: jobIds.flush(platform, destination, slot) });
     },
   };
 }

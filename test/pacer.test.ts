@@ -9,10 +9,21 @@ const pacer = new Pacer(redis, prefix, {
   discordChannel: { intervalMs: 1_000, burst: 5 },
   telegramPrivate: { intervalMs: 1_000, burst: 3 },
   telegramGroup: { intervalMs: 60_000, burst: 2 },
+  discordGlobal: { perSecond: 1_000, burst: 100 },
+  telegramGlobal: { perSecond: 1_000, burst: 100 },
+});
+const budgetPrefix = uniquePrefix('pacer-budget');
+const budgeted = new Pacer(redis, budgetPrefix, {
+  discordChannel: { intervalMs: 1_000, burst: 5 },
+  telegramPrivate: { intervalMs: 1_000, burst: 3 },
+  telegramGroup: { intervalMs: 1_000, burst: 3 },
+  discordGlobal: { perSecond: 4, burst: 2 },
+  telegramGlobal: { perSecond: 1_000, burst: 100 },
 });
 
 afterAll(async () => {
   await deleteKeysWithPrefix(prefix);
+  await deleteKeysWithPrefix(budgetPrefix);
   redis.disconnect();
 });
 
@@ -48,5 +59,21 @@ describe('per-destination pacing', () => {
     const after = await pacer.take('discord', '7');
     expect(after.allowed).toBe(false);
     if (!after.allowed) expect(after.waitMs).toBeGreaterThan(4_500);
+  });
+});
+
+describe('bot-wide budget per platform', () => {
+  it('lets many destinations together through only up to the platform budget, without charging a denied destination', async () => {
+    const first = [];
+    for (const channel of ['1', '2', '3']) first.push(await budgeted.take('discord', channel));
+    expect(first.map((d) => d.allowed)).toEqual([true, true, false]);
+    const denied = first[2]!;
+    if (!denied.allowed) {
+      expect(denied.waitMs).toBeGreaterThan(150);
+      expect(denied.waitMs).toBeLessThanOrEqual(250);
+    }
+    expect((await budgeted.take('telegram', '1')).allowed).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 260));
+    expect(await budgeted.take('discord', '3')).toEqual({ allowed: true, remaining: 4 });
   });
 });

@@ -19,7 +19,7 @@ export interface RetryPolicy {
 export interface FollowUps {
   delivery(deliveryId: number, revision: number, delayMs?: number): Promise<void>;
   summary(summaryId: number, delayMs?: number): Promise<void>;
-  flush(platform: Platform, destination: string, delayMs: number): Promise<void>;
+  flush(platform: Platform, destination: string): Promise<void>;
 }
 
 export interface DeliveryHooks {

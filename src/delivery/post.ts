@@ -23,10 +23,7 @@ export async function processDelivery(ctx: DeliveryContext, deliveryId: number):
 async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
   const { platform, destination } = row.delivery;
   const slot = await ctx.pacer.take(platform, destination);
-  if (!slot.allowed) {
-    await ctx.followUps.flush(platform, destination, slot.waitMs);
-    return DONE;
-  }
+  if (!slot.allowed) return retryIn(slot.waitMs);
   const othersWaiting = ctx.store.countPending(platform, destination) - 1;
   if (othersWaiting > slot.remaining) {
     await sendNewSummary(ctx, platform, destination);
@@ -136,10 +133,7 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
     const waiting = ctx.store.countPending(platform, destination);
     if (waiting === 0) return DONE;
     const slot = await ctx.pacer.take(platform, destination);
-    if (!slot.allowed) {
-      await ctx.followUps.flush(platform, destination, slot.waitMs);
-      return DONE;
-    }
+    if (!slot.allowed) return retryIn(slot.waitMs);
     if (waiting - 1 > slot.remaining) {
       await sendNewSummary(ctx, platform, destination);
       continue;

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startFakes, type Fakes } from './helpers/fakes.js';
+import { waitUntil } from './helpers/wait.js';
+
+const DESTINATIONS = 20;
+const ALERTS = 3;
+const PER_SECOND = 20;
+const BURST = 2;
+const ARRIVAL_JITTER_ALLOWANCE = 2;
+
+const channels = Array.from({ length: DESTINATIONS }, (_, i) => String(7_000 + i));
+const chats = Array.from({ length: DESTINATIONS }, (_, i) => String(8_000 + i));
+
+const YAML = `
+defaultRoute:
+  discord: [${channels.map((c) => `"${c}"`).join(', ')}]
+  telegram: [${chats.map((c) => `"${c}"`).join(', ')}]
+pacing:
+  discordGlobal: { perSecond: ${PER_SECOND}, burst: ${BURST} }
+  telegramGlobal: { perSecond: ${PER_SECOND}, burst: ${BURST} }
+`;
+
+/** The most arrivals in any one-second window. */
+function busiestSecond(arrivals: number[]): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (let start = 0, end = 0; start < sorted.length; start++) {
+    while (end < sorted.length && sorted[end]! < sorted[start]! + 1_000) end++;
+    most = Math.max(most, end - start);
+  }
+  return most;
+}
+
+describe('bot-wide budget per platform', () => {
+  let fakes: Fakes;
+  let bot: TestBot;
+  beforeAll(async () => {
+    fakes = await startFakes();
+    bot = await startTestBot({ yaml: YAML, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
+  });
+  afterAll(async () => {
+    await bot.destroy();
+    await fakes.close();
+  });
+
+  it('many destinations flooded at once: every alert arrives, and no platform gets more than its budget per second', async () => {
+    const res = await bot.post(
+      '/api/v1/alerts',
+      Array.from({ length: ALERTS }, (_, i) => ({ severity: 'CRIT', title: `budget ${i}`, service: 'fleet' })),
+    );
+    expect(res.status).toBe(202);
+    const expected = DESTINATIONS * ALERTS;
+    await waitUntil('every alert in every Discord channel', () => fakes.discord.messages.length >= expected, 15_000);
+    await waitUntil('every alert in every Telegram chat', () => fakes.telegram.messages.length >= expected, 15_000);
+
+    for (const channel of channels) expect(fakes.discord.inChannel(channel)).toHaveLength(ALERTS);
+    for (const chat of chats) expect(fakes.telegram.inChat(chat)).toHaveLength(ALERTS);
+    const discordPosts = fakes.discord.calls.filter((c) => c.route === 'POST /channels/:id/messages').map((c) => c.at);
+    const telegramPosts = fakes.telegram.calls.filter((c) => c.method === 'sendMessage').map((c) => c.at);
+    expect(discordPosts).toHaveLength(expected);
+    expect(telegramPosts).toHaveLength(expected);
+    expect(busiestSecond(discordPosts)).toBeLessThanOrEqual(PER_SECOND + BURST + ARRIVAL_JITTER_ALLOWANCE);
+    expect(busiestSecond(telegramPosts)).toBeLessThanOrEqual(PER_SECOND + BURST + ARRIVAL_JITTER_ALLOWANCE);
+  });
+});
