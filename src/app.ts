@@ -9,6 +9,7 @@ import { buildHttpServer } from './http/server.js';
 import { IntakeService } from './http/intake-service.js';
 import { Pacer } from './delivery/pacer.js';
 import { DeliveryStore } from './delivery/store.js';
+import { CLAIM_LEASE_REQUEST_TIMEOUTS, ClaimLease } from './delivery/claim-lease.js';
 import { reconcile } from './delivery/reconcile.js';
 import type { DeliveryContext } from './delivery/context.js';
 import { checkIdentities, createAdapters, describeChannels } from './channels/create-adapters.js';
@@ -52,6 +53,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const ctx: DeliveryContext = {
     store: new DeliveryStore(db),
     pacer,
+    claims: new ClaimLease(file.delivery.requestTimeoutMs * CLAIM_LEASE_REQUEST_TIMEOUTS),
     adapters,
     retry: file.delivery,
     followUps,

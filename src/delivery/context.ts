@@ -3,6 +3,7 @@ import type { ChannelAdapter } from '../channels/adapter.js';
 import type { Platform } from '../channels/types.js';
 import type { DeliveryStore } from './store.js';
 import type { Pacer } from './pacer.js';
+import type { ClaimLease } from './claim-lease.js';
 
 /** What a job wants next: finished, or run me again in `retryInMs`. */
 export type Step = { done: true } | { done: false; retryInMs: number };
@@ -30,6 +31,7 @@ export interface DeliveryHooks {
 export interface DeliveryContext {
   store: DeliveryStore;
   pacer: Pacer;
+  claims: ClaimLease;
   adapters: Partial<Record<Platform, ChannelAdapter>>;
   retry: RetryPolicy;
   followUps: FollowUps;

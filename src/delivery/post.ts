@@ -29,14 +29,20 @@ async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
     await sendNewSummary(ctx, platform, destination);
     return DONE;
   }
-  if (!ctx.store.claimForSending(row.delivery.id)) return DONE;
+  if (!ctx.store.claimForSending(row.delivery.id, ctx.claims.holderId)) return DONE;
   return postOwnMessage(ctx, row);
 }
 
-/** A delivery already claimed for its own message (a retry, or work found after a crash). */
+/**
+ * A delivery already claimed for its own message: a retry after a failed attempt, work found after a
+ * crash, or a second run of a job whose first run is still posting. Only the first two post.
+ */
 async function postClaimed(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
+  const lease = ctx.claims.check(row.delivery);
+  if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
   const slot = await ctx.pacer.take(row.delivery.platform, row.delivery.destination);
   if (!slot.allowed) return retryIn(slot.waitMs);
+  if (!ctx.store.takeOverClaim(row.delivery.id, row.delivery, ctx.claims.holderId)) return retryIn(1);
   return postOwnMessage(ctx, row);
 }
 
@@ -62,6 +68,7 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
   if (failure.kind === 'rate_limited') {
     log.warn({ retryAfterMs: failure.retryAfterMs }, 'rate limited by the platform; waiting');
     await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
+    ctx.store.releaseClaim(id);
     return retryIn(failure.retryAfterMs);
   }
   if (failure.kind === 'permanent') {
@@ -139,7 +146,7 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
       continue;
     }
     const next = ctx.store.oldestPending(platform, destination);
-    if (next === undefined || !ctx.store.claimForSending(next)) continue;
+    if (next === undefined || !ctx.store.claimForSending(next, ctx.claims.holderId)) continue;
     const row = ctx.store.load(next);
     if (!row) continue;
     const step = await postOwnMessage(ctx, row);

@@ -2,6 +2,7 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, summaries, type AlertRow, type DeliveryRow, type SummaryRow } from '../db/schema.js';
 import type { AlertView, Platform, SummaryView } from '../channels/types.js';
+import type { Claim } from './claim-lease.js';
 
 /** Most alerts one storm summary takes; the rest wait for the destination's next slot. */
 export const SUMMARY_MAX_ALERTS = 1_000;
@@ -56,8 +57,25 @@ function prepareStatements(db: Db) {
       .prepare(),
     claimForSending: db
       .update(deliveries)
-      .set({ state: 'sending' })
+      .set({ state: 'sending', claimedAt: sql`${p('nowMs')}`, claimedBy: sql`${p('holder')}` })
       .where(and(eq(deliveries.id, p('id')), eq(deliveries.state, 'pending')))
+      .prepare(),
+    takeOverClaim: db
+      .update(deliveries)
+      .set({ claimedAt: sql`${p('nowMs')}`, claimedBy: sql`${p('holder')}` })
+      .where(
+        and(
+          eq(deliveries.id, p('id')),
+          eq(deliveries.state, 'sending'),
+          sql`${deliveries.claimedAt} is ${p('previousAtMs')}`,
+          sql`${deliveries.claimedBy} is ${p('previousBy')}`,
+        ),
+      )
+      .prepare(),
+    releaseClaim: db
+      .update(deliveries)
+      .set({ claimedAt: null, claimedBy: null })
+      .where(eq(deliveries.id, p('id')))
       .prepare(),
     countSummarizable: db
       .select({ n: count() })
@@ -124,7 +142,7 @@ function prepareStatements(db: Db) {
       .prepare(),
     recordAttempt: db
       .update(deliveries)
-      .set({ attempts: sql`${deliveries.attempts} + 1`, lastError: sql`${p('error')}` })
+      .set({ attempts: sql`${deliveries.attempts} + 1`, lastError: sql`${p('error')}`, claimedAt: null, claimedBy: null })
       .where(eq(deliveries.id, p('id')))
       .returning({ attempts: deliveries.attempts })
       .prepare(),
@@ -193,8 +211,25 @@ export class DeliveryStore {
   }
 
   /** Takes a pending delivery for an individual post; false when a summary or another worker has it. */
-  claimForSending(deliveryId: number): boolean {
-    return this.statements.claimForSending.run({ id: deliveryId }).changes === 1;
+  claimForSending(deliveryId: number, holder: string, now = new Date()): boolean {
+    return this.statements.claimForSending.run({ id: deliveryId, holder, nowMs: now.getTime() }).changes === 1;
+  }
+
+  /** Takes over the claim of a `sending` delivery, as long as it is still the claim `previous` saw. */
+  takeOverClaim(deliveryId: number, previous: Claim, holder: string, now = new Date()): boolean {
+    const changed = this.statements.takeOverClaim.run({
+      id: deliveryId,
+      holder,
+      nowMs: now.getTime(),
+      previousAtMs: previous.claimedAt?.getTime() ?? null,
+      previousBy: previous.claimedBy,
+    }).changes;
+    return changed === 1;
+  }
+
+  /** Ends a post attempt that did not produce a message, so that its retry may claim the delivery again. */
+  releaseClaim(deliveryId: number) {
+    this.statements.releaseClaim.run({ id: deliveryId });
   }
 
   /** Moves the destination's pending deliveries (oldest first) into a new summary, atomically. */
@@ -221,7 +256,7 @@ export class DeliveryStore {
     this.statements.markResolveReplied.run({ id: deliveryId, replyId });
   }
 
-  /** Counts a failed attempt; returns how many attempts the delivery has used. */
+  /** Counts a failed attempt and releases the claim; returns how many attempts the delivery has used. */
   recordAttempt(deliveryId: number, error: string): number {
     return this.statements.recordAttempt.get({ id: deliveryId, error })?.attempts ?? 0;
   }
