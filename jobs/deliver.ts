@@ -93,14 +93,14 @@ export function queueFollowUps(queue: Queue<DeliverJob>, flushSlotMs: (platform:
   };
 }
 
-export function runDeliverJob(ctx: DeliveryContext, data: DeliverJob): Promise<Step> {
+export function runDeliverJob(ctx: DeliveryContext, data: DeliverJob, jobId: string): Promise<Step> {
   switch (data.kind) {
     case 'delivery':
       return processDelivery(ctx, data.deliveryId);
     case 'summary':
       return processSummary(ctx, data.summaryId);
     case 'flush':
-      return processFlush(ctx, data.platform, data.destination);
+      return processFlush(ctx, data.platform, data.destination, jobId);
   }
 }
 
@@ -113,7 +113,7 @@ export function createDeliverWorker(
   const worker = new Worker<DeliverJob>(
     DELIVER_QUEUE,
     async (job: Job<DeliverJob>, token?: string) => {
-      const step = await runDeliverJob(ctx, job.data);
+      const step = await runDeliverJob(ctx, job.data, job.id!);
       if (step.done) return;
       await job.moveToDelayed(Date.now() + step.retryInMs, token);
       throw new DelayedError();

@@ -10,6 +10,7 @@ import { IntakeService } from './http/intake-service.js';
 import { Pacer } from './delivery/pacer.js';
 import { DeliveryStore } from './delivery/store.js';
 import { CLAIM_LEASE_REQUEST_TIMEOUTS, ClaimLease } from './delivery/claim-lease.js';
+import { FlushOwnership } from './delivery/flush-ownership.js';
 import { reconcile } from './delivery/reconcile.js';
 import type { DeliveryContext } from './delivery/context.js';
 import { checkIdentities, createAdapters, describeChannels } from './channels/create-adapters.js';
@@ -54,6 +55,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     store: new DeliveryStore(db),
     pacer,
     claims: new ClaimLease(file.delivery.requestTimeoutMs * CLAIM_LEASE_REQUEST_TIMEOUTS),
+    flushes: new FlushOwnership(commandConnection, prefix),
     adapters,
     retry: file.delivery,
     followUps,

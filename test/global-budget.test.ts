@@ -3,8 +3,8 @@ import { startTestBot, type TestBot } from './helpers/bot.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { waitUntil } from './helpers/wait.js';
 
-const DESTINATIONS = 20;
-const ALERTS = 3;
+const DESTINATIONS = 60;
+const ALERTS = 2;
 const PER_SECOND = 20;
 const BURST = 2;
 const ARRIVAL_JITTER_ALLOWANCE = 2;
@@ -50,16 +50,21 @@ describe('bot-wide budget per platform', () => {
       Array.from({ length: ALERTS }, (_, i) => ({ severity: 'CRIT', title: `budget ${i}`, service: 'fleet' })),
     );
     expect(res.status).toBe(202);
-    const expected = DESTINATIONS * ALERTS;
-    await waitUntil('every alert in every Discord channel', () => fakes.discord.messages.length >= expected, 15_000);
-    await waitUntil('every alert in every Telegram chat', () => fakes.telegram.messages.length >= expected, 15_000);
+    const ids: number[] = res.body.alerts.map((a: { id: number }) => a.id);
+    const everyDeliveryCarried = async () => {
+      for (const id of ids) {
+        for (const d of (await bot.get(`/api/v1/alerts/${id}`)).body.deliveries) {
+          if (d.state !== 'sent' && !(d.state === 'summarized' && d.summary?.state === 'sent')) return false;
+        }
+      }
+      return true;
+    };
+    await waitUntil('every alert in every channel and chat, alone or in a summary', everyDeliveryCarried, 15_000);
 
-    for (const channel of channels) expect(fakes.discord.inChannel(channel)).toHaveLength(ALERTS);
-    for (const chat of chats) expect(fakes.telegram.inChat(chat)).toHaveLength(ALERTS);
+    for (const channel of channels) expect(fakes.discord.inChannel(channel).length).toBeGreaterThan(0);
+    for (const chat of chats) expect(fakes.telegram.inChat(chat).length).toBeGreaterThan(0);
     const discordPosts = fakes.discord.calls.filter((c) => c.route === 'POST /channels/:id/messages').map((c) => c.at);
     const telegramPosts = fakes.telegram.calls.filter((c) => c.method === 'sendMessage').map((c) => c.at);
-    expect(discordPosts).toHaveLength(expected);
-    expect(telegramPosts).toHaveLength(expected);
     expect(busiestSecond(discordPosts)).toBeLessThanOrEqual(PER_SECOND + BURST + ARRIVAL_JITTER_ALLOWANCE);
     expect(busiestSecond(telegramPosts)).toBeLessThanOrEqual(PER_SECOND + BURST + ARRIVAL_JITTER_ALLOWANCE);
   });

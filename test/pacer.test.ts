@@ -76,4 +76,16 @@ describe('bot-wide budget per platform', () => {
     await new Promise((resolve) => setTimeout(resolve, 260));
     expect(await budgeted.take('discord', '3')).toEqual({ allowed: true, remaining: 4 });
   });
+
+  it('gives waiters turns one budget interval apart, and folds while the line is longer than a second', async () => {
+    const waits: number[] = [];
+    for (const channel of ['10', '11', '12', '13', '14', '15']) {
+      const decision = await budgeted.take('discord', channel);
+      expect(decision.allowed).toBe(false);
+      if (!decision.allowed) waits.push(decision.waitMs);
+    }
+    for (let i = 1; i < waits.length; i++) expect(waits[i]! - waits[i - 1]!).toBeGreaterThan(200);
+    await new Promise((resolve) => setTimeout(resolve, waits[0]! + 10));
+    expect(await budgeted.take('discord', '10')).toEqual({ allowed: true, remaining: 0 });
+  });
 });

@@ -4,6 +4,7 @@ import type { Platform } from '../channels/types.js';
 import type { DeliveryStore } from './store.js';
 import type { Pacer } from './pacer.js';
 import type { ClaimLease } from './claim-lease.js';
+import type { FlushOwnership } from './flush-ownership.js';
 
 /** What a job wants next: finished, or run me again in `retryInMs`. */
 export type Step = { done: true } | { done: false; retryInMs: number };
@@ -32,6 +33,7 @@ export interface DeliveryContext {
   store: DeliveryStore;
   pacer: Pacer;
   claims: ClaimLease;
+  flushes: FlushOwnership;
   adapters: Partial<Record<Platform, ChannelAdapter>>;
   retry: RetryPolicy;
   followUps: FollowUps;

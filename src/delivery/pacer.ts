@@ -2,6 +2,9 @@ import type { Redis } from 'ioredis';
 import type { GlobalPaceConfig, PaceConfig } from '../config/file-schema.js';
 import type { Platform } from '../channels/types.js';
 
+/** A bot-wide line longer than this means the platform budget is saturated: fold instead of queueing. */
+export const FOLD_WHEN_LINE_LONGER_THAN_MS = 1_000;
+
 export type PaceDecision = { allowed: true; remaining: number } | { allowed: false; waitMs: number };
 
 /**
@@ -10,7 +13,9 @@ export type PaceDecision = { allowed: true; remaining: number } | { allowed: fal
  * rule with its own interval and burst). A message goes only when both allow it, and only then are
  * both charged. When only the bot-wide budget refuses, the caller gets a turn in a line (KEYS[3]):
  * each waiter is told to come back one budget interval after the one before, so that waiters wake
- * one at a time instead of all together. Atomic in Redis, so several workers and instances share one pace.
+ * one at a time instead of all together. While that line is longer than ARGV[6] ms, a slot comes
+ * with nothing to spare (`remaining` 0), so what else waits for the destination is folded into a
+ * summary. Atomic in Redis, so several workers and instances share one pace.
  */
 const TAKE = `
 local now = tonumber(ARGV[1])
@@ -31,6 +36,7 @@ end
 local next, globalNext = tat + interval, globalTat + globalInterval
 redis.call('SET', KEYS[1], next, 'PX', math.ceil(next - now + interval))
 redis.call('SET', KEYS[2], globalNext, 'PX', math.ceil(globalNext - now + globalInterval))
+if tonumber(redis.call('GET', KEYS[3]) or '0') - now > tonumber(ARGV[6]) then return {1, 0} end
 return {1, math.floor((tolerance - (next - now) + interval) / interval)}
 `;
 
@@ -61,6 +67,7 @@ type PacerRedis = Redis & {
     burst: number,
     globalIntervalMs: number,
     globalBurst: number,
+    foldWhenLineLongerThanMs: number,
   ): Promise<[number, number]>;
   opsbotPaceHold(key: string, now: number, ms: number, intervalMs: number, burst: number): Promise<number>;
 };
@@ -100,6 +107,7 @@ export class Pacer {
       burst,
       1_000 / global.perSecond,
       global.burst,
+      FOLD_WHEN_LINE_LONGER_THAN_MS,
     );
     return allowed === 1 ? { allowed: true, remaining: value } : { allowed: false, waitMs: Math.max(1, value) };
   }

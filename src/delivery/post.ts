@@ -133,14 +133,27 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
   }
 }
 
-/** Runs a destination's flush job: drains what waits for it, one slot at a time. */
-export async function processFlush(ctx: DeliveryContext, platform: Platform, destination: string): Promise<Step> {
+/**
+ * Runs a destination's flush job: drains what waits for it, one slot at a time. Only the flush job
+ * that owns the destination drains it; the owner keeps it while it waits for a slot and lets go only
+ * after finding nothing left, looking once more after letting go for work that came in meanwhile.
+ */
+export async function processFlush(ctx: DeliveryContext, platform: Platform, destination: string, owner: string): Promise<Step> {
   if (!ctx.adapters[platform]) return DONE;
+  const ownFor = (ms: number) => ctx.flushes.acquire(platform, destination, owner, ms + ctx.claims.leaseMs);
+  if (!(await ownFor(0))) return DONE;
   for (;;) {
     const waiting = ctx.store.countPending(platform, destination);
-    if (waiting === 0) return DONE;
+    if (waiting === 0) {
+      await ctx.flushes.release(platform, destination, owner);
+      if (ctx.store.countPending(platform, destination) === 0 || !(await ownFor(0))) return DONE;
+      continue;
+    }
     const slot = await ctx.pacer.take(platform, destination);
-    if (!slot.allowed) return retryIn(slot.waitMs);
+    if (!slot.allowed) {
+      await ownFor(slot.waitMs);
+      return retryIn(slot.waitMs);
+    }
     if (waiting - 1 > slot.remaining) {
       await sendNewSummary(ctx, platform, destination);
       continue;
