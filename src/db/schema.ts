@@ -72,7 +72,7 @@ export const deliveries = sqliteTable(
   ],
 );
 
-/** Alerts for one destination combined into one message during a storm. */
+/** Alerts for one destination combined into one message during a storm; claimed like a delivery while posted. */
 export const summaries = sqliteTable(
   'summaries',
   {
@@ -86,6 +86,8 @@ export const summaries = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    claimedBy: text('claimed_by'),
   },
   (t) => [index('summaries_state').on(t.state)],
 );

@@ -89,19 +89,25 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
 
 /** Claims what waits for the destination into one summary and posts it on the slot already taken. */
 export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, destination: string): Promise<void> {
-  const summaryId = ctx.store.claimSummary(platform, destination);
+  const summaryId = ctx.store.claimSummary(platform, destination, ctx.claims.holderId);
   if (summaryId === undefined) return;
   ctx.log.info({ summaryId, platform, destination }, 'storm: combining waiting alerts into one summary');
   const step = await postSummary(ctx, summaryId);
   if (!step.done) await ctx.followUps.summary(summaryId, step.retryInMs);
 }
 
-/** Runs one summary job: the slot must be taken unless `slotTaken`. */
+/**
+ * Runs one summary job (a retry, or a summary found by the reconciler) under the same claim lease as
+ * a delivery: a summary whose first post may still be in flight is left alone until its lease ends.
+ */
 export async function processSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
   const loaded = ctx.store.loadSummary(summaryId);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
+  const lease = ctx.claims.check(loaded.summary);
+  if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
   const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination);
   if (!slot.allowed) return retryIn(slot.waitMs);
+  if (!ctx.store.takeOverSummaryClaim(summaryId, loaded.summary, ctx.claims.holderId)) return retryIn(1);
   return postSummary(ctx, summaryId);
 }
 
@@ -120,6 +126,7 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
     const log = ctx.log.child({ summaryId, platform, destination });
     if (failure.kind === 'rate_limited') {
       await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
+      ctx.store.releaseSummaryClaim(summaryId);
       return retryIn(failure.retryAfterMs);
     }
     const attempts = failure.kind === 'permanent' ? Infinity : ctx.store.recordSummaryAttempt(summaryId, failure.message);

@@ -96,6 +96,8 @@ function prepareStatements(db: Db) {
         state: 'pending',
         alertCount: p('alertCount'),
         createdAt: p('now'),
+        claimedAt: p('now'),
+        claimedBy: p('holder'),
       })
       .returning({ id: summaries.id })
       .prepare(),
@@ -156,9 +158,26 @@ function prepareStatements(db: Db) {
       .set({ state: 'sent', messageId: sql`${p('messageId')}`, sentAt: sql`${p('nowMs')}`, lastError: null })
       .where(eq(summaries.id, p('id')))
       .prepare(),
+    takeOverSummaryClaim: db
+      .update(summaries)
+      .set({ claimedAt: sql`${p('nowMs')}`, claimedBy: sql`${p('holder')}` })
+      .where(
+        and(
+          eq(summaries.id, p('id')),
+          eq(summaries.state, 'pending'),
+          sql`${summaries.claimedAt} is ${p('previousAtMs')}`,
+          sql`${summaries.claimedBy} is ${p('previousBy')}`,
+        ),
+      )
+      .prepare(),
+    releaseSummaryClaim: db
+      .update(summaries)
+      .set({ claimedAt: null, claimedBy: null })
+      .where(eq(summaries.id, p('id')))
+      .prepare(),
     recordSummaryAttempt: db
       .update(summaries)
-      .set({ attempts: sql`${summaries.attempts} + 1`, lastError: sql`${p('error')}` })
+      .set({ attempts: sql`${summaries.attempts} + 1`, lastError: sql`${p('error')}`, claimedAt: null, claimedBy: null })
       .where(eq(summaries.id, p('id')))
       .returning({ attempts: summaries.attempts })
       .prepare(),
@@ -180,15 +199,15 @@ type Statements = ReturnType<typeof prepareStatements>;
 /** The SQLite side of delivery: every state change of a delivery or summary row, through statements prepared once. */
 export class DeliveryStore {
   private readonly statements: Statements;
-  private readonly claimSummaryInTransaction: (platform: Platform, destination: string, now: Date) => number | undefined;
+  private readonly claimSummaryInTransaction: (platform: Platform, destination: string, holder: string, now: Date) => number | undefined;
   private readonly markSummaryFailedInTransaction: (summaryId: number, error: string) => void;
 
   constructor(db: Db) {
     const s = (this.statements = prepareStatements(db));
-    this.claimSummaryInTransaction = db.$client.transaction((platform: Platform, destination: string, now: Date) => {
+    this.claimSummaryInTransaction = db.$client.transaction((platform: Platform, destination: string, holder: string, now: Date) => {
       const alertCount = s.countSummarizable.get({ platform, destination })?.n ?? 0;
       if (alertCount === 0) return undefined;
-      const summary = s.insertSummary.get({ platform, destination, alertCount, now })!;
+      const summary = s.insertSummary.get({ platform, destination, alertCount, now, holder })!;
       s.summarizeOldestPending.run({ platform, destination, summaryId: summary.id });
       return summary.id;
     });
@@ -232,9 +251,25 @@ export class DeliveryStore {
     this.statements.releaseClaim.run({ id: deliveryId });
   }
 
-  /** Moves the destination's pending deliveries (oldest first) into a new summary, atomically. */
-  claimSummary(platform: Platform, destination: string, now = new Date()): number | undefined {
-    return this.claimSummaryInTransaction(platform, destination, now);
+  /** Moves the destination's pending deliveries (oldest first) into a new summary claimed by `holder`, atomically. */
+  claimSummary(platform: Platform, destination: string, holder: string, now = new Date()): number | undefined {
+    return this.claimSummaryInTransaction(platform, destination, holder, now);
+  }
+
+  /** Takes over the claim of a pending summary, as long as it is still the claim `previous` saw. */
+  takeOverSummaryClaim(summaryId: number, previous: Claim, holder: string, now = new Date()): boolean {
+    const changed = this.statements.takeOverSummaryClaim.run({
+      id: summaryId,
+      holder,
+      nowMs: now.getTime(),
+      previousAtMs: previous.claimedAt?.getTime() ?? null,
+      previousBy: previous.claimedBy,
+    }).changes;
+    return changed === 1;
+  }
+
+  releaseSummaryClaim(summaryId: number) {
+    this.statements.releaseSummaryClaim.run({ id: summaryId });
   }
 
   loadSummary(summaryId: number): { summary: SummaryRow; view: SummaryView } | undefined {
@@ -269,6 +304,7 @@ export class DeliveryStore {
     this.statements.markSummarySent.run({ id: summaryId, messageId, nowMs: now.getTime() });
   }
 
+  /** Counts a failed attempt and releases the claim; returns how many attempts the summary has used. */
   recordSummaryAttempt(summaryId: number, error: string): number {
     return this.statements.recordSummaryAttempt.get({ id: summaryId, error })?.attempts ?? 0;
   }
