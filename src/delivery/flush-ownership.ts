@@ -19,10 +19,15 @@ type OwnershipRedis = Redis & {
   opsbotFlushRelease(key: string, owner: string): Promise<number>;
 };
 
+/** How long ownership outlasts the owner's next planned wake-up, so that a dead owner is replaced soon. */
+export const FLUSH_OWNERSHIP_GRACE_MS = 5_000;
+
 /**
  * One flush job at a time drains a destination; every other flush job for it leaves the work to that
- * one instead of waking up with it for every slot. Ownership lapses after `ttlMs` without renewal, so
- * the work of an owner that died is picked up by the next flush (at the latest the reconciler's).
+ * one instead of waking up with it for every slot. Ownership lapses FLUSH_OWNERSHIP_GRACE_MS after the
+ * owner's next planned wake-up, so the work of an owner that died is picked up by the next flush (at
+ * the latest the reconciler's). Two flush jobs draining one destination would only cost time: every
+ * claim they take is atomic.
  */
 export class FlushOwnership {
   private readonly redis: OwnershipRedis;
@@ -36,8 +41,10 @@ export class FlushOwnership {
     this.redis = redis as OwnershipRedis;
   }
 
-  async acquire(platform: Platform, destination: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.opsbotFlushAcquire(this.key(platform, destination), owner, Math.ceil(ttlMs))) === 1;
+  /** Takes or renews ownership until `wakeInMs` plus the grace; false while another flush job owns the destination. */
+  async acquire(platform: Platform, destination: string, owner: string, wakeInMs = 0): Promise<boolean> {
+    const ttlMs = Math.ceil(wakeInMs + FLUSH_OWNERSHIP_GRACE_MS);
+    return (await this.redis.opsbotFlushAcquire(this.key(platform, destination), owner, ttlMs)) === 1;
   }
 
   async release(platform: Platform, destination: string, owner: string): Promise<void> {

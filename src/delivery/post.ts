@@ -147,18 +147,18 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
  */
 export async function processFlush(ctx: DeliveryContext, platform: Platform, destination: string, owner: string): Promise<Step> {
   if (!ctx.adapters[platform]) return DONE;
-  const ownFor = (ms: number) => ctx.flushes.acquire(platform, destination, owner, ms + ctx.claims.leaseMs);
-  if (!(await ownFor(0))) return DONE;
+  const own = (wakeInMs = 0) => ctx.flushes.acquire(platform, destination, owner, wakeInMs);
+  if (!(await own())) return DONE;
   for (;;) {
     const waiting = ctx.store.countPending(platform, destination);
     if (waiting === 0) {
       await ctx.flushes.release(platform, destination, owner);
-      if (ctx.store.countPending(platform, destination) === 0 || !(await ownFor(0))) return DONE;
+      if (ctx.store.countPending(platform, destination) === 0 || !(await own())) return DONE;
       continue;
     }
     const slot = await ctx.pacer.take(platform, destination);
     if (!slot.allowed) {
-      await ownFor(slot.waitMs);
+      await own(slot.waitMs);
       return retryIn(slot.waitMs);
     }
     if (waiting - 1 > slot.remaining) {
