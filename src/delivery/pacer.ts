@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import type { GlobalPaceConfig, PaceConfig } from '../config/file-schema.js';
 import type { Platform } from '../channels/types.js';
 
-/** A bot-wide line longer than this means the platform budget is saturated: fold instead of queueing. */
-export const FOLD_WHEN_LINE_LONGER_THAN_MS = 1_000;
+/** The most by which waiters refused by a bot-wide budget are spread apart, so they do not all wake at once. */
+export const WAITER_SPREAD_MAX_MS = 1_000;
 
 export type PaceDecision = { allowed: true; remaining: number } | { allowed: false; waitMs: number };
 
@@ -11,11 +11,9 @@ export type PaceDecision = { allowed: true; remaining: number } | { allowed: fal
  * Generic cell rate algorithm on two Redis keys at once: the destination's (KEYS[1]: `burst`
  * messages at once, then one per `intervalMs`) and the platform's bot-wide budget (KEYS[2]: the same
  * rule with its own interval and burst). A message goes only when both allow it, and only then are
- * both charged. When only the bot-wide budget refuses, the caller gets a turn in a line (KEYS[3]):
- * each waiter is told to come back one budget interval after the one before, so that waiters wake
- * one at a time instead of all together. While that line is longer than ARGV[6] ms, a slot comes
- * with nothing to spare (`remaining` 0), so what else waits for the destination is folded into a
- * summary. Atomic in Redis, so several workers and instances share one pace.
+ * both charged. A refusal by the bot-wide budget is counted for a second (KEYS[3]) and the count
+ * returned, so that the caller can spread its waiters over as many budget intervals.
+ * Atomic in Redis, so several workers and instances share one pace.
  */
 const TAKE = `
 local now = tonumber(ARGV[1])
@@ -26,18 +24,17 @@ local function state(key, interval, burst)
 end
 local interval, globalInterval = tonumber(ARGV[2]), tonumber(ARGV[4])
 local tat, tolerance = state(KEYS[1], interval, tonumber(ARGV[3]))
-if tat - now > tolerance then return {0, math.ceil(tat - now - tolerance)} end
+if tat - now > tolerance then return {0, math.ceil(tat - now - tolerance), 0} end
 local globalTat, globalTolerance = state(KEYS[2], globalInterval, tonumber(ARGV[5]))
 if globalTat - now > globalTolerance then
-  local turn = math.max(tonumber(redis.call('GET', KEYS[3]) or '0'), globalTat - globalTolerance)
-  redis.call('SET', KEYS[3], turn + globalInterval, 'PX', math.ceil(turn + globalInterval - now))
-  return {0, math.ceil(turn - now)}
+  local refused = redis.call('INCR', KEYS[3])
+  if refused == 1 then redis.call('PEXPIRE', KEYS[3], 1000) end
+  return {0, math.ceil(globalTat - now - globalTolerance), refused}
 end
 local next, globalNext = tat + interval, globalTat + globalInterval
 redis.call('SET', KEYS[1], next, 'PX', math.ceil(next - now + interval))
 redis.call('SET', KEYS[2], globalNext, 'PX', math.ceil(globalNext - now + globalInterval))
-if tonumber(redis.call('GET', KEYS[3]) or '0') - now > tonumber(ARGV[6]) then return {1, 0} end
-return {1, math.floor((tolerance - (next - now) + interval) / interval)}
+return {1, math.floor((tolerance - (next - now) + interval) / interval), 0}
 `;
 
 /** Pushes the destination's next free slot out by at least `ARGV[2]` ms (after a 429). */
@@ -61,14 +58,13 @@ type PacerRedis = Redis & {
   opsbotPaceTake(
     destinationKey: string,
     platformKey: string,
-    platformLineKey: string,
+    platformRefusalsKey: string,
     now: number,
     intervalMs: number,
     burst: number,
     globalIntervalMs: number,
     globalBurst: number,
-    foldWhenLineLongerThanMs: number,
-  ): Promise<[number, number]>;
+  ): Promise<[number, number, number]>;
   opsbotPaceHold(key: string, now: number, ms: number, intervalMs: number, burst: number): Promise<number>;
 };
 
@@ -98,18 +94,20 @@ export class Pacer {
   async take(platform: Platform, destination: string): Promise<PaceDecision> {
     const { intervalMs, burst } = this.paceFor(platform, destination);
     const global = this.globalPaceFor(platform);
-    const [allowed, value] = await this.redis.opsbotPaceTake(
+    const globalIntervalMs = 1_000 / global.perSecond;
+    const [allowed, value, recentRefusals] = await this.redis.opsbotPaceTake(
       this.key(platform, destination),
       this.globalKey(platform),
-      `${this.globalKey(platform)}:line`,
+      `${this.globalKey(platform)}:refusals`,
       Date.now(),
       intervalMs,
       burst,
-      1_000 / global.perSecond,
+      globalIntervalMs,
       global.burst,
-      FOLD_WHEN_LINE_LONGER_THAN_MS,
     );
-    return allowed === 1 ? { allowed: true, remaining: value } : { allowed: false, waitMs: Math.max(1, value) };
+    if (allowed === 1) return { allowed: true, remaining: value };
+    const spreadMs = Math.min(WAITER_SPREAD_MAX_MS, recentRefusals * globalIntervalMs);
+    return { allowed: false, waitMs: Math.max(1, Math.ceil(value + Math.random() * spreadMs)) };
   }
 
   async hold(platform: Platform, destination: string, ms: number): Promise<void> {

@@ -4,6 +4,16 @@ import { toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery } from './sync.js';
 import type { Platform } from '../channels/types.js';
 
+/**
+ * An alert that has waited this long for a slot (the destination's pace or the platform's bot-wide
+ * budget cannot keep up) is folded into a summary with the others waiting for its destination.
+ */
+export const FOLD_AFTER_WAITING_MS = 3_000;
+
+function shouldFold(othersWaiting: number, remaining: number, waitingSince: Date): boolean {
+  return othersWaiting > remaining || (othersWaiting > 0 && Date.now() - waitingSince.getTime() >= FOLD_AFTER_WAITING_MS);
+}
+
 /** Runs one delivery job: post the alert's own message, fold it into a storm summary, or sync an edit. */
 export async function processDelivery(ctx: DeliveryContext, deliveryId: number): Promise<Step> {
   const row = ctx.store.load(deliveryId);
@@ -25,7 +35,7 @@ async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
   const slot = await ctx.pacer.take(platform, destination);
   if (!slot.allowed) return retryIn(slot.waitMs);
   const othersWaiting = ctx.store.countPending(platform, destination) - 1;
-  if (othersWaiting > slot.remaining) {
+  if (shouldFold(othersWaiting, slot.remaining, row.delivery.createdAt)) {
     await sendNewSummary(ctx, platform, destination);
     return DONE;
   }
@@ -161,15 +171,16 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
       await own(slot.waitMs);
       return retryIn(slot.waitMs);
     }
-    if (waiting - 1 > slot.remaining) {
+    const oldest = ctx.store.oldestPending(platform, destination);
+    if (oldest === undefined) continue;
+    if (shouldFold(waiting - 1, slot.remaining, oldest.createdAt)) {
       await sendNewSummary(ctx, platform, destination);
       continue;
     }
-    const next = ctx.store.oldestPending(platform, destination);
-    if (next === undefined || !ctx.store.claimForSending(next, ctx.claims.holderId)) continue;
-    const row = ctx.store.load(next);
+    if (!ctx.store.claimForSending(oldest.id, ctx.claims.holderId)) continue;
+    const row = ctx.store.load(oldest.id);
     if (!row) continue;
     const step = await postOwnMessage(ctx, row);
-    if (!step.done) await ctx.followUps.delivery(next, row.alert.revision, step.retryInMs);
+    if (!step.done) await ctx.followUps.delivery(oldest.id, row.alert.revision, step.retryInMs);
   }
 }

@@ -49,7 +49,7 @@ function prepareStatements(db: Db) {
       .prepare(),
     countPending: db.select({ n: count() }).from(deliveries).where(atDestination).prepare(),
     oldestPending: db
-      .select({ id: deliveries.id })
+      .select({ id: deliveries.id, createdAt: deliveries.createdAt })
       .from(deliveries)
       .where(atDestination)
       .orderBy(asc(deliveries.id))
@@ -225,8 +225,8 @@ export class DeliveryStore {
     return this.statements.countPending.get({ platform, destination })?.n ?? 0;
   }
 
-  oldestPending(platform: Platform, destination: string): number | undefined {
-    return this.statements.oldestPending.get({ platform, destination })?.id;
+  oldestPending(platform: Platform, destination: string): { id: number; createdAt: Date } | undefined {
+    return this.statements.oldestPending.get({ platform, destination });
   }
 
   /** Takes a pending delivery for an individual post; false when a summary or another worker has it. */
