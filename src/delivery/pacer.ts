@@ -2,17 +2,23 @@ import type { Redis } from 'ioredis';
 import type { GlobalPaceConfig, PaceConfig } from '../config/file-schema.js';
 import type { Platform } from '../channels/types.js';
 
-/** The most by which waiters refused by a bot-wide budget are spread apart, so they do not all wake at once. */
-export const WAITER_SPREAD_MAX_MS = 1_000;
+/** How far ahead a bot-wide budget hands out reserved slots; waiters beyond that come back later. */
+export const RESERVE_AHEAD_MAX_MS = 2_000;
 
 export type PaceDecision = { allowed: true; remaining: number } | { allowed: false; waitMs: number };
+
+const REFUSED_BY_DESTINATION = 0;
+const RESERVED = 1;
+const BEYOND_RESERVATIONS = 2;
 
 /**
  * Generic cell rate algorithm on two Redis keys at once: the destination's (KEYS[1]: `burst`
  * messages at once, then one per `intervalMs`) and the platform's bot-wide budget (KEYS[2]: the same
- * rule with its own interval and burst). A message goes only when both allow it, and only then are
- * both charged. A refusal by the bot-wide budget is counted for a second (KEYS[3]) and the count
- * returned, so that the caller can spread its waiters over as many budget intervals.
+ * rule with its own interval and burst). A message goes only when both allow it.
+ * When only the bot-wide budget refuses, the caller gets the next free slot reserved in its name
+ * (KEYS[3]) and is told to come back then; when it does, the reserved slot is its own, so waiters go
+ * first come, first served and wake one at a time. Slots are reserved at most ARGV[6] ms ahead;
+ * a caller beyond that is told to come back when there is room, without a reservation.
  * Atomic in Redis, so several workers and instances share one pace.
  */
 const TAKE = `
@@ -22,19 +28,28 @@ local function state(key, interval, burst)
   if tat < now then tat = now end
   return tat, interval * (burst - 1)
 end
-local interval, globalInterval = tonumber(ARGV[2]), tonumber(ARGV[4])
-local tat, tolerance = state(KEYS[1], interval, tonumber(ARGV[3]))
-if tat - now > tolerance then return {0, math.ceil(tat - now - tolerance), 0} end
-local globalTat, globalTolerance = state(KEYS[2], globalInterval, tonumber(ARGV[5]))
-if globalTat - now > globalTolerance then
-  local refused = redis.call('INCR', KEYS[3])
-  if refused == 1 then redis.call('PEXPIRE', KEYS[3], 1000) end
-  return {0, math.ceil(globalTat - now - globalTolerance), refused}
+local function charge(key, tat, interval)
+  redis.call('SET', key, tat + interval, 'PX', math.ceil(tat + interval - now + interval))
 end
-local next, globalNext = tat + interval, globalTat + globalInterval
-redis.call('SET', KEYS[1], next, 'PX', math.ceil(next - now + interval))
-redis.call('SET', KEYS[2], globalNext, 'PX', math.ceil(globalNext - now + globalInterval))
-return {1, math.floor((tolerance - (next - now) + interval) / interval), 0}
+local interval, globalInterval, reserveAhead = tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[6])
+local tat, tolerance = state(KEYS[1], interval, tonumber(ARGV[3]))
+if tat - now > tolerance then return {0, math.ceil(tat - now - tolerance), ${REFUSED_BY_DESTINATION}} end
+local reservedAt = tonumber(redis.call('GET', KEYS[3]) or '-1')
+if reservedAt > now then return {0, math.ceil(reservedAt - now), ${RESERVED}} end
+if reservedAt >= 0 then
+  redis.call('DEL', KEYS[3])
+else
+  local globalTat, globalTolerance = state(KEYS[2], globalInterval, tonumber(ARGV[5]))
+  local wait = globalTat - now - globalTolerance
+  if wait > reserveAhead then return {0, math.ceil(wait - reserveAhead), ${BEYOND_RESERVATIONS}} end
+  charge(KEYS[2], globalTat, globalInterval)
+  if wait > 0 then
+    redis.call('SET', KEYS[3], now + wait, 'PX', math.ceil(wait + reserveAhead))
+    return {0, math.ceil(wait), ${RESERVED}}
+  end
+end
+charge(KEYS[1], tat, interval)
+return {1, math.floor((tolerance - (tat + interval - now) + interval) / interval), 0}
 `;
 
 /** Pushes the destination's next free slot out by at least `ARGV[2]` ms (after a 429). */
@@ -58,12 +73,13 @@ type PacerRedis = Redis & {
   opsbotPaceTake(
     destinationKey: string,
     platformKey: string,
-    platformRefusalsKey: string,
+    reservationKey: string,
     now: number,
     intervalMs: number,
     burst: number,
     globalIntervalMs: number,
     globalBurst: number,
+    reserveAheadMs: number,
   ): Promise<[number, number, number]>;
   opsbotPaceHold(key: string, now: number, ms: number, intervalMs: number, burst: number): Promise<number>;
 };
@@ -90,24 +106,28 @@ export class Pacer {
     return platform === 'discord' ? this.pacing.discordGlobal : this.pacing.telegramGlobal;
   }
 
-  /** A slot for one message to the destination, within both its own pace and the platform's bot-wide budget. */
-  async take(platform: Platform, destination: string): Promise<PaceDecision> {
+  /**
+   * A slot for one message to the destination, within both its own pace and the platform's bot-wide
+   * budget. `caller` names the work asking (a delivery, a summary, a flush job), so that a slot
+   * reserved for it is found when it comes back.
+   */
+  async take(platform: Platform, destination: string, caller: string): Promise<PaceDecision> {
     const { intervalMs, burst } = this.paceFor(platform, destination);
     const global = this.globalPaceFor(platform);
-    const globalIntervalMs = 1_000 / global.perSecond;
-    const [allowed, value, recentRefusals] = await this.redis.opsbotPaceTake(
+    const [allowed, value, refusal] = await this.redis.opsbotPaceTake(
       this.key(platform, destination),
       this.globalKey(platform),
-      `${this.globalKey(platform)}:refusals`,
+      `${this.globalKey(platform)}:reserved:${caller}`,
       Date.now(),
       intervalMs,
       burst,
-      globalIntervalMs,
+      1_000 / global.perSecond,
       global.burst,
+      RESERVE_AHEAD_MAX_MS,
     );
     if (allowed === 1) return { allowed: true, remaining: value };
-    const spreadMs = Math.min(WAITER_SPREAD_MAX_MS, recentRefusals * globalIntervalMs);
-    return { allowed: false, waitMs: Math.max(1, Math.ceil(value + Math.random() * spreadMs)) };
+    const spreadMs = refusal === BEYOND_RESERVATIONS ? Math.random() * RESERVE_AHEAD_MAX_MS : 0;
+    return { allowed: false, waitMs: Math.max(1, Math.ceil(value + spreadMs)) };
   }
 
   async hold(platform: Platform, destination: string, ms: number): Promise<void> {

@@ -32,7 +32,7 @@ export async function processDelivery(ctx: DeliveryContext, deliveryId: number):
 
 async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
   const { platform, destination } = row.delivery;
-  const slot = await ctx.pacer.take(platform, destination);
+  const slot = await ctx.pacer.take(platform, destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
   const othersWaiting = ctx.store.countPending(platform, destination) - 1;
   if (shouldFold(othersWaiting, slot.remaining, row.delivery.createdAt)) {
@@ -50,7 +50,7 @@ async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
 async function postClaimed(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
   const lease = ctx.claims.check(row.delivery);
   if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
-  const slot = await ctx.pacer.take(row.delivery.platform, row.delivery.destination);
+  const slot = await ctx.pacer.take(row.delivery.platform, row.delivery.destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
   if (!ctx.store.takeOverClaim(row.delivery.id, row.delivery, ctx.claims.holderId)) return retryIn(1);
   return postOwnMessage(ctx, row);
@@ -115,7 +115,7 @@ export async function processSummary(ctx: DeliveryContext, summaryId: number): P
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
   const lease = ctx.claims.check(loaded.summary);
   if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
-  const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination);
+  const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination, `summary:${summaryId}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
   if (!ctx.store.takeOverSummaryClaim(summaryId, loaded.summary, ctx.claims.holderId)) return retryIn(1);
   return postSummary(ctx, summaryId);
@@ -166,7 +166,7 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
       if (ctx.store.countPending(platform, destination) === 0 || !(await own())) return DONE;
       continue;
     }
-    const slot = await ctx.pacer.take(platform, destination);
+    const slot = await ctx.pacer.take(platform, destination, `flush:${owner}`);
     if (!slot.allowed) {
       await own(slot.waitMs);
       return retryIn(slot.waitMs);
