@@ -1,14 +1,15 @@
 /**
  * Stage micro-benchmarks, in the bench process, on the bot's own modules (src/ via tsx): what one
- * intake commit costs with synchronous=FULL vs NORMAL, what drizzle's per-call query building costs
- * next to prepared statements, and what rendering and validation cost. Each figure is per call.
+ * intake commit costs with synchronous=FULL vs NORMAL, what the prepared statements of accept.ts and
+ * store.ts cost next to raw better-sqlite3 statements and to a drizzle query built per call, and what
+ * rendering and validation cost. Each figure is per call.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { eq, sql } from 'drizzle-orm';
-import { acceptAlerts } from '../src/alerts/accept.js';
+import { eq } from 'drizzle-orm';
+import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema, type AlertInput } from '../src/alerts/input.js';
 import { renderDiscordAlert } from '../src/channels/discord/render.js';
 import { renderTelegramAlert } from '../src/channels/telegram/render.js';
@@ -47,14 +48,16 @@ export function runStages(): Array<[string, Summary]> {
     const sqlite = db.$client;
     const routes = benchRoutes('svc', 4, false);
     const file = parseConfigText(benchYaml(routes, { bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }), 'bench.yaml');
+    const acceptor = new AlertAcceptor(db);
+    const acceptAlerts = (inputs: AlertInput[]) => acceptor.accept(file, inputs);
     const one = (i: number) => [alert(i, routes[i % 4]!.service)];
     const batch = Array.from({ length: 200 }, (_, i) => alert(i, routes[0]!.service));
 
-    results.push(['intake commit, 1 alert, synchronous=FULL (as open.ts)', time(300, (i) => acceptAlerts(db, file, one(i)))]);
+    results.push(['intake commit, 1 alert, synchronous=FULL (as open.ts)', time(300, (i) => acceptAlerts(one(i)))]);
     sqlite.pragma('synchronous = NORMAL');
-    results.push(['intake commit, 1 alert, synchronous=NORMAL', time(300, (i) => acceptAlerts(db, file, one(i)))]);
+    results.push(['intake commit, 1 alert, synchronous=NORMAL', time(300, (i) => acceptAlerts(one(i)))]);
     sqlite.pragma('synchronous = FULL');
-    results.push(['intake, 200-alert batch, per alert (drizzle, as accept.ts)', time(40, () => acceptAlerts(db, file, batch), 200)]);
+    results.push(['intake, 200-alert batch, per alert (as accept.ts)', time(40, () => acceptAlerts(batch), 200)]);
 
     const insertAlert = sqlite.prepare(
       `insert into alerts (severity, title, body, service, labels, dedup_key, source, link, status, route, fired_at, last_seen_at, accepted_at)
@@ -79,14 +82,15 @@ export function runStages(): Array<[string, Summary]> {
     const store = new DeliveryStore(db);
     const maxId = (sqlite.prepare('select max(id) as id from deliveries').get() as { id: number }).id;
     const pick = (i: number) => 1 + ((i * 7919) % maxId);
-    results.push(['store.load(deliveryId), drizzle (as store.ts)', time(2000, (i) => store.load(pick(i)))]);
-    const loadPrepared = db
-      .select({ delivery: deliveries, alert: alerts })
-      .from(deliveries)
-      .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
-      .where(eq(deliveries.id, sql.placeholder('id')))
-      .prepare();
-    results.push(['store.load(deliveryId), drizzle .prepare() once', time(2000, (i) => loadPrepared.get({ id: pick(i) }))]);
+    results.push(['store.load(deliveryId), prepared once (as store.ts)', time(2000, (i) => store.load(pick(i)))]);
+    const loadBuiltPerCall = (id: number) =>
+      db
+        .select({ delivery: deliveries, alert: alerts })
+        .from(deliveries)
+        .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
+        .where(eq(deliveries.id, id))
+        .get();
+    results.push(['store.load(deliveryId), drizzle query built per call', time(2000, (i) => loadBuiltPerCall(pick(i)))]);
     results.push(['claimForSending-like 1-row UPDATE commit, FULL', time(300, (i) => store.markFailed(pick(i), 'bench'))]);
     sqlite.pragma('synchronous = NORMAL');
     results.push(['claimForSending-like 1-row UPDATE commit, NORMAL', time(300, (i) => store.markFailed(pick(i), 'bench'))]);

@@ -29,16 +29,52 @@ export function createDeliverQueue(connection: ConnectionOptions, prefix: string
 export const jobIds = {
   delivery: (deliveryId: number, revision: number) => `d${deliveryId}-r${revision}`,
   summary: (summaryId: number) => `s${summaryId}`,
-  /** One flush per destination and pacing slot: every job that finds the slot taken shares it. */
+  /** One flush per destination and pacing interval: reconciler sweeps within one interval share it. */
   flush: (platform: Platform, destination: string, slot: number) => `f-${platform}-${destination}-${slot}`,
+  /** One flush per destination and intake request, named by the first delivery the request planned there. */
+  intakeFlush: (platform: Platform, destination: string, firstDeliveryId: number) => `f-${platform}-${destination}-d${firstDeliveryId}`,
 };
 
-export function deliveryJob(work: DeliveryWork, delayMs = 0) {
+export function deliveryJob(work: Pick<DeliveryWork, 'deliveryId' | 'revision'>, delayMs = 0) {
   return {
     name: 'delivery',
     data: { kind: 'delivery', deliveryId: work.deliveryId } as DeliverJob,
     opts: { jobId: jobIds.delivery(work.deliveryId, work.revision), ...(delayMs > 0 ? { delay: delayMs } : {}) },
   };
+}
+
+function intakeFlushJob(platform: Platform, destination: string, firstDeliveryId: number) {
+  return {
+    name: 'flush',
+    data: { kind: 'flush', platform, destination } as DeliverJob,
+    opts: { jobId: jobIds.intakeFlush(platform, destination, firstDeliveryId) },
+  };
+}
+
+/**
+ * The jobs for an intake request's work: a destination that received more new deliveries than its
+ * burst gets one flush job (which posts or summarizes what waits there) instead of one job each;
+ * updates of posted messages and small batches keep one delivery job each.
+ */
+export function intakeJobs(work: DeliveryWork[], burstFor: (platform: Platform, destination: string) => number) {
+  const plannedByDestination = new Map<string, DeliveryWork[]>();
+  for (const w of work) {
+    if (!w.planned) continue;
+    const key = `${w.platform}\n${w.destination}`;
+    const list = plannedByDestination.get(key);
+    if (list) list.push(w);
+    else plannedByDestination.set(key, [w]);
+  }
+  const flushed = new Set<number>();
+  const jobs = [];
+  for (const planned of plannedByDestination.values()) {
+    const { platform, destination, deliveryId } = planned[0]!;
+    if (planned.length <= burstFor(platform, destination)) continue;
+    jobs.push(intakeFlushJob(platform, destination, deliveryId));
+    for (const w of planned) flushed.add(w.deliveryId);
+  }
+  for (const w of work) if (!flushed.has(w.deliveryId)) jobs.push(deliveryJob(w));
+  return jobs;
 }
 
 export function queueFollowUps(queue: Queue<DeliverJob>, flushSlotMs: (platform: Platform, destination: string) => number): FollowUps {
@@ -50,26 +86,21 @@ export function queueFollowUps(queue: Queue<DeliverJob>, flushSlotMs: (platform:
     async summary(summaryId, delayMs = 0) {
       await queue.add('summary', { kind: 'summary', summaryId }, { jobId: jobIds.summary(summaryId), delay: delayMs });
     },
-    async flush(platform, destination, delayMs) {
-      const wakeAt = Date.now() + delayMs;
-      const slot = Math.ceil(wakeAt / flushSlotMs(platform, destination));
-      await queue.add(
-        'flush',
-        { kind: 'flush', platform, destination },
-        { jobId: jobIds.flush(platform, destination, slot), delay: delayMs },
-      );
+    async flush(platform, destination) {
+      const slot = Math.ceil(Date.now() / flushSlotMs(platform, destination));
+      await queue.add('flush', { kind: 'flush', platform, destination }, { jobId: jobIds.flush(platform, destination, slot) });
     },
   };
 }
 
-export function runDeliverJob(ctx: DeliveryContext, data: DeliverJob): Promise<Step> {
+export function runDeliverJob(ctx: DeliveryContext, data: DeliverJob, jobId: string): Promise<Step> {
   switch (data.kind) {
     case 'delivery':
       return processDelivery(ctx, data.deliveryId);
     case 'summary':
       return processSummary(ctx, data.summaryId);
     case 'flush':
-      return processFlush(ctx, data.platform, data.destination);
+      return processFlush(ctx, data.platform, data.destination, jobId);
   }
 }
 
@@ -82,7 +113,7 @@ export function createDeliverWorker(
   const worker = new Worker<DeliverJob>(
     DELIVER_QUEUE,
     async (job: Job<DeliverJob>, token?: string) => {
-      const step = await runDeliverJob(ctx, job.data);
+      const step = await runDeliverJob(ctx, job.data, job.id!);
       if (step.done) return;
       await job.moveToDelayed(Date.now() + step.retryInMs, token);
       throw new DelayedError();

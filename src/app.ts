@@ -9,6 +9,8 @@ import { buildHttpServer } from './http/server.js';
 import { IntakeService } from './http/intake-service.js';
 import { Pacer } from './delivery/pacer.js';
 import { DeliveryStore } from './delivery/store.js';
+import { CLAIM_LEASE_REQUEST_TIMEOUTS, ClaimLease } from './delivery/claim-lease.js';
+import { FlushOwnership } from './delivery/flush-ownership.js';
 import { reconcile } from './delivery/reconcile.js';
 import type { DeliveryContext } from './delivery/context.js';
 import { checkIdentities, createAdapters, describeChannels } from './channels/create-adapters.js';
@@ -64,6 +66,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const ctx: DeliveryContext = {
     store: new DeliveryStore(db),
     pacer,
+    claims: new ClaimLease(file.delivery.requestTimeoutMs * CLAIM_LEASE_REQUEST_TIMEOUTS),
+    flushes: new FlushOwnership(commandConnection, prefix),
     adapters,
     retry: file.delivery,
     followUps,
@@ -74,7 +78,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const escalateQueue = createEscalateQueue(commandConnection, prefix);
   const silenceEndQueue = createSilenceEndQueue(commandConnection, prefix);
   for (const q of [escalateQueue, silenceEndQueue]) q.on('error', (error) => log.error({ err: error, queue: q.name }, 'queue error'));
-  const sink = new WorkSink({ deliver: queue, escalate: escalateQueue, silenceEnd: silenceEndQueue }, log.child({ component: 'queues' }));
+  const sink = new WorkSink(
+    { deliver: queue, escalate: escalateQueue, silenceEnd: silenceEndQueue },
+    (platform, destination) => pacer.paceFor(platform, destination).burst,
+    log.child({ component: 'queues' }),
+  );
   const escalateWorker = createEscalateWorker(
     { db, config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
     workerConnection,

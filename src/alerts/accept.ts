@@ -1,14 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { alerts, deliveries, type AlertRow } from '../db/schema.js';
+import { alerts, deliveries } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import { activeSilences, silenceFor } from '../routing/silences.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
 import { cancelEscalation, planEscalation, type EscalationWork } from '../escalation/plan.js';
-import type { Tx } from '../db/open.js';
+import type { Platform } from '../channels/types.js';
 import type { SilenceRow } from '../db/schema.js';
 import type { AlertInput } from './input.js';
-import { deliveriesToSync } from './lifecycle.js';
 
 export type AcceptOutcome =
   | { id: number; outcome: 'created'; deliveries: number }
@@ -20,6 +19,10 @@ export type AcceptOutcome =
 export interface DeliveryWork {
   deliveryId: number;
   revision: number;
+  platform: Platform;
+  destination: string;
+  /** Planned by this request (pending, never posted), as opposed to a posted message to bring up to date. */
+  planned: boolean;
 }
 
 export interface AcceptResult {
@@ -34,46 +37,118 @@ interface ChatRules {
   silences: SilenceRow[];
 }
 
+const p = sql.placeholder;
+
+function prepareStatements(db: Db) {
+  return {
+    findFiring: db
+      .select({ id: alerts.id })
+      .from(alerts)
+      .where(and(eq(alerts.dedupKey, p('dedupKey')), eq(alerts.status, 'firing')))
+      .limit(1)
+      .prepare(),
+    insertAlert: db
+      .insert(alerts)
+      .values({
+        severity: p('severity'),
+        title: p('title'),
+        body: p('body'),
+        service: p('service'),
+        labels: p('labels'),
+        dedupKey: p('dedupKey'),
+        source: p('source'),
+        link: p('link'),
+        status: 'firing',
+        route: p('route'),
+        firedAt: p('now'),
+        lastSeenAt: p('now'),
+        acceptedAt: p('now'),
+        silenceId: p('silenceId'),
+      })
+      .returning({ id: alerts.id, revision: alerts.revision })
+      .prepare(),
+    insertDelivery: db
+      .insert(deliveries)
+      .values({
+        alertId: p('alertId'),
+        platform: p('platform'),
+        destination: p('destination'),
+        state: p('state'),
+        createdAt: p('now'),
+      })
+      .returning({ id: deliveries.id })
+      .prepare(),
+    bump: db
+      .update(alerts)
+      .set({ count: sql`${alerts.count} + 1`, revision: sql`${alerts.revision} + 1`, lastSeenAt: sql`${p('nowMs')}` })
+      .where(eq(alerts.id, p('id')))
+      .returning({ count: alerts.count, revision: alerts.revision })
+      .prepare(),
+    resolve: db
+      .update(alerts)
+      .set({
+        status: 'resolved',
+        resolvedAt: sql`${p('nowMs')}`,
+        resolvedBy: sql`${p('by')}`,
+        revision: sql`${alerts.revision} + 1`,
+      })
+      .where(eq(alerts.id, p('id')))
+      .returning({ revision: alerts.revision })
+      .prepare(),
+    deliveriesToSync: db
+      .select({ id: deliveries.id, platform: deliveries.platform, destination: deliveries.destination })
+      .from(deliveries)
+      .where(and(eq(deliveries.alertId, p('alertId')), inArray(deliveries.state, ['pending', 'sending', 'sent'])))
+      .prepare(),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 /**
- * Stores a batch of alerts and their planned deliveries in one SQLite transaction.
- * When this returns, every alert is durable; the returned work only needs enqueueing.
+ * Stores batches of alerts and their planned deliveries, each batch in one SQLite transaction,
+ * through statements prepared once. When `accept` returns, every alert is durable; the returned
+ * work only needs enqueueing.
  */
-export function acceptAlerts(db: Db, routing: Routing, inputs: AlertInput[], now = new Date()): AcceptResult {
-  return db.transaction((tx) => {
+export class AlertAcceptor {
+  private readonly statements: Statements;
+  private readonly inTransaction: (routing: Routing, inputs: AlertInput[], now: Date) => AcceptResult;
+
+  constructor(private readonly db: Db) {
+    this.statements = prepareStatements(db);
+    this.inTransaction = db.$client.transaction((routing: Routing, inputs: AlertInput[], now: Date) =>
+      this.acceptAll(routing, inputs, now),
+    );
+  }
+
+  accept(routing: Routing, inputs: AlertInput[], now = new Date()): AcceptResult {
+    return this.inTransaction(routing, inputs, now);
+  }
+
+  private acceptAll(routing: Routing, inputs: AlertInput[], now: Date): AcceptResult {
     const result: AcceptResult = { results: [], work: [], escalations: [] };
-    const rules: ChatRules = { subscriptions: listSubscriptions(tx), silences: activeSilences(tx, now) };
+    const rules: ChatRules = { subscriptions: listSubscriptions(this.db), silences: activeSilences(this.db, now) };
     for (const input of inputs) {
-      const firing = input.dedupKey ? findFiring(tx, input.dedupKey) : undefined;
+      const firing = input.dedupKey ? this.statements.findFiring.get({ dedupKey: input.dedupKey })?.id : undefined;
       if (input.status === 'resolved') {
-        result.results.push(firing ? resolve(tx, firing, input, now, result.work) : ignoredResolution(input));
-      } else if (firing) {
-        result.results.push(bump(tx, firing, now, result.work));
+        result.results.push(firing !== undefined ? this.resolve(firing, input, now, result.work) : ignoredResolution(input));
+      } else if (firing !== undefined) {
+        result.results.push(this.bump(firing, now, result.work));
       } else {
-        result.results.push(create(tx, routing, rules, input, now, result));
+        result.results.push(this.create(routing, rules, input, now, result));
       }
     }
     return result;
-  });
-}
+  }
 
-function findFiring(tx: Tx, dedupKey: string): AlertRow | undefined {
-  return tx
-    .select()
-    .from(alerts)
-    .where(and(eq(alerts.dedupKey, dedupKey), eq(alerts.status, 'firing')))
-    .limit(1)
-    .get();
-}
-
-function create(tx: Tx, routing: Routing, rules: ChatRules, input: AlertInput, now: Date, result: AcceptResult): AcceptOutcome {
-  const labels = input.labels ?? {};
-  const service = input.service ?? null;
-  const routable = { severity: input.severity, service, labels };
-  const route = decideRoute(routable, routing, rules.subscriptions);
-  const silence = silenceFor(rules.silences, routable);
-  const alert = tx
-    .insert(alerts)
-    .values({
+  /** A new alert: routed (config routes and chat subscriptions), held back by a matching silence, its escalation planned. */
+  private create(routing: Routing, rules: ChatRules, input: AlertInput, now: Date, result: AcceptResult): AcceptOutcome {
+    const labels = input.labels ?? {};
+    const service = input.service ?? null;
+    const routable = { severity: input.severity, service, labels };
+    const route = decideRoute(routable, routing, rules.subscriptions);
+    const silence = silenceFor(rules.silences, routable);
+    const alert = this.statements.insertAlert.get({
       severity: input.severity,
       title: input.title,
       body: input.body ?? null,
@@ -82,64 +157,41 @@ function create(tx: Tx, routing: Routing, rules: ChatRules, input: AlertInput, n
       dedupKey: input.dedupKey ?? null,
       source: input.source ?? null,
       link: input.link ?? null,
-      status: 'firing',
       route,
-      firedAt: now,
-      lastSeenAt: now,
-      acceptedAt: now,
+      now,
       silenceId: silence?.id ?? null,
-    })
-    .returning({ id: alerts.id, revision: alerts.revision })
-    .get();
-  if (route.destinations.length > 0) {
-    const planned = tx
-      .insert(deliveries)
-      .values(
-        route.destinations.map((d) => ({
-          alertId: alert.id,
-          platform: d.platform,
-          destination: d.destination,
-          state: silence ? ('silenced' as const) : ('pending' as const),
-          createdAt: now,
-        })),
-      )
-      .returning({ id: deliveries.id })
-      .all();
-    if (!silence) for (const { id } of planned) result.work.push({ deliveryId: id, revision: alert.revision });
+    })!;
+    const state = silence ? 'silenced' : 'pending';
+    for (const { platform, destination } of route.destinations) {
+      const planned = this.statements.insertDelivery.get({ alertId: alert.id, platform, destination, state, now })!;
+      if (!silence) result.work.push({ deliveryId: planned.id, revision: alert.revision, platform, destination, planned: true });
+    }
+    const policy = route.escalation ? routing.escalation?.policies[route.escalation] : undefined;
+    if (!silence && route.escalation && policy) {
+      result.escalations.push(...planEscalation(this.db, alert.id, route.escalation, policy, now));
+    }
+    return { id: alert.id, outcome: 'created', deliveries: route.destinations.length };
   }
-  const policy = route.escalation ? routing.escalation?.policies[route.escalation] : undefined;
-  if (!silence && route.escalation && policy) {
-    result.escalations.push(...planEscalation(tx, alert.id, route.escalation, policy, now));
+
+  private bump(alertId: number, now: Date, work: DeliveryWork[]): AcceptOutcome {
+    const updated = this.statements.bump.get({ id: alertId, nowMs: now.getTime() })!;
+    this.planSync(alertId, updated.revision, work);
+    return { id: alertId, outcome: 'deduplicated', count: updated.count };
   }
-  return { id: alert.id, outcome: 'created', deliveries: route.destinations.length };
-}
 
-function bump(tx: Tx, alert: AlertRow, now: Date, work: DeliveryWork[]): AcceptOutcome {
-  const updated = tx
-    .update(alerts)
-    .set({ count: sql`${alerts.count} + 1`, revision: sql`${alerts.revision} + 1`, lastSeenAt: now })
-    .where(eq(alerts.id, alert.id))
-    .returning({ count: alerts.count, revision: alerts.revision })
-    .get();
-  planSync(tx, alert.id, updated!.revision, work);
-  return { id: alert.id, outcome: 'deduplicated', count: updated!.count };
-}
+  private resolve(alertId: number, input: AlertInput, now: Date, work: DeliveryWork[]): AcceptOutcome {
+    const updated = this.statements.resolve.get({ id: alertId, nowMs: now.getTime(), by: input.source ?? 'api' })!;
+    cancelEscalation(this.db, alertId, 'resolved', now);
+    this.planSync(alertId, updated.revision, work);
+    return { id: alertId, outcome: 'resolved' };
+  }
 
-function resolve(tx: Tx, alert: AlertRow, input: AlertInput, now: Date, work: DeliveryWork[]): AcceptOutcome {
-  const updated = tx
-    .update(alerts)
-    .set({
-      status: 'resolved',
-      resolvedAt: now,
-      resolvedBy: input.source ?? 'api',
-      revision: sql`${alerts.revision} + 1`,
-    })
-    .where(eq(alerts.id, alert.id))
-    .returning({ revision: alerts.revision })
-    .get();
-  cancelEscalation(tx, alert.id, 'resolved', now);
-  planSync(tx, alert.id, updated!.revision, work);
-  return { id: alert.id, outcome: 'resolved' };
+  /** Every delivery of the alert that has (or is about to have) its own message gets brought up to date. */
+  private planSync(alertId: number, revision: number, work: DeliveryWork[]) {
+    for (const { id, platform, destination } of this.statements.deliveriesToSync.all({ alertId })) {
+      work.push({ deliveryId: id, revision, platform, destination, planned: false });
+    }
+  }
 }
 
 function ignoredResolution(input: AlertInput): AcceptOutcome {
@@ -147,8 +199,4 @@ function ignoredResolution(input: AlertInput): AcceptOutcome {
     ? `no firing alert has dedupKey ${JSON.stringify(input.dedupKey)}`
     : 'a resolution needs the dedupKey of the alert it resolves';
   return { id: null, outcome: 'ignored', reason };
-}
-
-function planSync(tx: Tx, alertId: number, revision: number, work: DeliveryWork[]) {
-  work.push(...deliveriesToSync(tx, alertId, revision));
 }

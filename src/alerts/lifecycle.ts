@@ -46,9 +46,9 @@ export function resolveAlert(db: Db, alertId: number, by: string, now = new Date
 /** Every delivery of the alert that has (or is about to have) its own message gets brought up to `revision`. */
 export function deliveriesToSync(tx: Tx, alertId: number, revision: number): DeliveryWork[] {
   return tx
-    .select({ deliveryId: deliveries.id })
+    .select({ deliveryId: deliveries.id, platform: deliveries.platform, destination: deliveries.destination })
     .from(deliveries)
     .where(and(eq(deliveries.alertId, alertId), inArray(deliveries.state, ['pending', 'sending', 'sent'])))
     .all()
-    .map(({ deliveryId }) => ({ deliveryId, revision }));
+    .map((d) => ({ ...d, revision, planned: false }));
 }

@@ -2,7 +2,8 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { DeliveryWork } from './accept.js';
 import type { EscalationWork } from '../escalation/plan.js';
-import { deliveryJob, type DeliverJob } from '../../jobs/deliver.js';
+import { intakeJobs, type DeliverJob } from '../../jobs/deliver.js';
+import type { Platform } from '../channels/types.js';
 import { escalateJob, type EscalateJob } from '../../jobs/escalate.js';
 import { silenceEndJob, type SilenceEndJob } from '../../jobs/silence-end.js';
 
@@ -13,12 +14,14 @@ import { silenceEndJob, type SilenceEndJob } from '../../jobs/silence-end.js';
 export class WorkSink {
   constructor(
     private readonly queues: { deliver: Queue<DeliverJob>; escalate: Queue<EscalateJob>; silenceEnd: Queue<SilenceEndJob> },
+    /** A destination's burst: more new deliveries than this in one batch go as one flush job. */
+    private readonly burstFor: (platform: Platform, destination: string) => number,
     private readonly log: Logger,
   ) {}
 
   async deliveries(work: DeliveryWork[]): Promise<void> {
     if (work.length === 0) return;
-    await this.queues.deliver.addBulk(work.map((w) => deliveryJob(w))).catch((error: unknown) => this.failed(error, 'deliver', work.length));
+    await this.queues.deliver.addBulk(intakeJobs(work, this.burstFor)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
   async escalations(work: EscalationWork[]): Promise<void> {

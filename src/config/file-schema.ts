@@ -53,6 +53,20 @@ const pace = z.strictObject({
   burst: z.number().int().positive(),
 });
 
+/** A platform's budget for the whole bot, every destination and instance together. */
+const globalPace = z.strictObject({
+  perSecond: z.number().positive(),
+  burst: z.number().int().positive(),
+});
+
+const PACING_DEFAULTS = {
+  discordChannel: { intervalMs: 1_000, burst: 5 },
+  telegramPrivate: { intervalMs: 1_000, burst: 3 },
+  telegramGroup: { intervalMs: 3_000, burst: 3 },
+  discordGlobal: { perSecond: 45, burst: 4 },
+  telegramGlobal: { perSecond: 30, burst: 1 },
+};
+
 export const fileConfigSchema = z
   .strictObject({
   routes: z.array(route).default([]),
@@ -74,15 +88,13 @@ export const fileConfigSchema = z
     .default({ maxAttempts: 8, backoffMs: 2_000, backoffMaxMs: 300_000, requestTimeoutMs: 10_000, concurrency: 50 }),
   pacing: z
     .strictObject({
-      discordChannel: pace.default({ intervalMs: 1_000, burst: 5 }),
-      telegramPrivate: pace.default({ intervalMs: 1_000, burst: 3 }),
-      telegramGroup: pace.default({ intervalMs: 3_000, burst: 3 }),
+      discordChannel: pace.default(PACING_DEFAULTS.discordChannel),
+      telegramPrivate: pace.default(PACING_DEFAULTS.telegramPrivate),
+      telegramGroup: pace.default(PACING_DEFAULTS.telegramGroup),
+      discordGlobal: globalPace.default(PACING_DEFAULTS.discordGlobal),
+      telegramGlobal: globalPace.default(PACING_DEFAULTS.telegramGlobal),
     })
-    .default({
-      discordChannel: { intervalMs: 1_000, burst: 5 },
-      telegramPrivate: { intervalMs: 1_000, burst: 3 },
-      telegramGroup: { intervalMs: 3_000, burst: 3 },
-    }),
+    .default(PACING_DEFAULTS),
   http: z
     .strictObject({
       bodyLimitBytes: z.number().int().positive().default(1_048_576),
@@ -126,3 +138,4 @@ export const fileConfigSchema = z
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type RouteConfig = FileConfig['routes'][number];
 export type PaceConfig = z.infer<typeof pace>;
+export type GlobalPaceConfig = z.infer<typeof globalPace>;

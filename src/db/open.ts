@@ -23,3 +23,6 @@ export function openDb(dataDir: string): Db {
 
 /** The handle inside `db.transaction(...)`; everything that writes as part of a larger transaction takes it. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Either the database or a transaction handle: a function taking it works inside and outside transactions. */
+export type DbOrTx = Db | Tx;

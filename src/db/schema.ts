@@ -44,7 +44,9 @@ export interface RouteDecisionJson {
 
 /**
  * One per alert × destination. `sending` is the claim a worker takes before posting on its own,
- * so a storm summary never swallows a message that is already on its way.
+ * so a storm summary never swallows a message that is already on its way. `claimedAt` and
+ * `claimedBy` (the claiming process, see src/delivery/claim-holder.ts) say whether a post attempt is
+ * in flight: set when an attempt starts, cleared when it ends without a message.
  */
 export const deliveries = sqliteTable(
   'deliveries',
@@ -64,6 +66,8 @@ export const deliveries = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    claimedBy: text('claimed_by'),
   },
   (t) => [
     index('deliveries_alert').on(t.alertId),
@@ -72,7 +76,7 @@ export const deliveries = sqliteTable(
   ],
 );
 
-/** Alerts for one destination combined into one message during a storm. */
+/** Alerts for one destination combined into one message during a storm; claimed like a delivery while posted. */
 export const summaries = sqliteTable(
   'summaries',
   {
@@ -86,6 +90,8 @@ export const summaries = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    claimedBy: text('claimed_by'),
   },
   (t) => [index('summaries_state').on(t.state)],
 );

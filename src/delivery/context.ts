@@ -3,6 +3,8 @@ import type { ChannelAdapter } from '../channels/adapter.js';
 import type { Platform } from '../channels/types.js';
 import type { DeliveryStore } from './store.js';
 import type { Pacer } from './pacer.js';
+import type { ClaimLease } from './claim-lease.js';
+import type { FlushOwnership } from './flush-ownership.js';
 
 /** What a job wants next: finished, or run me again in `retryInMs`. */
 export type Step = { done: true } | { done: false; retryInMs: number };
@@ -19,7 +21,7 @@ export interface RetryPolicy {
 export interface FollowUps {
   delivery(deliveryId: number, revision: number, delayMs?: number): Promise<void>;
   summary(summaryId: number, delayMs?: number): Promise<void>;
-  flush(platform: Platform, destination: string, delayMs: number): Promise<void>;
+  flush(platform: Platform, destination: string): Promise<void>;
 }
 
 export interface DeliveryHooks {
@@ -30,6 +32,8 @@ export interface DeliveryHooks {
 export interface DeliveryContext {
   store: DeliveryStore;
   pacer: Pacer;
+  claims: ClaimLease;
+  flushes: FlushOwnership;
   adapters: Partial<Record<Platform, ChannelAdapter>>;
   retry: RetryPolicy;
   followUps: FollowUps;

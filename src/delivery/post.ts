@@ -4,6 +4,16 @@ import { toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery } from './sync.js';
 import type { Platform } from '../channels/types.js';
 
+/**
+ * An alert that has waited this long for a slot (the destination's pace or the platform's bot-wide
+ * budget cannot keep up) is folded into a summary with the others waiting for its destination.
+ */
+export const FOLD_AFTER_WAITING_MS = 3_000;
+
+function shouldFold(othersWaiting: number, remaining: number, waitingSince: Date): boolean {
+  return othersWaiting > remaining || (othersWaiting > 0 && Date.now() - waitingSince.getTime() >= FOLD_AFTER_WAITING_MS);
+}
+
 /** Runs one delivery job: post the alert's own message, fold it into a storm summary, or sync an edit. */
 export async function processDelivery(ctx: DeliveryContext, deliveryId: number): Promise<Step> {
   const row = ctx.store.load(deliveryId);
@@ -22,24 +32,27 @@ export async function processDelivery(ctx: DeliveryContext, deliveryId: number):
 
 async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
   const { platform, destination } = row.delivery;
-  const slot = await ctx.pacer.take(platform, destination);
-  if (!slot.allowed) {
-    await ctx.followUps.flush(platform, destination, slot.waitMs);
-    return DONE;
-  }
+  const slot = await ctx.pacer.take(platform, destination, `delivery:${row.delivery.id}`);
+  if (!slot.allowed) return retryIn(slot.waitMs);
   const othersWaiting = ctx.store.countPending(platform, destination) - 1;
-  if (othersWaiting > slot.remaining) {
+  if (shouldFold(othersWaiting, slot.remaining, row.delivery.createdAt)) {
     await sendNewSummary(ctx, platform, destination);
     return DONE;
   }
-  if (!ctx.store.claimForSending(row.delivery.id)) return DONE;
+  if (!ctx.store.claimForSending(row.delivery.id, ctx.claims.holderId)) return DONE;
   return postOwnMessage(ctx, row);
 }
 
-/** A delivery already claimed for its own message (a retry, or work found after a crash). */
+/**
+ * A delivery already claimed for its own message: a retry after a failed attempt, work found after a
+ * crash, or a second run of a job whose first run is still posting. Only the first two post.
+ */
 async function postClaimed(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
-  const slot = await ctx.pacer.take(row.delivery.platform, row.delivery.destination);
+  const lease = ctx.claims.check(row.delivery);
+  if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
+  const slot = await ctx.pacer.take(row.delivery.platform, row.delivery.destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
+  if (!ctx.store.takeOverClaim(row.delivery.id, row.delivery, ctx.claims.holderId)) return retryIn(1);
   return postOwnMessage(ctx, row);
 }
 
@@ -65,6 +78,7 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
   if (failure.kind === 'rate_limited') {
     log.warn({ retryAfterMs: failure.retryAfterMs }, 'rate limited by the platform; waiting');
     await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
+    ctx.store.releaseClaim(id);
     return retryIn(failure.retryAfterMs);
   }
   if (failure.kind === 'permanent') {
@@ -85,19 +99,25 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
 
 /** Claims what waits for the destination into one summary and posts it on the slot already taken. */
 export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, destination: string): Promise<void> {
-  const summaryId = ctx.store.claimSummary(platform, destination);
+  const summaryId = ctx.store.claimSummary(platform, destination, ctx.claims.holderId);
   if (summaryId === undefined) return;
   ctx.log.info({ summaryId, platform, destination }, 'storm: combining waiting alerts into one summary');
   const step = await postSummary(ctx, summaryId);
   if (!step.done) await ctx.followUps.summary(summaryId, step.retryInMs);
 }
 
-/** Runs one summary job: the slot must be taken unless `slotTaken`. */
+/**
+ * Runs one summary job (a retry, or a summary found by the reconciler) under the same claim lease as
+ * a delivery: a summary whose first post may still be in flight is left alone until its lease ends.
+ */
 export async function processSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
   const loaded = ctx.store.loadSummary(summaryId);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
-  const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination);
+  const lease = ctx.claims.check(loaded.summary);
+  if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
+  const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination, `summary:${summaryId}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
+  if (!ctx.store.takeOverSummaryClaim(summaryId, loaded.summary, ctx.claims.holderId)) return retryIn(1);
   return postSummary(ctx, summaryId);
 }
 
@@ -116,6 +136,7 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
     const log = ctx.log.child({ summaryId, platform, destination });
     if (failure.kind === 'rate_limited') {
       await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
+      ctx.store.releaseSummaryClaim(summaryId);
       return retryIn(failure.retryAfterMs);
     }
     const attempts = failure.kind === 'permanent' ? Infinity : ctx.store.recordSummaryAttempt(summaryId, failure.message);
@@ -129,26 +150,37 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
   }
 }
 
-/** Runs a destination's flush job: drains what waits for it, one slot at a time. */
-export async function processFlush(ctx: DeliveryContext, platform: Platform, destination: string): Promise<Step> {
+/**
+ * Runs a destination's flush job: drains what waits for it, one slot at a time. Only the flush job
+ * that owns the destination drains it; the owner keeps it while it waits for a slot and lets go only
+ * after finding nothing left, looking once more after letting go for work that came in meanwhile.
+ */
+export async function processFlush(ctx: DeliveryContext, platform: Platform, destination: string, owner: string): Promise<Step> {
   if (!ctx.adapters[platform]) return DONE;
+  const own = (wakeInMs = 0) => ctx.flushes.acquire(platform, destination, owner, wakeInMs);
+  if (!(await own())) return DONE;
   for (;;) {
     const waiting = ctx.store.countPending(platform, destination);
-    if (waiting === 0) return DONE;
-    const slot = await ctx.pacer.take(platform, destination);
-    if (!slot.allowed) {
-      await ctx.followUps.flush(platform, destination, slot.waitMs);
-      return DONE;
+    if (waiting === 0) {
+      await ctx.flushes.release(platform, destination, owner);
+      if (ctx.store.countPending(platform, destination) === 0 || !(await own())) return DONE;
+      continue;
     }
-    if (waiting - 1 > slot.remaining) {
+    const slot = await ctx.pacer.take(platform, destination, `flush:${owner}`);
+    if (!slot.allowed) {
+      await own(slot.waitMs);
+      return retryIn(slot.waitMs);
+    }
+    const oldest = ctx.store.oldestPending(platform, destination);
+    if (oldest === undefined) continue;
+    if (shouldFold(waiting - 1, slot.remaining, oldest.createdAt)) {
       await sendNewSummary(ctx, platform, destination);
       continue;
     }
-    const next = ctx.store.oldestPending(platform, destination);
-    if (next === undefined || !ctx.store.claimForSending(next)) continue;
-    const row = ctx.store.load(next);
+    if (!ctx.store.claimForSending(oldest.id, ctx.claims.holderId)) continue;
+    const row = ctx.store.load(oldest.id);
     if (!row) continue;
     const step = await postOwnMessage(ctx, row);
-    if (!step.done) await ctx.followUps.delivery(next, row.alert.revision, step.retryInMs);
+    if (!step.done) await ctx.followUps.delivery(oldest.id, row.alert.revision, step.retryInMs);
   }
 }

@@ -25,7 +25,7 @@ export async function reconcile(db: Db, followUps: FollowUps, platforms: Platfor
     .from(deliveries)
     .where(and(eq(deliveries.state, 'pending'), inPlatforms))
     .all();
-  for (const d of pendingDestinations) await followUps.flush(d.platform, d.destination, 0);
+  for (const d of pendingDestinations) await followUps.flush(d.platform, d.destination);
 
   const unfinished = db
     .select({ id: deliveries.id, revision: alerts.revision })

@@ -14,7 +14,7 @@ export async function syncDelivery(ctx: DeliveryContext, row: DeliveryWithAlert)
   const adapter = ctx.adapters[delivery.platform];
   if (!adapter || delivery.messageId === null) return DONE;
 
-  const slot = await ctx.pacer.take(delivery.platform, delivery.destination);
+  const slot = await ctx.pacer.take(delivery.platform, delivery.destination, `delivery:${delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
   try {
     if (needsEdit) {

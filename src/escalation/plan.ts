@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../db/open.js';
+import type { DbOrTx } from '../db/open.js';
 import { escalationSteps } from '../db/schema.js';
 import type { EscalationPolicy } from '../config/escalation-schema.js';
 
@@ -13,7 +13,7 @@ export interface EscalationWork {
  * Writes the alert's whole ladder as pending steps, each due at its delay after `from` (the
  * alert's firing, or the end of the silence that held it).
  */
-export function planEscalation(tx: Tx, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): EscalationWork[] {
+export function planEscalation(tx: DbOrTx, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): EscalationWork[] {
   const rows = policy.levels.flatMap((level) => {
     const repeats = level.repeat ? level.repeat.times : 0;
     return Array.from({ length: repeats + 1 }, (_, repeat) => ({
@@ -34,7 +34,7 @@ export function planEscalation(tx: Tx, alertId: number, policyName: string, poli
 }
 
 /** Stops every pending step of the alert (ack, resolution, silence); returns how many stopped. */
-export function cancelEscalation(tx: Tx, alertId: number, reason: string, now: Date): number {
+export function cancelEscalation(tx: DbOrTx, alertId: number, reason: string, now: Date): number {
   return tx
     .update(escalationSteps)
     .set({ state: 'cancelled', detail: reason, doneAt: now })

@@ -78,7 +78,7 @@ async function notify(
   target: Destination,
   view: EscalationView,
 ): Promise<NotifyOutcome> {
-  const slot = await ctx.pacer.take(target.platform, target.destination);
+  const slot = await ctx.pacer.take(target.platform, target.destination, `escalation:${step.id}`);
   if (!slot.allowed) return { kind: 'retry', inMs: slot.waitMs };
   try {
     await adapter.postEscalation(target.destination, view);

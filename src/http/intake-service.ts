@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { acceptAlerts, type AcceptOutcome } from '../alerts/accept.js';
+import { AlertAcceptor, type AcceptOutcome } from '../alerts/accept.js';
 import type { AlertInput } from '../alerts/input.js';
 import type { WorkSink } from '../alerts/work-sink.js';
 import type { FileConfig } from '../config/file-schema.js';
@@ -17,6 +17,7 @@ export interface IntakeResponse {
  */
 export class IntakeService {
   readonly severityMapping: SeverityMapping;
+  private readonly acceptor: AlertAcceptor;
 
   constructor(
     readonly db: Db,
@@ -25,10 +26,11 @@ export class IntakeService {
     readonly log: Logger,
   ) {
     this.severityMapping = config.alertmanager;
+    this.acceptor = new AlertAcceptor(db);
   }
 
   async accept(inputs: AlertInput[]): Promise<IntakeResponse> {
-    const { results, work, escalations } = acceptAlerts(this.db, this.config, inputs);
+    const { results, work, escalations } = this.acceptor.accept(this.config, inputs);
     void this.sink.deliveries(work);
     void this.sink.escalations(escalations);
     const accepted = results.filter((r) => r.outcome !== 'ignored').length;

@@ -1,12 +1,12 @@
 import { and, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
-import type { Db, Tx } from '../db/open.js';
+import type { Db, DbOrTx } from '../db/open.js';
 import { alerts, deliveries, silences, type AlertRow, type SilenceMatcherJson, type SilenceRow } from '../db/schema.js';
 import type { EscalationConfig } from '../config/escalation-schema.js';
 import { cancelEscalation, planEscalation, type EscalationWork } from '../escalation/plan.js';
 import type { DeliveryWork } from '../alerts/accept.js';
 import { matchesAll } from './matchers.js';
 
-export function activeSilences(db: Db | Tx, now: Date): SilenceRow[] {
+export function activeSilences(db: DbOrTx, now: Date): SilenceRow[] {
   return db
     .select()
     .from(silences)
@@ -102,9 +102,11 @@ export function releaseEndedSilences(db: Db, escalation: EscalationConfig, now =
         .update(deliveries)
         .set({ state: 'pending' })
         .where(and(eq(deliveries.alertId, alert.id), eq(deliveries.state, 'silenced')))
-        .returning({ id: deliveries.id })
+        .returning({ id: deliveries.id, platform: deliveries.platform, destination: deliveries.destination })
         .all();
-      for (const { id } of freed) work.deliveries.push({ deliveryId: id, revision: alert.revision });
+      for (const { id, platform, destination } of freed) {
+        work.deliveries.push({ deliveryId: id, revision: alert.revision, platform, destination, planned: true });
+      }
       const policyName = alert.route.escalation;
       const policy = policyName ? escalation.policies[policyName] : undefined;
       if (policyName && policy && alert.ackedAt === null) {

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
+/** How long a claim protects a post attempt whose holder may still be running it, in request timeouts. */
+export const CLAIM_LEASE_REQUEST_TIMEOUTS = 3;
+
+export interface Claim {
+  claimedAt: Date | null;
+  claimedBy: string | null;
+}
+
+export type LeaseCheck = { mayTakeOver: true } | { mayTakeOver: false; retryInMs: number };
+
+/**
+ * The claims this process takes on deliveries before posting, and whether a claim found on a
+ * `sending` delivery may be taken over. A claim protects its post attempt for `leaseMs` (a few request
+ * timeouts, so longer than any attempt) while its holder may still be running: this process, another
+ * process that is still alive on this host, or a process on another host. A claim whose holder is gone
+ * (a process of this host that no longer exists, or this host's previous run under the same pid, as
+ * after a container restart) is orphaned by a crash and is taken over at once.
+ */
+export class ClaimLease {
+  readonly holderId: string;
+  private readonly host = hostname();
+
+  constructor(readonly leaseMs: number) {
+    this.holderId = [this.host, process.pid, randomBytes(4).toString('hex')].join('/');
+  }
+
+  check(claim: Claim, now = Date.now()): LeaseCheck {
+    if (claim.claimedAt === null || claim.claimedBy === null) return { mayTakeOver: true };
+    const age = now - claim.claimedAt.getTime();
+    if (age >= this.leaseMs || this.holderIsGone(claim.claimedBy)) return { mayTakeOver: true };
+    return { mayTakeOver: false, retryInMs: this.leaseMs - age };
+  }
+
+  private holderIsGone(claimedBy: string): boolean {
+    if (claimedBy === this.holderId) return false;
+    const [host, pidText] = claimedBy.split('/');
+    if (host !== this.host) return false;
+    const pid = Number(pidText);
+    return pid === process.pid || !processIsRunning(pid);
+  }
+}
+
+function processIsRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

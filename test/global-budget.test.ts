@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startFakes, type Fakes } from './helpers/fakes.js';
+import { waitUntil } from './helpers/wait.js';
+
+const DESTINATIONS = 60;
+const ALERTS = 2;
+const PER_SECOND = 20;
+const BURST = 2;
+const WINDOW_SECONDS = 2;
+const ARRIVAL_JITTER_ALLOWANCE = 3;
+
+const channels = Array.from({ length: DESTINATIONS }, (_, i) => String(7_000 + i));
+const chats = Array.from({ length: DESTINATIONS }, (_, i) => String(8_000 + i));
+
+const YAML = `
+defaultRoute:
+  discord: [${channels.map((c) => `"${c}"`).join(', ')}]
+  telegram: [${chats.map((c) => `"${c}"`).join(', ')}]
+pacing:
+  discordGlobal: { perSecond: ${PER_SECOND}, burst: ${BURST} }
+  telegramGlobal: { perSecond: ${PER_SECOND}, burst: ${BURST} }
+`;
+
+/** The most arrivals in any window of WINDOW_SECONDS. */
+function busiestWindow(arrivals: number[]): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (let start = 0, end = 0; start < sorted.length; start++) {
+    while (end < sorted.length && sorted[end]! < sorted[start]! + WINDOW_SECONDS * 1_000) end++;
+    most = Math.max(most, end - start);
+  }
+  return most;
+}
+
+describe('bot-wide budget per platform', () => {
+  let fakes: Fakes;
+  let bot: TestBot;
+  beforeAll(async () => {
+    fakes = await startFakes();
+    bot = await startTestBot({ yaml: YAML, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
+  });
+  afterAll(async () => {
+    await bot.destroy();
+    await fakes.close();
+  });
+
+  it('many destinations flooded at once: every alert arrives, and no platform gets more than its budget per second', async () => {
+    const res = await bot.post(
+      '/api/v1/alerts',
+      Array.from({ length: ALERTS }, (_, i) => ({ severity: 'CRIT', title: `budget ${i}`, service: 'fleet' })),
+    );
+    expect(res.status).toBe(202);
+    const ids: number[] = res.body.alerts.map((a: { id: number }) => a.id);
+    const everyDeliveryCarried = async () => {
+      for (const id of ids) {
+        for (const d of (await bot.get(`/api/v1/alerts/${id}`)).body.deliveries) {
+          if (d.state !== 'sent' && !(d.state === 'summarized' && d.summary?.state === 'sent')) return false;
+        }
+      }
+      return true;
+    };
+    await waitUntil('every alert in every channel and chat, alone or in a summary', everyDeliveryCarried, 15_000);
+
+    for (const channel of channels) expect(fakes.discord.inChannel(channel).length).toBeGreaterThan(0);
+    for (const chat of chats) expect(fakes.telegram.inChat(chat).length).toBeGreaterThan(0);
+    const discordPosts = fakes.discord.calls.filter((c) => c.route === 'POST /channels/:id/messages').map((c) => c.at);
+    const telegramPosts = fakes.telegram.calls.filter((c) => c.method === 'sendMessage').map((c) => c.at);
+    const budget = PER_SECOND * WINDOW_SECONDS + BURST + ARRIVAL_JITTER_ALLOWANCE;
+    expect(busiestWindow(discordPosts)).toBeLessThanOrEqual(budget);
+    expect(busiestWindow(telegramPosts)).toBeLessThanOrEqual(budget);
+  });
+});
