@@ -15,7 +15,15 @@ export function benchRoutes(prefix: string, count: number, telegramGroups: boole
   }));
 }
 
-export function benchYaml(routes: BenchRoute[], http: { bodyLimitBytes: number; maxAlertsPerRequest: number }): string {
+/**
+ * The fakes enforce no bot-wide limit; a phase that measures the pipeline itself may lift opsbot's
+ * own bot-wide budgets (pacing.discordGlobal / telegramGlobal) with `globalPerSecond`.
+ */
+export function benchYaml(
+  routes: BenchRoute[],
+  http: { bodyLimitBytes: number; maxAlertsPerRequest: number },
+  globalPerSecond?: number,
+): string {
   const lines = ['routes:'];
   for (const route of routes) {
     lines.push(
@@ -25,7 +33,10 @@ export function benchYaml(routes: BenchRoute[], http: { bodyLimitBytes: number; 
       `    telegram: ["${route.telegram}"]`,
     );
   }
-  // Pacing stays at the defaults of src/config/file-schema.ts on purpose.
+  if (globalPerSecond !== undefined) {
+    const budget = `{ perSecond: ${globalPerSecond}, burst: ${Math.ceil(globalPerSecond / 10)} }`;
+    lines.push('pacing:', `  discordGlobal: ${budget}`, `  telegramGlobal: ${budget}`);
+  }
   lines.push('http:', `  bodyLimitBytes: ${http.bodyLimitBytes}`, `  maxAlertsPerRequest: ${http.maxAlertsPerRequest}`, '');
   return lines.join('\n');
 }

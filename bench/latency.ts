@@ -20,6 +20,8 @@ export interface LatencyOptions {
   warmup: number;
   routes: number;
   probe: boolean;
+  /** Lift opsbot's bot-wide budgets to this many messages/s per platform (undefined: the defaults, 45/s Discord and 30/s Telegram). */
+  globalPerSecond?: number;
   cpuProfDir?: string;
 }
 
@@ -65,7 +67,7 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyResult
   const routes = benchRoutes('svc', options.routes, false);
   const bot = await startBot({
     label: 'latency',
-    yaml: benchYaml(routes, { bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }),
+    yaml: benchYaml(routes, { bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }, options.globalPerSecond),
     discordApiUrl: discord.apiUrl,
     telegramApiRoot: telegram.apiRoot,
     probe: options.probe,
