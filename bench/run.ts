@@ -34,9 +34,9 @@ const probe = !args.has('no-probe');
 const cpuProfDir = args.has('cpu-prof') ? mkdtempSync(join(tmpdir(), 'opsbot-bench-prof-')) : undefined;
 
 const watchdog = setTimeout(() => {
-  console.error('bench: still running after 5 minutes; giving up');
+  console.error('bench: still running after 10 minutes; giving up');
   process.exit(3);
-}, 5 * 60_000);
+}, 10 * 60_000);
 
 const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
 const three = (s: Summary) => `${s.p50.toFixed(3)} / ${s.p99.toFixed(3)} / ${s.max.toFixed(3)} ms`;
@@ -65,7 +65,7 @@ async function main() {
     latency = await runLatency({ ...o, probe, ...budget, ...(cpuProfDir ? { cpuProfDir } : {}) });
   }
   if (only === undefined || only === 'flood') {
-    const o = { clients: num('clients', 8), batch: num('batch', 200), seconds: num('flood-seconds', 10), routes: num('flood-routes', 4), drainSeconds: 60 };
+    const o = { clients: num('clients', 8), batch: num('batch', 200), seconds: num('flood-seconds', 10), routes: num('flood-routes', 4), drainSeconds: 150 };
     console.log(
       `(b) running: ${o.clients} clients × ${o.batch}-alert batches for ${o.seconds} s → ${o.routes} Discord channels + ${o.routes} Telegram groups; drain ≤ ${o.drainSeconds} s…`,
     );
