@@ -54,7 +54,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
   }
 
-  const adapters = createAdapters(env, file.delivery.requestTimeoutMs);
+  const adapters = createAdapters(env, file.delivery.requestTimeoutMs, file.pacing.discordGlobal.perSecond);
   log.info(describeChannels(env), 'channels');
   checkIdentities(adapters, log);
   const platforms = Object.keys(adapters) as Platform[];

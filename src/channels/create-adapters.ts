@@ -5,10 +5,10 @@ import type { Platform } from './types.js';
 import { DiscordAdapter } from './discord/adapter.js';
 import { TelegramAdapter } from './telegram/adapter.js';
 
-export function createAdapters(env: EnvConfig, timeoutMs: number): Partial<Record<Platform, ChannelAdapter>> {
+export function createAdapters(env: EnvConfig, timeoutMs: number, discordPerSecond: number): Partial<Record<Platform, ChannelAdapter>> {
   const adapters: Partial<Record<Platform, ChannelAdapter>> = {};
   if (env.DISCORD_TOKEN) {
-    adapters.discord = new DiscordAdapter({ token: env.DISCORD_TOKEN, apiUrl: env.DISCORD_API_URL, timeoutMs });
+    adapters.discord = new DiscordAdapter({ token: env.DISCORD_TOKEN, apiUrl: env.DISCORD_API_URL, timeoutMs, globalPerSecond: discordPerSecond });
   }
   if (env.TELEGRAM_TOKEN) {
     adapters.telegram = new TelegramAdapter({ token: env.TELEGRAM_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs });

@@ -10,7 +10,12 @@ export interface DiscordAdapterOptions {
   token: string;
   apiUrl?: string;
   timeoutMs: number;
+  /** The bot-wide budget the Pacer enforces; discord.js's own global limiter is set no lower, so it never queues on top. */
+  globalPerSecond: number;
 }
+
+/** Discord's global limit per bot. */
+const DISCORD_GLOBAL_PER_SECOND = 50;
 
 interface PostedMessage {
   id: string;
@@ -25,6 +30,7 @@ export class DiscordAdapter implements ChannelAdapter {
     this.rest = new REST({
       retries: 0,
       timeout: options.timeoutMs,
+      globalRequestsPerSecond: Math.max(DISCORD_GLOBAL_PER_SECOND, Math.ceil(options.globalPerSecond)),
       ...(options.apiUrl ? { api: options.apiUrl } : {}),
     }).setToken(options.token);
   }
