@@ -25,6 +25,7 @@ import { Heartbeats } from './heartbeats/heartbeats.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { startHeal } from './heal/start-heal.js';
 import { TriggerEngine } from './triggers/engine.js';
+import type { ListReports } from './dashboard/types.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -33,7 +34,12 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+export interface StartOptions {
+  /** The written reports the dashboard lists under "Latest reports"; none by default. */
+  listReports?: ListReports;
+}
+
+export async function startBot(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningBot> {
   const { env, file } = config;
   if (!env.API_TOKEN && !isLoopback(env.HOST)) {
     throw new ConfigError(
@@ -151,6 +157,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
     healing,
     triggers,
+    dashboard: { sink, password: file.dashboard.password, sessionHours: file.dashboard.sessionHours, listReports: options.listReports ?? (() => []) },
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });

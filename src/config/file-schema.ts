@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../channels/types.js';
 import { accessSchema } from './access-schema.js';
+import { dashboardSchema } from './dashboard-schema.js';
 import { escalationSchema } from './escalation-schema.js';
 import { heartbeatsSchema } from './heartbeat-schema.js';
 import { servicesSchema } from './service-schema.js';
@@ -93,6 +94,7 @@ export const fileConfigSchema = z
   heartbeats: heartbeatsSchema,
   services: servicesSchema,
   triggers: triggerRulesSchema,
+  dashboard: dashboardSchema,
   })
   .superRefine((config, ctx) => {
     const known = new Set(Object.keys(config.escalation.policies));

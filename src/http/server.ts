@@ -13,6 +13,9 @@ import { registerTriggerRoutes } from './trigger-routes.js';
 import type { TriggerEngine } from '../triggers/engine.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
+import type { WorkSink } from '../alerts/work-sink.js';
+import { registerDashboardRoutes } from '../dashboard/routes.js';
+import type { ListReports } from '../dashboard/types.js';
 
 export interface HttpServerOptions {
   intake: IntakeService;
@@ -27,6 +30,8 @@ export interface HttpServerOptions {
   triggers: TriggerEngine;
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
+  /** The governance dashboard at /ops/governance (same server); absent means no dashboard. */
+  dashboard?: { sink: WorkSink; password: string | undefined; sessionHours: number; listReports: ListReports };
 }
 
 export function buildHttpServer(options: HttpServerOptions) {
@@ -74,6 +79,20 @@ export function buildHttpServer(options: HttpServerOptions) {
     registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
     registerAuditRoutes(api, options.intake.db);
   });
+  const dashboard = options.dashboard;
+  if (dashboard) {
+    app.register(async (pages) =>
+      registerDashboardRoutes(pages, {
+        ...dashboard,
+        db: options.intake.db,
+        manager: options.healing.manager,
+        heal: options.healing.heal,
+        heartbeats: options.heartbeats.heartbeats,
+        apiToken: options.apiToken,
+        log: options.log,
+      }),
+    );
+  }
   return app;
 }
 
