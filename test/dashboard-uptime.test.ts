@@ -47,14 +47,15 @@ describe('cached uptime buckets', () => {
 
   it('draws the history as green (up), red (down) and grey (unknown) columns', () => {
     const records = new ServiceRecords(db);
-    const start = t0 + 20 * DAY;
+    const start = Math.floor((t0 + 20 * DAY) / (15 * MINUTE)) * 15 * MINUTE;
     records.event('chart', 'started', true, null, new Date(start + 6 * 3_600_000));
     records.event('chart', 'exited', false, null, new Date(start + 12 * 3_600_000));
     const slots = new UptimeBuckets(db).slots('chart', start, start + DAY);
     const svg = historyChart('chart <x>', slots, start, start + DAY).value;
-    expect(svg).toContain('class="up"');
-    expect(svg).toContain('class="down"');
-    expect(svg).toContain('class="unknown"');
+    // 0–6 h unknown (grey), 6–12 h up (green), 12–24 h down (the red background shows).
+    expect(svg).toContain('<rect class="down" width="288" height="18"/>');
+    expect(/<path class="up" d="([^"]+)"/.exec(svg)?.[1]).toBe(Array.from({ length: 24 }, (_, i) => `M${72 + 3 * i} 0h3V18h-3z`).join(''));
+    expect(/<path class="unknown" d="([^"]+)"/.exec(svg)?.[1]).toBe(Array.from({ length: 24 }, (_, i) => `M${3 * i} 0h3v18h-3z`).join(''));
     expect(svg).toContain('chart &lt;x&gt;');
   });
 

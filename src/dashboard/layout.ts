@@ -21,7 +21,7 @@ button.danger{border-color:#b3261e;color:#b3261e}
 .sev{font-weight:700}.sev-CRIT{color:#b3261e}.sev-WARN{color:#a86400}.sev-INFO{color:#2a5db0}
 .state-ok{color:#1b7a32}.state-bad{color:#b3261e;font-weight:600}.muted{color:#778}
 .counts span{margin-right:1.2rem}
-svg.history rect.up{fill:#2f9e44}svg.history rect.down{fill:#d9342b}svg.history rect.unknown{fill:#dde1e7}
+svg.history .up{fill:#2f9e44}svg.history .down{fill:#d9342b}svg.history .unknown{fill:#dde1e7}
 svg.history{display:block;border:1px solid #dde1e7}
 .login{max-width:380px;margin:4rem auto}
 .login label{display:block;margin:.6rem 0 .2rem}

@@ -1,31 +1,37 @@
-import { overview } from '../alerts/overview.js';
-import { describeServices } from '../heal/service-view.js';
 import { BASE } from './auth.js';
 import { historyChart } from './chart.js';
 import { actionForm } from './forms.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './layout.js';
-import { alertsSection, escalationsSection } from './sections/alerts.js';
+import { alertsSection, escalationsSection, SHOWN } from './sections/alerts.js';
+import type { AlertsQuery } from './sections/alerts-query.js';
+import type { ServicesQuery } from './sections/services-query.js';
 import { healRunsSection, heartbeatsSection, reportsSection } from './sections/activity.js';
 import { servicesSection } from './sections/services.js';
 import type { Session } from './sessions.js';
 import type { DashboardOptions } from './types.js';
-import type { UptimeBuckets } from './uptime-buckets.js';
 
 const DAY = 86_400_000;
 const HEAL_RUNS_SHOWN = 15;
 
+export interface PageQueries {
+  services: ServicesQuery;
+  alerts: AlertsQuery;
+}
+
 /**
  * The main page. `session` null means read-only (no credential configured): no forms at all.
- * Every query is bounded: the first 500 firing alerts, counts by index, the services' cached uptime buckets.
+ * Every query is bounded and prepared once: the first 100 firing alerts and escalations, counts by
+ * index, one row and one indexed heal-run lookup per service, and the services' cached uptime buckets.
  */
-export function mainPage(options: DashboardOptions, buckets: UptimeBuckets, session: Session | null, readOnlyReason: string | null): SafeHtml {
+export function mainPage(options: DashboardOptions, queries: PageQueries, session: Session | null, readOnlyReason: string | null): SafeHtml {
   const now = new Date();
   const nowMs = now.getTime();
   const csrf = session?.csrf ?? null;
-  const views = describeServices(options.manager, options.heal, now, (service, since, until) => buckets.ratio(service, since.getTime(), until.getTime()));
-  const charts = new Map(views.map((v) => [v.name, historyChart(v.name, buckets.slots(v.name, nowMs - DAY, nowMs), nowMs - DAY, nowMs)]));
-  const alerts = overview(options.db, { failedSince: new Date(nowMs - DAY) });
+  const services = queries.services.load(now);
+  const views = services.map((s) => s.view);
+  const charts = new Map(services.map((s) => [s.view.name, historyChart(s.view.name, s.lastDay, nowMs - DAY, nowMs)]));
+  const alerts = queries.alerts.load(SHOWN, new Date(nowMs - DAY));
   const flash = session?.flash;
   if (session) delete session.flash;
   const header = session

@@ -11,6 +11,8 @@ import { loginPage, mainPage } from './page.js';
 import { SessionStore, type Session } from './sessions.js';
 import type { DashboardOptions } from './types.js';
 import { UptimeBuckets } from './uptime-buckets.js';
+import { AlertsQuery } from './sections/alerts-query.js';
+import { ServicesQuery } from './sections/services-query.js';
 
 const HOUR = 3_600_000;
 const loginForm = z.object({ token: z.string().max(1_000).default(''), name: z.string().max(200).optional() });
@@ -41,6 +43,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
   const ttlMs = options.sessionHours * HOUR;
   const sessions = new SessionStore(ttlMs);
   const buckets = new UptimeBuckets(options.db);
+  const queries = { services: new ServicesQuery(options.db, options.manager, options.heal, buckets), alerts: new AlertsQuery(options.db) };
   const failedLoginDelayMs = options.failedLoginDelayMs ?? 1_000;
   /** Refused logins from one address are answered one after the other, each after the delay. */
   const refusalQueues = new Map<string, Promise<void>>();
@@ -54,10 +57,10 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
     sendPage(reply, status, page('opsbot governance', html`<div class="flash error" role="alert">${text}</div><p><a href="${BASE}">Back to the dashboard</a></p>`));
 
   app.get(BASE, async (request, reply) => {
-    if (!canLogIn(credentials)) return sendPage(reply, 200, mainPage(options, buckets, null, READ_ONLY));
+    if (!canLogIn(credentials)) return sendPage(reply, 200, mainPage(options, queries, null, READ_ONLY));
     const session = sessionOf(request, sessions);
     if (!session) return reply.redirect(`${BASE}/login`, 303);
-    return sendPage(reply, 200, mainPage(options, buckets, session, null));
+    return sendPage(reply, 200, mainPage(options, queries, session, null));
   });
 
   app.get(`${BASE}/login`, async (request, reply) => {

@@ -21,6 +21,8 @@ const DAY = 86_400_000;
  */
 export class UptimeBuckets {
   private readonly cache = new Map<string, Map<number, Slot>>();
+  /** Per service and window length, the up and known time over the settled buckets of the last window asked for. */
+  private readonly sums = new Map<string, { key: string; upMs: number; knownMs: number }>();
   private readonly stateBefore: Statement<[string, number], [number]>;
   private readonly changes: Statement<[string, number, number], [number, number]>;
 
@@ -72,9 +74,29 @@ export class UptimeBuckets {
     return out;
   }
 
-  /** Share of [from, to) the service was up (0–1), null when nothing is known about it. */
+  /**
+   * Share of [from, to) the service was up (0–1), null when nothing is known about it. The sum over
+   * the settled buckets is remembered until the window moves by a bucket, so a 7-day figure costs
+   * two short scans (the partial buckets at both ends) per call.
+   */
   ratio(service: string, from: number, to: number): number | null {
-    return ratioOf(this.slots(service, from, to));
+    const firstFull = Math.ceil(from / this.bucketMs) * this.bucketMs;
+    const settled = Math.floor((to - this.settleMs) / this.bucketMs) * this.bucketMs;
+    if (settled - firstFull < 2 * this.bucketMs) return ratioOf(this.slots(service, from, to));
+    const key = `${firstFull}:${settled}`;
+    const memo = `${service}|${Math.round((to - from) / this.bucketMs)}`;
+    let middle = this.sums.get(memo);
+    if (middle?.key !== key) {
+      const slots = this.slots(service, firstFull, settled + this.settleMs).filter((slot) => slot.end <= settled);
+      middle = { key, upMs: 0, knownMs: 0 };
+      for (const slot of slots) {
+        middle.upMs += slot.upMs;
+        middle.knownMs += slot.knownMs;
+      }
+      this.sums.set(memo, middle);
+    }
+    const ends = [...this.scan(service, from, firstFull), ...this.scan(service, settled, to)];
+    return ratioOf([...ends, { start: firstFull, end: settled, upMs: middle.upMs, knownMs: middle.knownMs }]);
   }
 
   private fill(service: string, cached: Map<number, Slot>, from: number, to: number, out: Slot[]) {

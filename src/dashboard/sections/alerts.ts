@@ -1,10 +1,10 @@
-import type { Overview } from '../../alerts/overview.js';
 import type { AlertRow } from '../../db/schema.js';
 import { BASE } from '../auth.js';
 import { actionForm } from '../forms.js';
 import { formatAgo, formatTime, html, type SafeHtml } from '../html.js';
+import type { AlertsView } from './alerts-query.js';
 
-const SHOWN = 100;
+export const SHOWN = 100;
 
 function ackCell(alert: AlertRow, csrf: string | null, now: Date): SafeHtml {
   if (alert.ackedAt) return html`<span class="acked">acked by ${alert.ackedBy ?? '?'} ${formatAgo(alert.ackedAt, now)}</span>`;
@@ -12,7 +12,7 @@ function ackCell(alert: AlertRow, csrf: string | null, now: Date): SafeHtml {
 }
 
 /** Firing alerts (CRIT first, newest first within a severity) with their ack buttons, and the counts. */
-export function alertsSection(view: Overview, csrf: string | null, now: Date): SafeHtml {
+export function alertsSection(view: AlertsView, csrf: string | null, now: Date): SafeHtml {
   const { firing, counts } = view;
   const total = counts.CRIT + counts.WARN + counts.INFO;
   const rows = firing.slice(0, SHOWN).map(
@@ -31,18 +31,16 @@ ${total === 0 ? html`<p class="muted">Nothing is firing.</p>` : html`<table><the
 </section>`;
 }
 
-/** Alerts still climbing (or having climbed) their escalation ladder and nobody has acked. */
-export function escalationsSection(view: Overview, csrf: string | null, now: Date): SafeHtml {
-  const byId = new Map(view.firing.map((a) => [a.id, a]));
-  const open = view.escalations.filter((e) => !byId.get(e.alertId)?.ackedAt);
-  if (open.length === 0) return html`<section id="escalations"><h2>Open escalations</h2><p class="muted">No open escalations.</p></section>`;
-  const rows = open.slice(0, SHOWN).map((e) => {
-    const alert = byId.get(e.alertId);
-    return html`<tr data-escalation="${e.alertId}"><td>#${e.alertId}</td><td>${alert?.title ?? ''}</td>
+/** Firing alerts nobody has acknowledged that are on an escalation ladder, the next step due first. */
+export function escalationsSection(view: AlertsView, csrf: string | null, now: Date): SafeHtml {
+  if (view.escalations.length === 0) return html`<section id="escalations"><h2>Open escalations</h2><p class="muted">No open escalations.</p></section>`;
+  const rows = view.escalations.map(
+    (e) => html`<tr data-escalation="${e.alertId}"><td>#${e.alertId}</td><td class="sev sev-${e.severity}">${e.severity}</td><td>${e.title}</td>
 <td>${e.reached > 0 ? `L${e.reached}` : 'not yet'}</td>
 <td>${e.nextLevel !== null ? html`L${e.nextLevel} ${formatAgo(e.nextDueAt, now)}` : html`<span class="muted">ladder done</span>`}</td>
-<td>${alert ? ackCell(alert, csrf, now) : ''}</td></tr>`;
-  });
+<td>${csrf ? actionForm(`${BASE}/alerts/${e.alertId}/ack`, csrf, 'Ack', { title: `Acknowledge alert #${e.alertId}` }) : ''}</td></tr>`,
+  );
+  const more = view.escalationCount > view.escalations.length ? html`<p class="muted">Showing ${view.escalations.length} of ${view.escalationCount}.</p>` : '';
   return html`<section id="escalations"><h2>Open escalations</h2>
-<table><thead><tr><th>Alert</th><th>Title</th><th>Reached</th><th>Next</th><th>Ack</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+<table><thead><tr><th>Alert</th><th>Severity</th><th>Title</th><th>Reached</th><th>Next</th><th>Ack</th></tr></thead><tbody>${rows}</tbody></table>${more}</section>`;
 }
