@@ -119,3 +119,36 @@ describe('governance dashboard in a real browser', () => {
     await context.close();
   });
 });
+
+describe('governance dashboard without any credential configured', () => {
+  it('is read-only: the page shows without login but has no forms, and every action is refused', async () => {
+    const open = await startTestBot({ yaml, env: { API_TOKEN: '' } });
+    try {
+      const posted = await open.post('/api/v1/alerts', { severity: 'CRIT', title: 'disk full', service: 'db' }, null);
+      const alertId = posted.body.alerts[0].id as number;
+      const response = await fetch(`${open.url}/ops/governance`, { redirect: 'manual' });
+      expect(response.status).toBe(200);
+      const body = await response.text();
+      expect(body).toContain('Set one of them to log in.');
+      expect(body).toContain('disk full');
+      expect(body).not.toContain('<form');
+      const ack = await fetch(`${open.url}/ops/governance/alerts/${alertId}/ack`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'csrf=anything',
+        redirect: 'manual',
+      });
+      expect(ack.status).toBe(403);
+      const login = await fetch(`${open.url}/ops/governance/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'token=',
+        redirect: 'manual',
+      });
+      expect(login.status).toBe(403);
+      expect((await open.get(`/api/v1/alerts/${alertId}`, null)).body.ackedBy).toBeNull();
+    } finally {
+      await open.destroy();
+    }
+  });
+});
