@@ -35,7 +35,7 @@ export function mainPage(options: DashboardOptions, queries: PageQueries, sessio
   const flash = session?.flash;
   if (session) delete session.flash;
   const header = session
-    ? html`<span>${session.user}</span>${actionForm(`${BASE}/logout`, session.csrf, 'Log out')}`
+    ? html`<span>Logged in as ${session.user}</span>${actionForm(`${BASE}/logout`, session.csrf, 'Log out')}`
     : html`<a href="${BASE}/login" style="color:#fff">Log in</a>`;
   const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}
 ${readOnlyReason ? html`<div class="banner">${readOnlyReason}</div>` : ''}
