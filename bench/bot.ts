@@ -32,6 +32,8 @@ export interface BotOptions {
   timeline?: boolean;
   /** Write a V8 CPU profile of the child into this directory. */
   cpuProfDir?: string;
+  /** Runs on the fresh data dir before the bot starts (e.g. seeding its SQLite store). */
+  prepare?: (dataDir: string) => void | Promise<void>;
 }
 
 export interface BenchBot {
@@ -78,6 +80,7 @@ export async function startBot(options: BotOptions): Promise<BenchBot> {
   const configPath = join(dataDir, 'opsbot.yaml');
   const probeFile = join(dataDir, 'probe.json');
   writeFileSync(configPath, options.yaml);
+  await options.prepare?.(dataDir);
   const nodeArgs = [
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.label}.cpuprofile`] : []),
     ...(options.probe ? ['--import', PROBE] : []),

@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then measures the compiled bot run as a child process against the fake
  * chat APIs (in this process) and the local Redis. Loopback only; stops by itself.
  *
- *   --only=latency|flood|interactions|restart   one phase
+ *   --only=latency|flood|interactions|restart|dashboard   one phase
  *   --cpu-prof             V8 CPU profile of the bot in each phase (summarised, files kept in a temp dir)
  *   --no-probe             run the child without bench/probe.mjs (no stage breakdown)
  *   --no-stages            skip the in-process stage micro-benchmarks (bench/stages.ts)
@@ -17,6 +17,7 @@ import { runFlood, type FloodResult } from './flood.js';
 import { runInteractions, type InteractionResult } from './interactions.js';
 import { runLatency, type LatencyResult } from './latency.js';
 import { runRestart, type RestartResult } from './restart.js';
+import { runDashboard, type DashboardBenchResult } from './dashboard.js';
 import { runStages } from './stages.js';
 import { summarizeProfile } from './profile.js';
 import { int, ms, table, type Summary } from './stats.js';
@@ -88,9 +89,27 @@ async function main() {
     restart = await runRestart(o);
   }
 
+  let dashboard: DashboardBenchResult | undefined;
+  if (only === undefined || only === 'dashboard') {
+    const o = {
+      alerts: num('dashboard-alerts', 100_000),
+      firing: num('dashboard-firing', 1_000),
+      events: num('dashboard-events', 1_000_000),
+      services: num('dashboard-services', 20),
+      requests: num('dashboard-requests', 300),
+      warmup: num('dashboard-warmup', 20),
+      ...(cpuProfDir ? { cpuProfDir } : {}),
+    };
+    console.log(
+      `(f) running: GET /ops/governance ${o.requests} times, one after the other, with ${int(o.alerts)} alerts (${int(o.firing)} firing) and ${int(o.events)} service events of ${o.services} services stored (+${o.warmup} warm-up requests not counted)…`,
+    );
+    dashboard = await runDashboard(o);
+  }
+
   console.log(`\n${table(headline(latency, flood))}`);
   if (interactions) printInteractions(interactions);
   if (restart) printRestart(restart);
+  if (dashboard) printDashboard(dashboard);
   if (latency) printLatencyDetails(latency);
   if (flood) printFloodDetails(flood);
   if (!args.has('no-stages') && only === undefined) {
@@ -98,7 +117,7 @@ async function main() {
     console.log(`\n(c) stage micro-benchmarks in the bench process (bench/stages.ts, per call):`);
     console.log(table([['stage', 'p50 / p99 / max'], ...rows]));
   }
-  if (cpuProfDir) printProfiles(cpuProfDir, [latency ? 'latency' : '', flood ? 'flood' : ''].filter(Boolean));
+  if (cpuProfDir) printProfiles(cpuProfDir, [latency ? 'latency' : '', flood ? 'flood' : '', dashboard ? 'dashboard' : ''].filter(Boolean));
 }
 
 function headline(latency?: LatencyResult, flood?: FloodResult): string[][] {
@@ -172,6 +191,21 @@ function printRestart(result: RestartResult) {
       ['baseline: bare spawn(sh) → spawn event, no supervisor', three(result.bareSpawn)],
     ]),
   );
+}
+
+function printDashboard(result: DashboardBenchResult) {
+  console.log(`\n(f) governance dashboard: GET /ops/governance, logged in, request sent → whole page received (${int(result.page.n)} requests; store seeded in ${(result.seedMs / 1000).toFixed(1)} s):`);
+  console.log(
+    table([
+      ['metric', 'measured', 'target', 'met'],
+      ['(f) main page p50', ms(result.page.p50), '', ''],
+      ['(f) main page p99', ms(result.page.p99), '< 50 ms', yes(result.page.p99 < 50)],
+      ['(f) main page max', ms(result.page.max), '', ''],
+      ['(f) first page after start-up (fills the uptime cache)', ms(result.coldMs), '', ''],
+      ['(f) page size', `${int(result.pageBytes / 1024)} KiB`, '', ''],
+    ]),
+  );
+  printProbe('(f)', undefined, result.problems);
 }
 
 function printLatencyDetails(result: LatencyResult) {

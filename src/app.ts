@@ -27,7 +27,8 @@ import { Heartbeats } from './heartbeats/heartbeats.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { startHeal } from './heal/start-heal.js';
 import { TriggerEngine } from './triggers/engine.js';
-import { runOpsCycle, type CycleDeps } from './reports/cycle.js';
+import { findReport, listReports, runOpsCycle, type CycleDeps } from './reports/cycle.js';
+import { readFile } from 'node:fs/promises';
 import { scheduleOpsCycles } from '../jobs/ops-cycle.js';
 
 export interface RunningBot {
@@ -134,6 +135,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log: log.child({ component: 'ops-cycle' }),
   };
   const runReport = (trigger: string) => runOpsCycle(cycleDeps, trigger);
+  const reportText = async (name: string) => {
+    const row = findReport(db, name);
+    return row ? readFile(row.markdownPath, 'utf8').catch(() => null) : null;
+  };
+  const latestReports = () => listReports(db, 10).map((r) => ({ name: r.name, at: r.at, path: r.markdownPath }));
   const cycles = await scheduleOpsCycles(file.opsCycle.times, env.OPSBOT_TZ, () => runReport('schedule'), { queue: commandConnection, worker: workerConnection }, prefix, log);
 
   const chat = createChat(
@@ -178,6 +184,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     healing,
     triggers,
     reports: { db, run: runReport },
+    dashboard: { sink, password: file.dashboard.password, sessionHours: file.dashboard.sessionHours, listReports: latestReports, reportText },
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { TEST_REDIS_URL } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
@@ -82,6 +82,19 @@ describe('ops cycles and reports', () => {
 
     const list = await bot.get('/api/v1/reports');
     expect(list.body.reports[0]).toMatchObject({ name, trigger: 'api:test' });
+
+    const login = await fetch(`${bot.url}/ops/governance/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${TEST_API_TOKEN}`,
+      redirect: 'manual',
+    });
+    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const view = await fetch(`${bot.url}/ops/governance/reports/${name}`, { headers: { cookie } });
+    expect(view.status).toBe(200);
+    expect(await view.text()).toContain(`# Ops report ${name}`);
+    const anonymous = await fetch(`${bot.url}/ops/governance/reports/${name}`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
   });
 
   it('/report in chat runs a cycle covering the time since the last one', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../channels/types.js';
 import { accessSchema } from './access-schema.js';
+import { dashboardSchema } from './dashboard-schema.js';
 import { escalationSchema } from './escalation-schema.js';
 import { heartbeatsSchema } from './heartbeat-schema.js';
 import { servicesSchema } from './service-schema.js';
@@ -107,6 +108,7 @@ export const fileConfigSchema = z
   services: servicesSchema,
   triggers: triggerRulesSchema,
   opsCycle: opsCycleSchema,
+  dashboard: dashboardSchema,
   })
   .superRefine((config, ctx) => {
     const known = new Set(Object.keys(config.escalation.policies));

@@ -243,7 +243,7 @@ export const healRuns = sqliteTable(
     outputTail: text('output_tail'),
     verification: text('verification'),
   },
-  (t) => [index('heal_runs_service').on(t.service, t.startedAt)],
+  (t) => [index('heal_runs_service').on(t.service, t.startedAt), index('heal_runs_service_id').on(t.service, t.id)],
 );
 
 /** Metric samples and task telemetry, kept a week for the trigger rules' windows and baselines. */

@@ -23,8 +23,16 @@ export interface ServiceView {
   uptime7d: number | null;
 }
 
+/** Share of [since, now] a service was up; the dashboard passes a cached one. */
+export type UptimeOf = (service: string, since: Date, now: Date) => number | null;
+
 /** Config and live state of every service, as /status, the API and the dashboard show them. */
-export function describeServices(manager: ServiceManager, heal: HealService, now = new Date()): ServiceView[] {
+export function describeServices(
+  manager: ServiceManager,
+  heal: HealService,
+  now = new Date(),
+  uptime: UptimeOf = (service, since, until) => uptimeRatio(manager.records.db, service, since, until),
+): ServiceView[] {
   return manager.all().map((config) => {
     const row = manager.records.get(config.name);
     const last = heal.listRuns(config.name, 1)[0];
@@ -42,8 +50,8 @@ export function describeServices(manager: ServiceManager, heal: HealService, now
       lastProbe: row?.lastProbeDetail ?? null,
       actions: heal.actionsOf(config.name),
       lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
-      uptime24h: uptimeRatio(manager.records.db, config.name, new Date(now.getTime() - DAY_MS), now),
-      uptime7d: uptimeRatio(manager.records.db, config.name, new Date(now.getTime() - 7 * DAY_MS), now),
+      uptime24h: uptime(config.name, new Date(now.getTime() - DAY_MS), now),
+      uptime7d: uptime(config.name, new Date(now.getTime() - 7 * DAY_MS), now),
     };
   });
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, lt, lte } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { serviceEvents } from '../db/schema.js';
 
@@ -17,7 +17,7 @@ export function uptimeRatio(db: Db, service: string, since: Date, now = new Date
   const changes = db
     .select({ at: serviceEvents.at, up: serviceEvents.up })
     .from(serviceEvents)
-    .where(and(eq(serviceEvents.service, service), isNotNull(serviceEvents.up), gte(serviceEvents.at, since)))
+    .where(and(eq(serviceEvents.service, service), isNotNull(serviceEvents.up), gte(serviceEvents.at, since), lte(serviceEvents.at, now)))
     .orderBy(serviceEvents.at, serviceEvents.id)
     .all();
   let up = before?.up ?? null;

@@ -17,6 +17,9 @@ import type { OpsReport } from '../reports/report.js';
 import type { TriggerEngine } from '../triggers/engine.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
+import type { WorkSink } from '../alerts/work-sink.js';
+import { registerDashboardRoutes } from '../dashboard/routes.js';
+import type { ListReports } from '../dashboard/types.js';
 
 export interface HttpServerOptions {
   intake: IntakeService;
@@ -32,6 +35,8 @@ export interface HttpServerOptions {
   reports: { db: Db; run: (trigger: string) => Promise<{ row: ReportRow; report: OpsReport }> };
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
+  /** The governance dashboard at /ops/governance (same server); absent means no dashboard. */
+  dashboard?: { sink: WorkSink; password: string | undefined; sessionHours: number; listReports: ListReports; reportText: (name: string) => Promise<string | null> };
 }
 
 export function buildHttpServer(options: HttpServerOptions) {
@@ -80,6 +85,20 @@ export function buildHttpServer(options: HttpServerOptions) {
     registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
     registerAuditRoutes(api, options.intake.db);
   });
+  const dashboard = options.dashboard;
+  if (dashboard) {
+    app.register(async (pages) =>
+      registerDashboardRoutes(pages, {
+        ...dashboard,
+        db: options.intake.db,
+        manager: options.healing.manager,
+        heal: options.healing.heal,
+        heartbeats: options.heartbeats.heartbeats,
+        apiToken: options.apiToken,
+        log: options.log,
+      }),
+    );
+  }
   return app;
 }
 

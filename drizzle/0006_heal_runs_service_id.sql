@@ -1,0 +1,1 @@
+CREATE INDEX `heal_runs_service_id` ON `heal_runs` (`service`,`id`);

@@ -1,0 +1,75 @@
+import { BASE } from './auth.js';
+import { historyChart } from './chart.js';
+import { actionForm } from './forms.js';
+import { html, type SafeHtml } from './html.js';
+import { page } from './layout.js';
+import { alertsSection, escalationsSection, SHOWN } from './sections/alerts.js';
+import type { AlertsQuery } from './sections/alerts-query.js';
+import type { ServicesQuery } from './sections/services-query.js';
+import { healRunsSection, heartbeatsSection, reportsSection } from './sections/activity.js';
+import { servicesSection } from './sections/services.js';
+import type { Session } from './sessions.js';
+import type { DashboardOptions } from './types.js';
+
+const DAY = 86_400_000;
+const HEAL_RUNS_SHOWN = 15;
+
+export interface PageQueries {
+  services: ServicesQuery;
+  alerts: AlertsQuery;
+}
+
+/**
+ * The main page. `session` null means read-only (no credential configured): no forms at all.
+ * Every query is bounded and prepared once: the first 100 firing alerts and escalations, counts by
+ * index, one row and one indexed heal-run lookup per service, and the services' cached uptime buckets.
+ */
+export function mainPage(options: DashboardOptions, queries: PageQueries, session: Session | null, readOnlyReason: string | null): SafeHtml {
+  const now = new Date();
+  const nowMs = now.getTime();
+  const csrf = session?.csrf ?? null;
+  const services = queries.services.load(now);
+  const views = services.map((s) => s.view);
+  const charts = new Map(services.map((s) => [s.view.name, historyChart(s.view.name, s.lastDay, nowMs - DAY, nowMs)]));
+  const alerts = queries.alerts.load(SHOWN, new Date(nowMs - DAY));
+  const flash = session?.flash;
+  if (session) delete session.flash;
+  const header = session
+    ? html`<span>Logged in as ${session.user}</span>${actionForm(`${BASE}/logout`, session.csrf, 'Log out')}`
+    : html`<a href="${BASE}/login" style="color:#fff">Log in</a>`;
+  const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}
+${readOnlyReason ? html`<div class="banner">${readOnlyReason}</div>` : ''}
+${alertsSection(alerts, csrf, now)}
+${escalationsSection(alerts, csrf, now)}
+${servicesSection(views, charts, csrf, now)}
+${healRunsSection(options.heal.listRuns(undefined, HEAL_RUNS_SHOWN), now)}
+${heartbeatsSection(options.heartbeats.list(now), now)}
+${reportsSection(safeReports(options), now)}`;
+  return page('opsbot governance', body, header);
+}
+
+function safeReports(options: DashboardOptions) {
+  try {
+    return options.listReports();
+  } catch (error) {
+    options.log.warn({ err: error }, 'dashboard: could not list reports');
+    return [];
+  }
+}
+
+export function loginPage(message: { kind: 'error' | 'info'; text: string } | null, canLogIn: boolean): SafeHtml {
+  const body = html`<section class="login"><h2>Log in</h2>
+${message ? html`<div class="${message.kind === 'error' ? 'flash error' : 'banner'}" role="alert">${message.text}</div>` : ''}
+${
+  canLogIn
+    ? html`<form method="post" action="${BASE}/login">
+<label for="token">API token or dashboard password</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<label for="name">Your name (for the audit log, optional)</label>
+<input id="name" name="name" type="text" maxlength="64" autocomplete="username">
+<button type="submit">Log in</button></form>`
+    : html`<p>No credential is configured, so nobody can log in and the dashboard is read-only.
+Set <code>API_TOKEN</code> or <code>dashboard.password</code> in the config to log in. <a href="${BASE}">Open the read-only dashboard</a>.</p>`
+}</section>`;
+  return page('opsbot governance · log in', body);
+}

@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import type { WorkSink } from '../alerts/work-sink.js';
+import type { ServiceManager } from '../heal/service-manager.js';
+import type { HealService } from '../heal/heal-service.js';
+import type { Heartbeats } from '../heartbeats/heartbeats.js';
+
+/** One written report, as the reports module lists them (newest first is not required). */
+export interface ReportEntry {
+  name: string;
+  at: Date;
+  path: string;
+}
+
+export type ListReports = () => ReportEntry[];
+
+/** What the dashboard needs from the rest of the bot. */
+export interface DashboardOptions {
+  db: Db;
+  sink: WorkSink;
+  manager: ServiceManager;
+  heal: HealService;
+  heartbeats: Heartbeats;
+  apiToken: string | undefined;
+  /** `dashboard.password` from the config. */
+  password: string | undefined;
+  sessionHours: number;
+  listReports: ListReports;
+  /** The Markdown text of a written report by name, or null when there is none. */
+  reportText: (name: string) => Promise<string | null>;
+  log: Logger;
+  /** Delay before answering a refused login (default 1 s). */
+  failedLoginDelayMs?: number;
+}
