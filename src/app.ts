@@ -85,7 +85,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log.child({ component: 'queues' }),
   );
   const escalateWorker = createEscalateWorker(
-    { db, config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
+    { db, queueNext: (next) => sink.escalations([next]), config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
     workerConnection,
     prefix,
   );

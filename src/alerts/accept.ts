@@ -1,9 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { alerts, deliveries } from '../db/schema.js';
+import { alerts, deliveries, silences, subscriptions } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
-import { activeSilences, silenceFor } from '../routing/silences.js';
-import { listSubscriptions } from '../routing/subscriptions.js';
+import { silenceFor } from '../routing/silences.js';
 import { cancelEscalation, planEscalation, type EscalationWork } from '../escalation/plan.js';
 import type { Platform } from '../channels/types.js';
 import type { SilenceRow } from '../db/schema.js';
@@ -95,6 +94,12 @@ function prepareStatements(db: Db) {
       .where(eq(alerts.id, p('id')))
       .returning({ revision: alerts.revision })
       .prepare(),
+    subscriptions: db.select().from(subscriptions).prepare(),
+    activeSilences: db
+      .select()
+      .from(silences)
+      .where(and(isNull(silences.removedAt), gt(silences.endsAt, sql`${p('nowMs')}`)))
+      .prepare(),
     deliveriesToSync: db
       .select({ id: deliveries.id, platform: deliveries.platform, destination: deliveries.destination })
       .from(deliveries)
@@ -127,7 +132,10 @@ export class AlertAcceptor {
 
   private acceptAll(routing: Routing, inputs: AlertInput[], now: Date): AcceptResult {
     const result: AcceptResult = { results: [], work: [], escalations: [] };
-    const rules: ChatRules = { subscriptions: listSubscriptions(this.db), silences: activeSilences(this.db, now) };
+    const rules: ChatRules = {
+      subscriptions: this.statements.subscriptions.all(),
+      silences: this.statements.activeSilences.all({ nowMs: now.getTime() }),
+    };
     for (const input of inputs) {
       const firing = input.dedupKey ? this.statements.findFiring.get({ dedupKey: input.dedupKey })?.id : undefined;
       if (input.status === 'resolved') {

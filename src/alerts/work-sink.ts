@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { DeliveryWork } from './accept.js';
-import type { EscalationWork } from '../escalation/plan.js';
+import { earliestPerAlert, type EscalationWork } from '../escalation/plan.js';
 import { intakeJobs, type DeliverJob } from '../../jobs/deliver.js';
 import type { Platform } from '../channels/types.js';
 import { escalateJob, type EscalateJob } from '../../jobs/escalate.js';
@@ -24,10 +24,11 @@ export class WorkSink {
     await this.queues.deliver.addBulk(intakeJobs(work, this.burstFor)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
+  /** Queues each alert's next escalation step (the later rungs follow one another). */
   async escalations(work: EscalationWork[]): Promise<void> {
     if (work.length === 0) return;
     const now = Date.now();
-    await this.queues.escalate.addBulk(work.map((w) => escalateJob(w, now))).catch((error: unknown) => this.failed(error, 'escalate', work.length));
+    await this.queues.escalate.addBulk(earliestPerAlert(work).map((w) => escalateJob(w, now))).catch((error: unknown) => this.failed(error, 'escalate', work.length));
   }
 
   async silenceEnd(silence: { id: number; endsAt: Date }): Promise<void> {

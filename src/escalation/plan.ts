@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/open.js';
 import { escalationSteps } from '../db/schema.js';
 import type { EscalationPolicy } from '../config/escalation-schema.js';
@@ -6,7 +6,34 @@ import type { EscalationPolicy } from '../config/escalation-schema.js';
 /** An escalation step that needs a delayed job: run `stepId` at `dueAt`. */
 export interface EscalationWork {
   stepId: number;
+  alertId: number;
   dueAt: Date;
+}
+
+/**
+ * Only each alert's earliest pending step gets a delayed job; a step that finishes queues the next
+ * (see `nextStep`). A flood of CRIT alerts thus costs one job per alert, not one per rung.
+ */
+export function earliestPerAlert(work: EscalationWork[]): EscalationWork[] {
+  const earliest = new Map<number, EscalationWork>();
+  for (const w of work) {
+    const current = earliest.get(w.alertId);
+    if (!current || w.dueAt.getTime() < current.dueAt.getTime() || (w.dueAt.getTime() === current.dueAt.getTime() && w.stepId < current.stepId)) {
+      earliest.set(w.alertId, w);
+    }
+  }
+  return [...earliest.values()];
+}
+
+/** The alert's next pending step after one finished, if any. */
+export function nextStep(db: DbOrTx, alertId: number): EscalationWork | undefined {
+  return db
+    .select({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
+    .from(escalationSteps)
+    .where(and(eq(escalationSteps.alertId, alertId), eq(escalationSteps.state, 'pending')))
+    .orderBy(asc(escalationSteps.dueAt), asc(escalationSteps.id))
+    .limit(1)
+    .get();
 }
 
 /**
@@ -29,7 +56,7 @@ export function planEscalation(tx: DbOrTx, alertId: number, policyName: string, 
   return tx
     .insert(escalationSteps)
     .values(rows)
-    .returning({ stepId: escalationSteps.id, dueAt: escalationSteps.dueAt })
+    .returning({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
     .all();
 }
 

@@ -21,7 +21,7 @@ export async function reconcileEscalations(db: Db, escalation: EscalationConfig,
   const released = releaseEndedSilences(db, escalation, now);
   await sink.deliveries(released.deliveries);
   const pending = db
-    .select({ stepId: escalationSteps.id, dueAt: escalationSteps.dueAt })
+    .select({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
     .from(escalationSteps)
     .where(eq(escalationSteps.state, 'pending'))
     .all();

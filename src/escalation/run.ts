@@ -11,9 +11,12 @@ import { backoffMs, DONE, retryIn, type RetryPolicy, type Step } from '../delive
 import { toAlertView } from '../delivery/store.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
 import { allDestinations, destinationKey, levelTargets, type Destination } from './targets.js';
+import { nextStep, type EscalationWork } from './plan.js';
 
 export interface EscalationContext {
   db: Db;
+  /** Queues the alert's next rung once one is taken. */
+  queueNext(work: EscalationWork): Promise<void>;
   config: Pick<FileConfig, 'routes' | 'defaultRoute' | 'escalation'>;
   adapters: Partial<Record<Platform, ChannelAdapter>>;
   pacer: Pacer;
@@ -66,7 +69,10 @@ export async function runEscalationStep(ctx: EscalationContext, stepId: number):
   }
   const failed = notified.failed.length > 0 ? `; not reached: ${notified.failed.map((f) => `${f.target} (${f.reason})`).join(', ')}` : '';
   ctx.log.info({ alertId: step.alertId, level: step.level, repeat: step.repeat, notified: notified.sent }, 'escalated');
-  return finish(ctx, step, 'done', `L${step.level} notified ${notified.sent.length} destination(s)${failed}`);
+  finish(ctx, step, 'done', `L${step.level} notified ${notified.sent.length} destination(s)${failed}`);
+  const next = nextStep(ctx.db, step.alertId);
+  if (next) await ctx.queueNext(next);
+  return DONE;
 }
 
 type NotifyOutcome = { kind: 'sent' } | { kind: 'failed'; reason: string } | { kind: 'retry'; inMs: number };
