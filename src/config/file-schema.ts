@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regexSource } from './regex-schema.js';
 import { SEVERITIES } from '../channels/types.js';
 import { accessSchema } from './access-schema.js';
 import { dashboardSchema } from './dashboard-schema.js';
@@ -12,20 +13,9 @@ const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
 const destinationList = z.array(destinationId).default([]);
 
-const regexString = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
 
 /** A label matcher: a plain string means equality, `{ regex: "..." }` a full-match regular expression. */
-const labelMatcher = z.union([z.string(), z.strictObject({ regex: regexString })]);
+const labelMatcher = z.union([z.string(), z.strictObject({ regex: regexSource })]);
 
 const match = z
   .strictObject({

@@ -1,19 +1,9 @@
 import { z } from 'zod';
+import { regexSource } from './regex-schema.js';
 import { SEVERITIES } from '../channels/types.js';
-import { duration, durationWithDefault } from './duration-schema.js';
+import { durationWithDefault } from './duration-schema.js';
 
 const argv = z.array(z.string().min(1)).min(1, 'give the program and its arguments as a list, e.g. ["systemctl", "restart", "api"]');
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 const probe = z
