@@ -27,6 +27,7 @@ import { Heartbeats } from './heartbeats/heartbeats.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { startHeal } from './heal/start-heal.js';
 import { TriggerEngine } from './triggers/engine.js';
+import { Metrics } from './telemetry/metrics.js';
 import { findReport, listReports, runOpsCycle, type CycleDeps } from './reports/cycle.js';
 import { readFile } from 'node:fs/promises';
 import { scheduleOpsCycles } from '../jobs/ops-cycle.js';
@@ -104,6 +105,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const intake = new IntakeService(db, file, sink, log.child({ component: 'intake' }));
   const heartbeats = new Heartbeats(db, file.heartbeats, (input) => intake.accept([input]), log.child({ component: 'heartbeats' }));
   heartbeats.watchAll();
+  const backlog = async () => ({
+    deliver: await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
+    escalate: await escalateQueue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
+  });
+  const metrics = new Metrics({ db, heartbeats, backlog });
+  ctx.hooks = { sent: (_deliveryId, platform, acceptedAt) => metrics.deliverySent(platform, acceptedAt) };
   const heartbeatChecks = new HeartbeatChecks(heartbeats, { queue: commandConnection, worker: workerConnection }, prefix, log);
   const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), { queue: commandConnection, worker: workerConnection }, prefix, log);
   const triggers = new TriggerEngine(db, file.triggers, (input) => intake.accept([input]), healing.heal, log.child({ component: 'triggers' }));
@@ -154,10 +161,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       heal: healing.heal,
       services: healing.manager,
       runReport,
-      backlog: async () => ({
-        deliver: await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
-        escalate: await escalateQueue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
-      }),
+      backlog,
     },
     log,
   );
@@ -183,6 +187,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
     healing,
     triggers,
+    metrics,
+    actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, backlog },
     reports: { db, run: runReport },
     dashboard: { sink, password: file.dashboard.password, sessionHours: file.dashboard.sessionHours, listReports: latestReports, reportText },
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),

@@ -1,18 +1,37 @@
 /** Talks to a running opsbot's API for the CLI: `OPSBOT_URL` (default http://127.0.0.1:8080) and `API_TOKEN`. */
+
+/** Unreachable bot, wrong token, bad usage: exit code 2. */
 export class CliError extends Error {}
 
-export async function apiGet<T>(path: string, environment: NodeJS.ProcessEnv = process.env): Promise<T> {
+/** The bot understood the request and said no (unknown alert, already acked, …): exit code 1. */
+export class BotRefusal extends Error {}
+
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, environment: NodeJS.ProcessEnv = process.env): Promise<T> {
   const base = (environment.OPSBOT_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   const headers: Record<string, string> = environment.API_TOKEN ? { authorization: `Bearer ${environment.API_TOKEN}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+    response = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(120_000),
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new CliError(`cannot reach opsbot at ${base} (${cause}); is it running? Set OPSBOT_URL to where it listens.`);
   }
   if (response.status === 401) throw new CliError(`opsbot at ${base} refused the API token; set API_TOKEN to the bot's token`);
-  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
-  if (!response.ok) throw new CliError(`opsbot answered ${response.status}: ${body.error ?? 'no reason given'}`);
-  return body;
+  const parsed = (await response.json().catch(() => ({}))) as T & { error?: string; issues?: Array<{ field: string; problem: string }> };
+  if (response.status === 404 && parsed.error?.startsWith('no route')) {
+    throw new CliError(`this opsbot has no ${method} ${path.split('?')[0]} endpoint (an older version?)`);
+  }
+  if (!response.ok) {
+    const issues = parsed.issues?.map((i) => `\n  ${i.field}: ${i.problem}`).join('') ?? '';
+    throw new BotRefusal(`opsbot answered ${response.status}: ${parsed.error ?? 'no reason given'}${issues}`);
+  }
+  return parsed;
 }
+
+export const apiGet = <T>(path: string) => api<T>('GET', path);

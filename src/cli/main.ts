@@ -1,45 +1,115 @@
 #!/usr/bin/env node
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { BotRefusal, CliError } from './api-client.js';
+import { actOnAlert, listAlerts, sendAlert } from './alert-commands.js';
 import { deployCommands } from './deploy-commands.js';
-import { CliError } from './api-client.js';
+import { printHistory, printStatus, runHeal, runReport } from './ops-commands.js';
 import { printTriggers } from './triggers.js';
 
-const USAGE = `usage: opsbot <command>
+const USAGE = `usage: opsbot <command> [options]   (every command but start and deploy-commands talks to
+the running bot at OPSBOT_URL, default http://127.0.0.1:8080, with API_TOKEN; --json for scripts)
 
 commands:
-  start             run the bot (same as npm start)
-  deploy-commands   register the Discord slash commands (DISCORD_TOKEN; DISCORD_GUILD_ID for one guild)
-  triggers [--json] the trigger rules of the running bot, their last values and fires (OPSBOT_URL, API_TOKEN)
-  help              this text
+  start                               run the bot (same as npm start)
+  status                              firing alerts, escalations, services, heartbeats, queues
+  alerts [--status firing|resolved] [--severity CRIT] [--service S] [--limit N]
+  send --severity CRIT --title "…" [--body …] [--service S] [--label k=v]… [--dedup-key K] [--resolved]
+  ack <id> [--by name]                acknowledge an alert (stops its escalation)
+  resolve <id> [--by name]            resolve an alert by hand
+  heal <service> [action]             run a configured heal action
+  history <service> [--hours N]       a service's state changes and uptime
+  triggers                            trigger rules, last values and fires
+  report [--list]                     run an ops cycle now, or list the reports
+  deploy-commands                     register the Discord slash commands (DISCORD_TOKEN; DISCORD_GUILD_ID)
+  help                                this text
+
+exit codes: 0 done, 1 the bot refused (unknown alert, already acked, …), 2 usage, unreachable bot or wrong token
 `;
+
+const json = { type: 'boolean' } as const;
+const SPECS: Record<string, ParseArgsConfig['options']> = {
+  status: { json },
+  alerts: { json, status: { type: 'string' }, severity: { type: 'string' }, service: { type: 'string' }, limit: { type: 'string' } },
+  send: {
+    json,
+    severity: { type: 'string' },
+    title: { type: 'string' },
+    body: { type: 'string' },
+    service: { type: 'string' },
+    label: { type: 'string', multiple: true },
+    'dedup-key': { type: 'string' },
+    resolved: { type: 'boolean' },
+  },
+  ack: { json, by: { type: 'string' } },
+  resolve: { json, by: { type: 'string' } },
+  heal: { json },
+  history: { json, hours: { type: 'string' } },
+  triggers: { json },
+  report: { json, list: { type: 'boolean' } },
+  'deploy-commands': {},
+};
+
+function parse(command: string, args: string[]) {
+  try {
+    return parseArgs({ args, options: SPECS[command]!, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+}
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const write = (text: string) => process.stdout.write(text);
+  if (command === 'start') {
+    await import('../main.js');
+    return -1;
+  }
+  if (command === undefined || command === 'help' || command === '--help') {
+    write(USAGE);
+    return 0;
+  }
+  if (!(command in SPECS)) throw new CliError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  const { values, positionals } = parse(command, rest);
+  const asJson = values.json === true;
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   switch (command) {
-    case 'start':
-      await import('../main.js');
-      return -1;
+    case 'status':
+      await printStatus(asJson, write);
+      break;
+    case 'alerts':
+      await listAlerts({ status: text('status'), severity: text('severity')?.toUpperCase(), service: text('service'), limit: text('limit') }, asJson, write);
+      break;
+    case 'send':
+      await sendAlert(values as Parameters<typeof sendAlert>[0], asJson, write);
+      break;
+    case 'ack':
+    case 'resolve':
+      await actOnAlert(command, positionals[0], text('by'), asJson, write);
+      break;
+    case 'heal':
+      await runHeal(positionals[0], positionals[1], asJson, write);
+      break;
+    case 'history':
+      await printHistory(positionals[0], text('hours'), asJson, write);
+      break;
+    case 'triggers':
+      await printTriggers(asJson, write);
+      break;
+    case 'report':
+      await runReport(values.list === true, asJson, write);
+      break;
     case 'deploy-commands': {
       const result = await deployCommands(loadConfig().env);
-      process.stdout.write(
+      write(
         result.changed
           ? `registered ${result.count} slash commands (${result.scope})\n`
           : `${result.count} slash commands already up to date (${result.scope}); nothing sent\n`,
       );
-      return 0;
+      break;
     }
-    case 'triggers':
-      await printTriggers(rest.includes('--json'), (text) => process.stdout.write(text));
-      return 0;
-    case undefined:
-    case 'help':
-    case '--help':
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(`opsbot: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-      return 2;
   }
+  return 0;
 }
 
 run(process.argv.slice(2)).then(
@@ -47,9 +117,9 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof CliError) {
+    if (error instanceof ConfigError || error instanceof CliError || error instanceof BotRefusal) {
       process.stderr.write(`opsbot: ${error.message}\n`);
-      process.exitCode = 2;
+      process.exitCode = error instanceof BotRefusal ? 1 : 2;
       return;
     }
     process.stderr.write(`opsbot: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -172,7 +172,7 @@ export const auditLog = sqliteTable(
     userId: text('user_id').notNull(),
     userName: text('user_name'),
     chatId: text('chat_id'),
-    via: text('via', { enum: ['command', 'button', 'dashboard'] }).notNull(),
+    via: text('via', { enum: ['command', 'button', 'dashboard', 'api'] }).notNull(),
     command: text('command').notNull(),
     args: text('args', { mode: 'json' }).$type<Record<string, string>>().notNull(),
     result: text('result', { enum: ['ok', 'refused', 'invalid', 'error'] }).notNull(),

@@ -113,7 +113,11 @@ export class ServiceManager implements ServiceControl {
     if (!config?.probe || !tracker) return null;
     const result = await runProbe(config.probe);
     this.records.noteProbe(name, result.detail);
-    await this.onHealth(config, tracker.record(result), result.detail);
+    const transition = tracker.record(result);
+    if (transition === null && tracker.state !== 'unknown' && this.records.get(name)?.health !== tracker.state) {
+      this.records.setHealth(name, tracker.state, result.detail);
+    }
+    await this.onHealth(config, transition, result.detail);
     return result;
   }
 

@@ -11,6 +11,8 @@ import { registerHeartbeatListRoute, registerHeartbeatSignalRoutes } from './hea
 import { registerServiceRoutes } from './service-routes.js';
 import { registerTriggerRoutes } from './trigger-routes.js';
 import { registerReportRoutes } from './report-routes.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import { registerActionRoutes, type ActionDeps } from './action-routes.js';
 import type { Db } from '../db/open.js';
 import type { ReportRow } from '../db/schema.js';
 import type { OpsReport } from '../reports/report.js';
@@ -32,6 +34,8 @@ export interface HttpServerOptions {
   heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
   healing: { manager: ServiceManager; heal: HealService };
   triggers: TriggerEngine;
+  metrics: Metrics;
+  actions: ActionDeps;
   reports: { db: Db; run: (trigger: string) => Promise<{ row: ReportRow; report: OpsReport }> };
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
@@ -76,12 +80,19 @@ export function buildHttpServer(options: HttpServerOptions) {
   app.register(async (beats) =>
     registerHeartbeatSignalRoutes(beats, options.heartbeats.heartbeats, options.apiToken, options.heartbeats.afterSignal),
   );
+  app.register(async (scrape) => {
+    scrape.addHook('onRequest', bearerAuth(options.apiToken));
+    scrape.get('/metrics', async (_request, reply) =>
+      reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
+    );
+  });
   app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(options.apiToken));
     registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
     registerServiceRoutes(api, options.healing.manager, options.healing.heal);
     registerTriggerRoutes(api, options.triggers);
     registerReportRoutes(api, options.reports);
+    registerActionRoutes(api, options.actions);
     registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
     registerAuditRoutes(api, options.intake.db);
   });

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { acknowledgeAlert, resolveAlert } from '../alerts/lifecycle.js';
+import { overview } from '../alerts/overview.js';
+import type { WorkSink } from '../alerts/work-sink.js';
+import { recordAudit } from '../chat/audit.js';
+import type { Db } from '../db/open.js';
+import type { Heartbeats } from '../heartbeats/heartbeats.js';
+import type { HealService } from '../heal/heal-service.js';
+import type { ServiceManager } from '../heal/service-manager.js';
+import { describeServices } from '../heal/service-view.js';
+import { uptimeRatio } from '../heal/uptime.js';
+import { badRequest, issuesOf } from './errors.js';
+
+const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
+const byBody = z.union([z.strictObject({ by: z.string().trim().min(1).max(200).optional() }), z.undefined(), z.null()]);
+const nameParam = z.strictObject({ name: z.string().min(1).max(64) });
+const historyQuery = z.strictObject({ hours: z.coerce.number().positive().max(24 * 90).default(24) });
+const DAY_MS = 86_400_000;
+
+export interface ActionDeps {
+  db: Db;
+  sink: WorkSink;
+  heartbeats: Heartbeats;
+  manager: ServiceManager;
+  heal: HealService;
+  backlog(): Promise<Record<string, number>>;
+}
+
+/** What the CLI and scripts act on: ack/resolve by API, the /status view as JSON, a service's history. */
+export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
+  for (const [verb, act] of [['ack', acknowledgeAlert], ['resolve', resolveAlert]] as const) {
+    app.post(`/api/v1/alerts/:id/${verb}`, async (request, reply) => {
+      const id = idParam.safeParse(request.params);
+      const body = byBody.safeParse(request.body ?? undefined);
+      if (!id.success || !body.success) return badRequest(reply, request, `invalid ${verb} request`, issuesOf((id.error ?? body.error)!));
+      const by = body.data?.by ?? 'api';
+      const outcome = act(deps.db, id.data.id, by);
+      recordAudit(deps.db, { at: new Date(), platform: 'api', userId: by, userName: by, chatId: null, via: 'api', command: verb, args: { alert: String(id.data.id) }, result: outcome.outcome === 'done' ? 'ok' : 'invalid', detail: outcome.outcome });
+      if (outcome.outcome === 'unknown') return reply.code(404).send({ error: `no alert #${id.data.id}` });
+      if (outcome.outcome === 'already') {
+        const alert = outcome.alert;
+        const why = alert.status === 'resolved' ? `already resolved${alert.resolvedBy ? ` by ${alert.resolvedBy}` : ''}` : `already acknowledged by ${alert.ackedBy ?? 'someone'}`;
+        return reply.code(409).send({ error: `alert #${alert.id} is ${why}`, alert });
+      }
+      await deps.sink.deliveries(outcome.work);
+      return { alert: outcome.alert, stoppedEscalationSteps: outcome.stoppedSteps };
+    });
+  }
+
+  app.get('/api/v1/status', async () => {
+    const now = new Date();
+    const view = overview(deps.db, { failedSince: new Date(now.getTime() - DAY_MS) });
+    return {
+      firing: { counts: view.counts, alerts: view.firing.slice(0, 50) },
+      escalations: view.escalations,
+      services: describeServices(deps.manager, deps.heal, now),
+      heartbeats: deps.heartbeats.list(now),
+      queues: { ...(await deps.backlog()), unsentDeliveries: view.pendingDeliveries },
+      failedDeliveries24h: view.failedDeliveriesSince,
+    };
+  });
+
+  app.get('/api/v1/services/:name/history', async (request, reply) => {
+    const name = nameParam.safeParse(request.params);
+    const query = historyQuery.safeParse(request.query);
+    if (!name.success || !query.success) return badRequest(reply, request, 'invalid history request', issuesOf((name.error ?? query.error)!));
+    if (!deps.manager.get(name.data.name)) return reply.code(404).send({ error: `no service named ${JSON.stringify(name.data.name)} is configured` });
+    const now = new Date();
+    const since = new Date(now.getTime() - query.data.hours * 3_600_000);
+    return {
+      service: name.data.name,
+      since,
+      uptime: uptimeRatio(deps.db, name.data.name, since, now),
+      events: deps.manager.records.eventsSince(name.data.name, since).slice(0, 1_000),
+    };
+  });
+}

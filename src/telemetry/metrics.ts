@@ -1,0 +1,91 @@
+import { count, eq } from 'drizzle-orm';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/open.js';
+import { alerts, deliveries, escalationSteps, healRuns, services } from '../db/schema.js';
+import type { Platform } from '../channels/types.js';
+import type { Heartbeats } from '../heartbeats/heartbeats.js';
+
+export interface MetricsSources {
+  db: Db;
+  heartbeats: Heartbeats;
+  /** Jobs waiting, delayed or running per queue. */
+  backlog(): Promise<Record<string, number>>;
+}
+
+/** Delivery outcomes as counted from the deliveries table. */
+const OUTCOME: Record<string, string> = { sent: 'sent', failed: 'failed', summarized: 'summarized' };
+
+/**
+ * `GET /metrics` for Prometheus. Totals are read from SQLite at scrape time (indexed group-by
+ * counts), so they survive restarts and agree with the API; the latency histogram is observed as
+ * each delivery is accepted by its platform.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly latency: Histogram<'platform'>;
+
+  constructor(sources: MetricsSources) {
+    const registry = this.registry;
+    collectDefaultMetrics({ register: registry, prefix: 'opsbot_' });
+    const { db } = sources;
+    this.latency = new Histogram({
+      name: 'opsbot_delivery_latency_seconds',
+      help: 'From intake (alert committed) to the platform accepting the message, per platform',
+      labelNames: ['platform'],
+      buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    });
+    gauge(registry, 'opsbot_alerts_received_total', 'Alerts received since the store was created, by severity', ['severity'], (set) => {
+      for (const row of db.select({ severity: alerts.severity, n: count() }).from(alerts).groupBy(alerts.severity).all()) set({ severity: row.severity }, row.n);
+    });
+    gauge(registry, 'opsbot_deliveries_total', 'Deliveries by platform and outcome (sent, failed, summarized)', ['platform', 'outcome'], (set) => {
+      const rows = db.select({ platform: deliveries.platform, state: deliveries.state, n: count() }).from(deliveries).groupBy(deliveries.platform, deliveries.state).all();
+      for (const row of rows) if (OUTCOME[row.state]) set({ platform: row.platform, outcome: OUTCOME[row.state]! }, row.n);
+    });
+    gauge(registry, 'opsbot_escalations_total', 'Escalation steps taken, by level', ['level'], (set) => {
+      const rows = db.select({ level: escalationSteps.level, n: count() }).from(escalationSteps).where(eq(escalationSteps.state, 'done')).groupBy(escalationSteps.level).all();
+      for (const row of rows) set({ level: `L${row.level}` }, row.n);
+    });
+    gauge(registry, 'opsbot_heal_runs_total', 'Heal runs by outcome (succeeded, failed, running, verifying)', ['outcome'], (set) => {
+      for (const row of db.select({ state: healRuns.state, n: count() }).from(healRuns).groupBy(healRuns.state).all()) set({ outcome: row.state }, row.n);
+    });
+    gauge(registry, 'opsbot_restarts_total', 'Restarts of supervised services by opsbot, per service', ['service'], (set) => {
+      for (const row of db.select({ name: services.name, restarts: services.restarts }).from(services).all()) set({ service: row.name }, row.restarts);
+    });
+    gauge(registry, 'opsbot_heartbeats_stale', 'Heartbeats that are stale or reported failure now', [], (set) => {
+      set({}, sources.heartbeats.list().filter((h) => h.state === 'stale' || h.state === 'failed').length);
+    });
+    gauge(registry, 'opsbot_alerts_firing', 'Alerts firing now, by severity', ['severity'], (set) => {
+      const rows = db.select({ severity: alerts.severity, n: count() }).from(alerts).where(eq(alerts.status, 'firing')).groupBy(alerts.severity).all();
+      for (const row of rows) set({ severity: row.severity }, row.n);
+    });
+    new Gauge({
+      name: 'opsbot_queue_backlog',
+      help: 'Jobs waiting, delayed or running, per BullMQ queue',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [queue, n] of Object.entries(await sources.backlog())) this.set({ queue }, n);
+      },
+    });
+  }
+
+  /** Called when a platform accepted a delivery's own message. */
+  deliverySent(platform: Platform, acceptedAt: Date): void {
+    this.latency.observe({ platform }, Math.max(0, Date.now() - acceptedAt.getTime()) / 1000);
+  }
+}
+
+function gauge(registry: Registry, name: string, help: string, labelNames: string[], fill: (set: (labels: Record<string, string>, value: number) => void) => void) {
+  new Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      fill((labels, value) => this.set(labels, value));
+    },
+  });
+}

@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+
+let bot: TestBot;
+let web: Server;
+const reportsDir = mkdtempSync(join(tmpdir(), 'opsbot-cli-reports-'));
+
+beforeAll(async () => {
+  web = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  const port = (web.address() as AddressInfo).port;
+  bot = await startTestBot({
+    yaml: `
+opsCycle: { reportsDir: ${reportsDir} }
+services:
+  - name: web
+    role: storefront
+    owner: team-web
+    probe: { http: { url: "http://127.0.0.1:${port}/" }, interval: 200ms }
+    actions: { ping: { http: { url: "http://127.0.0.1:${port}/ping", method: GET } } }
+heartbeats: [{ name: backup, period: 1h }]
+`,
+  });
+});
+afterAll(async () => {
+  await bot?.destroy();
+  web?.close();
+  rmSync(reportsDir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function opsbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { env: { PATH: process.env.PATH ?? '', OPSBOT_URL: bot.url, API_TOKEN: TEST_API_TOKEN, USER: 'tester', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('opsbot CLI against the running bot', () => {
+  it('send, alerts, ack and resolve: tables for people, JSON for scripts, exit codes for mistakes', async () => {
+    const sent = await opsbot(['send', '--severity', 'crit', '--title', 'db down', '--service', 'db', '--label', 'env=prod', '--dedup-key', 'db-down']);
+    expect(sent).toMatchObject({ code: 0, stdout: 'alert #1 created\n' });
+    const invalid = await opsbot(['send', '--severity', 'LOUD']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('--severity');
+    expect(invalid.stderr).toContain('--title');
+
+    const table = await opsbot(['alerts', '--status', 'firing']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^id\s+severity\s+status\s+service/);
+    expect(table.stdout).toContain('db down');
+    const json = JSON.parse((await opsbot(['alerts', '--json'])).stdout) as Array<{ id: number; labels: Record<string, string> }>;
+    expect(json[0]).toMatchObject({ id: 1, labels: { env: 'prod' } });
+
+    expect(await opsbot(['ack', '1'])).toMatchObject({ code: 0, stdout: 'alert #1 acknowledged; 5 escalation steps stopped\n' });
+    const again = await opsbot(['ack', '#1']);
+    expect(again).toMatchObject({ code: 1, stderr: 'opsbot: opsbot answered 409: alert #1 is already acknowledged by tester\n' });
+    expect(await opsbot(['ack', '99'])).toMatchObject({ code: 1, stderr: 'opsbot: opsbot answered 404: no alert #99\n' });
+    expect(await opsbot(['resolve', '1', '--by', 'alice'])).toMatchObject({ code: 0, stdout: 'alert #1 resolved\n' });
+    const audit = await bot.get('/api/v1/audit?command=ack');
+    expect(audit.body.entries[0]).toMatchObject({ via: 'api', userId: 'tester' });
+  });
+
+  it('status, heal, history and report', async () => {
+    const status = await opsbot(['status']);
+    expect(status.stdout).toContain('Firing: CRIT 0 · WARN 0 · INFO 0');
+    expect(status.stdout).toMatch(/web\s+storefront\s+team-web\s+external\s+healthy/);
+    expect(status.stdout).toMatch(/backup\s+waiting/);
+    expect(JSON.parse((await opsbot(['status', '--json'])).stdout)).toMatchObject({ heartbeats: [{ name: 'backup' }] });
+
+    expect((await opsbot(['heal', 'web', 'ping'])).stdout).toMatch(/^heal run #1 started: ping on web/);
+    expect(await opsbot(['heal', 'web', 'rm-rf'])).toMatchObject({ code: 1, stderr: expect.stringContaining('web has no action "rm-rf"; its actions: ping.') });
+    const history = await opsbot(['history', 'web', '--hours', '1']);
+    expect(history.stdout).toMatch(/^web: up/);
+
+    const report = await opsbot(['report']);
+    expect(report.stdout).toMatch(/^report OPS_\d{4}-\d{2}-\d{2}_\d{4}(_\d+)? written to /);
+    expect(report.stdout).toContain(reportsDir);
+    expect((await opsbot(['report', '--list'])).stdout).toMatch(/^report\s+written\s+summary\s+file/);
+  });
+
+  it('says clearly what is wrong: usage, unknown command, unreachable bot, wrong token', async () => {
+    const usage = await opsbot(['alerts', '--bogus']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("Unknown option '--bogus'");
+    expect(await opsbot(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    expect(await opsbot(['status'], { OPSBOT_URL: 'http://127.0.0.1:9' })).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot reach opsbot at http://127.0.0.1:9') });
+    expect(await opsbot(['status'], { API_TOKEN: 'nope' })).toMatchObject({ code: 2, stderr: expect.stringContaining('refused the API token') });
+    expect((await opsbot(['help'])).stdout).toContain('deploy-commands');
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { startFakes, type Fakes } from './helpers/fakes.js';
+import { waitUntil } from './helpers/wait.js';
+
+let fakes: Fakes;
+let bot: TestBot;
+beforeAll(async () => {
+  fakes = await startFakes();
+  bot = await startTestBot({
+    yaml: `
+defaultRoute: { discord: ["100"], telegram: ["-200"] }
+pacing:
+  discordChannel: { intervalMs: 10, burst: 100 }
+  telegramGroup: { intervalMs: 10, burst: 100 }
+heartbeats: [{ name: nightly, period: 1s, grace: 1s }]
+`,
+    discordApiUrl: fakes.discord.apiUrl,
+    telegramApiRoot: fakes.telegram.apiRoot,
+  });
+});
+afterAll(async () => {
+  await bot?.destroy();
+  await fakes?.close();
+});
+
+async function scrape(token: string | null = TEST_API_TOKEN): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${bot.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: response.status, text: await response.text() };
+}
+
+const value = (text: string, series: string) => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+describe('GET /metrics', () => {
+  it('needs the API token like the API', async () => {
+    expect((await scrape(null)).status).toBe(401);
+  });
+
+  it('counts alerts, deliveries, latency, queues and stale heartbeats in Prometheus format', async () => {
+    await bot.post('/api/v1/alerts', [
+      { severity: 'CRIT', title: 'a' },
+      { severity: 'CRIT', title: 'b' },
+      { severity: 'INFO', title: 'c' },
+    ]);
+    await waitUntil('all six deliveries sent', async () => value((await scrape()).text, 'opsbot_deliveries_total{platform="telegram",outcome="sent"}') === 3);
+    const { text } = await scrape();
+    expect(value(text, 'opsbot_alerts_received_total{severity="CRIT"}')).toBe(2);
+    expect(value(text, 'opsbot_alerts_received_total{severity="INFO"}')).toBe(1);
+    expect(value(text, 'opsbot_alerts_firing{severity="CRIT"}')).toBe(2);
+    expect(value(text, 'opsbot_deliveries_total{platform="discord",outcome="sent"}')).toBe(3);
+    expect(value(text, 'opsbot_delivery_latency_seconds_count{platform="discord"}')).toBe(3);
+    expect(value(text, 'opsbot_delivery_latency_seconds_bucket{le="+Inf",platform="telegram"}')).toBe(3);
+    expect(text).toMatch(/^opsbot_queue_backlog\{queue="deliver"\} \d+$/m);
+    expect(text).toMatch(/^opsbot_queue_backlog\{queue="escalate"\} [1-9]\d*$/m);
+    expect(text).toContain('# TYPE opsbot_delivery_latency_seconds histogram');
+    expect(text).toContain('opsbot_process_resident_memory_bytes');
+
+    await waitUntil('the heartbeat stale', async () => value((await scrape()).text, 'opsbot_heartbeats_stale') === 1, 6_000);
+  });
+});
