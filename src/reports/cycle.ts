@@ -1,0 +1,163 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { desc, eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import { reports, type ReportRow } from '../db/schema.js';
+import type { FileConfig } from '../config/file-schema.js';
+import type { ChannelAdapter } from '../channels/adapter.js';
+import type { Platform } from '../channels/types.js';
+import type { Pacer } from '../delivery/pacer.js';
+import type { Heartbeats } from '../heartbeats/heartbeats.js';
+import type { ServiceManager } from '../heal/service-manager.js';
+import type { TriggerEngine } from '../triggers/engine.js';
+import { allDestinations, type Destination } from '../escalation/targets.js';
+import { listSubscriptions } from '../routing/subscriptions.js';
+import * as sections from './summary.js';
+import { localParts, type OpsReport } from './report.js';
+import { renderReportMarkdown } from './render-markdown.js';
+import { renderDigest } from './digest.js';
+
+export interface CycleDeps {
+  db: Db;
+  config: FileConfig;
+  timezone: string;
+  /** Where a relative `opsCycle.reportsDir` is resolved (the working directory). */
+  baseDir: string;
+  heartbeats: Heartbeats;
+  services: ServiceManager;
+  triggers: TriggerEngine;
+  adapters: Partial<Record<Platform, ChannelAdapter>>;
+  pacer: Pacer;
+  log: Logger;
+}
+
+/** A first cycle covers the 12 hours before it. */
+const FIRST_PERIOD_MS = 12 * 3_600_000;
+const PACE_WAITS = 5;
+
+/**
+ * One ops cycle: runs every probe and check now, summarizes the period since the last cycle,
+ * writes the Markdown report and its JSON twin, and posts the digest. A part that fails is named in
+ * the report; the rest is still written and posted.
+ */
+export async function runOpsCycle(deps: CycleDeps, trigger: string, now = new Date()): Promise<{ row: ReportRow; report: OpsReport }> {
+  const last = deps.db.select().from(reports).orderBy(desc(reports.at)).limit(1).get();
+  const period = { start: last ? last.at : new Date(now.getTime() - FIRST_PERIOD_MS), end: now };
+  const local = localParts(now, deps.timezone);
+  const kind = trigger === 'schedule' ? (Number(local.time.slice(0, 2)) < 12 ? 'morning' : 'evening') : 'on-demand';
+  const failures: string[] = [];
+  const attempt = async <T>(part: string, make: () => T | Promise<T>): Promise<T | undefined> => {
+    try {
+      return await make();
+    } catch (error) {
+      failures.push(`${part}: ${error instanceof Error ? error.message : String(error)}`);
+      deps.log.error({ err: error, part }, 'ops cycle part failed');
+      return undefined;
+    }
+  };
+
+  const checks: OpsReport['checks'] = { services: [], heartbeatsWentStale: [], triggersFired: [] };
+  for (const service of deps.services.all()) {
+    const result = await attempt(`check of ${service.name}`, () => deps.services.check(service.name));
+    checks.services.push({ service: service.name, result: deps.services.isEnabled(service.name) ? (result ?? 'no probe') : 'disabled (maintenance)' });
+  }
+  checks.heartbeatsWentStale = (await attempt('heartbeat check', () => deps.heartbeats.checkAll(now))) ?? [];
+  checks.triggersFired = ((await attempt('trigger evaluation', () => deps.triggers.sweep(now.getTime()))) ?? []).map((f) => `${f.rule}${f.series ? ` (${f.series})` : ''}`);
+
+  const name = uniqueName(deps.db, `OPS_${local.date}_${local.time}`);
+  const report: OpsReport = {
+    name,
+    kind,
+    generatedAt: now.toISOString(),
+    timezone: deps.timezone,
+    localTime: `${local.date} ${local.time.slice(0, 2)}:${local.time.slice(2)}`,
+    period: { start: period.start.toISOString(), end: period.end.toISOString() },
+    trigger,
+    checks,
+    failures,
+  };
+  const set = <K extends keyof OpsReport>(key: K, value: OpsReport[K] | undefined) => {
+    if (value !== undefined) report[key] = value;
+  };
+  set('alerts', await attempt('alerts', () => sections.alertsSection(deps.db, period)));
+  set('stillFiring', await attempt('still firing', () => sections.stillFiringSection(deps.db)));
+  set('response', await attempt('response times', () => sections.responseSection(deps.db, period)));
+  set('escalations', await attempt('escalations', () => sections.escalationsSection(deps.db, period)));
+  set('heals', await attempt('heal runs', () => sections.healsSection(deps.db, period)));
+  set('restarts', await attempt('restarts', () => sections.restartsSection(deps.db, period)));
+  set('uptime', await attempt('uptime', () => sections.uptimeSection(deps.db, deps.services.all().map((s) => s.name), period)));
+  set('heartbeats', await attempt('heartbeats', () => sections.heartbeatsSection(deps.heartbeats.list(now))));
+  set('failedDeliveries', await attempt('failed deliveries', () => sections.failedDeliveriesSection(deps.db, period)));
+  set('triggerFires', await attempt('trigger fires', () => sections.triggerFiresSection(deps.db, period)));
+
+  const dir = isAbsolute(deps.config.opsCycle.reportsDir) ? deps.config.opsCycle.reportsDir : join(deps.baseDir, deps.config.opsCycle.reportsDir);
+  const markdownPath = join(dir, `${name}.md`);
+  const jsonPath = join(dir, `${name}.json`);
+  await mkdir(dir, { recursive: true });
+  await postDigest(deps, report, failures);
+  await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(markdownPath, renderReportMarkdown(report));
+  const row = deps.db
+    .insert(reports)
+    .values({ name, at: now, periodStart: period.start, trigger, markdownPath, jsonPath, headline: headline(report), failures })
+    .returning()
+    .get();
+  deps.log.info({ report: name, failures: failures.length }, 'ops cycle done');
+  return { row, report };
+}
+
+async function postDigest(deps: CycleDeps, report: OpsReport, failures: string[]): Promise<void> {
+  const link = deps.config.opsCycle.dashboardUrl ? `${deps.config.opsCycle.dashboardUrl.replace(/\/$/, '')}/ops/governance/reports/${report.name}` : null;
+  const destinations = digestDestinations(deps);
+  const text = () => renderDigest(report, link);
+  for (const target of destinations) {
+    const adapter = deps.adapters[target.platform];
+    if (!adapter) continue;
+    try {
+      await waitForSlot(deps.pacer, target, report.name);
+      await adapter.postText(target.destination, text());
+    } catch (error) {
+      failures.push(`digest to ${target.platform} ${target.destination}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+function digestDestinations(deps: CycleDeps): Destination[] {
+  const digest = deps.config.opsCycle.digest;
+  if (!digest) return allDestinations(deps.config, listSubscriptions(deps.db));
+  return [
+    ...digest.discord.map((destination) => ({ platform: 'discord' as const, destination })),
+    ...digest.telegram.map((destination) => ({ platform: 'telegram' as const, destination })),
+  ];
+}
+
+async function waitForSlot(pacer: Pacer, target: Destination, report: string): Promise<void> {
+  for (let i = 0; i < PACE_WAITS; i++) {
+    const slot = await pacer.take(target.platform, target.destination, `digest:${report}`);
+    if (slot.allowed) return;
+    await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
+  }
+  throw new Error('the destination stayed rate-limited');
+}
+
+function uniqueName(db: Db, base: string): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base}_${n}`;
+    if (!db.select({ id: reports.id }).from(reports).where(eq(reports.name, name)).get()) return name;
+  }
+}
+
+function headline(report: OpsReport): string {
+  const alerts = report.alerts ? `${report.alerts.total} alerts` : 'alerts unknown';
+  const firing = report.stillFiring ? `${report.stillFiring.total} still firing` : '';
+  return [alerts, firing, report.failures.length ? `${report.failures.length} parts failed` : ''].filter(Boolean).join(', ');
+}
+
+export function listReports(db: Db, limit = 50): ReportRow[] {
+  return db.select().from(reports).orderBy(desc(reports.at)).limit(limit).all();
+}
+
+export function findReport(db: Db, name: string): ReportRow | undefined {
+  return db.select().from(reports).where(eq(reports.name, name)).get();
+}
