@@ -20,7 +20,6 @@ import { scheduleReconcile } from '../jobs/reconcile.js';
 import { createEscalateQueue, createEscalateWorker } from '../jobs/escalate.js';
 import { createSilenceEndQueue, createSilenceEndWorker } from '../jobs/silence-end.js';
 import { WorkSink } from './alerts/work-sink.js';
-import { FastPath } from './delivery/fast-path.js';
 import { reconcileEscalations } from './escalation/reconcile.js';
 import { releaseEndedSilences } from './routing/silences.js';
 import { createChat, startChat } from './chat/start-chat.js';
@@ -81,12 +80,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const escalateQueue = createEscalateQueue(commandConnection, prefix);
   const silenceEndQueue = createSilenceEndQueue(commandConnection, prefix);
   for (const q of [escalateQueue, silenceEndQueue]) q.on('error', (error) => log.error({ err: error, queue: q.name }, 'queue error'));
-  const fastPath = new FastPath(ctx, queue, file.delivery.concurrency);
   const sink = new WorkSink(
     { deliver: queue, escalate: escalateQueue, silenceEnd: silenceEndQueue },
     (platform, destination) => pacer.paceFor(platform, destination).burst,
     log.child({ component: 'queues' }),
-    fastPath,
   );
   const escalateWorker = createEscalateWorker(
     { db, queueNext: (next) => sink.escalations([next]), config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
@@ -207,7 +204,6 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       log.info('stopping: intake closed, finishing in-flight deliveries');
       await chat.stop();
       await http.close();
-      await fastPath.drain();
       await healing.stop();
       await periodic.worker.close();
       await cycles.worker.close();

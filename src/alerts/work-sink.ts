@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { DeliveryWork } from './accept.js';
 import { earliestPerAlert, type EscalationWork } from '../escalation/plan.js';
 import { intakeJobs, type DeliverJob } from '../../jobs/deliver.js';
-import type { FastPath } from '../delivery/fast-path.js';
 import type { Platform } from '../channels/types.js';
 import { escalateJob, type EscalateJob } from '../../jobs/escalate.js';
 import { silenceEndJob, type SilenceEndJob } from '../../jobs/silence-end.js';
@@ -18,16 +17,11 @@ export class WorkSink {
     /** A destination's burst: more new deliveries than this in one batch go as one flush job. */
     private readonly burstFor: (platform: Platform, destination: string) => number,
     private readonly log: Logger,
-    private readonly fastPath?: FastPath,
   ) {}
 
   async deliveries(work: DeliveryWork[]): Promise<void> {
     if (work.length === 0) return;
-    const jobs = intakeJobs(work, this.burstFor);
-    const now = this.fastPath?.admit(jobs) ?? [];
-    const queued = this.queues.deliver.addBulk(jobs).catch((error: unknown) => this.failed(error, 'deliver', work.length));
-    this.fastPath?.run(now);
-    await queued;
+    await this.queues.deliver.addBulk(intakeJobs(work, this.burstFor)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
   /** Queues each alert's next escalation step (the later rungs follow one another). */
