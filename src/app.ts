@@ -115,12 +115,13 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), { queue: commandConnection, worker: workerConnection }, prefix, log);
   const triggers = new TriggerEngine(db, file.triggers, (input) => intake.accept([input]), healing.heal, log.child({ component: 'triggers' }));
 
+  let sweeps = 0;
   const sweep = async () => {
     const report = await reconcile(db, followUps, platforms);
     if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries > 0) {
       log.info(report, 'reconciler re-enqueued unfinished delivery work');
     }
-    const escalations = await reconcileEscalations(db, file.escalation, sink);
+    const escalations = await reconcileEscalations(db, file.escalation, sink, sweeps++ === 0 ? 'all' : 'overdue');
     if (escalations.releasedAlerts > 0) log.info(escalations, 'reconciler released alerts whose silence ended');
     await heartbeatChecks.check();
     await triggers.sweep();

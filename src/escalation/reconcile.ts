@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { escalationSteps } from '../db/schema.js';
 import type { WorkSink } from '../alerts/work-sink.js';
@@ -11,19 +11,32 @@ export interface EscalationReconcileReport {
   releasedAlerts: number;
 }
 
+/** A pending step this long past its due time has lost its job (a live one would have run it). */
+export const OVERDUE_MS = 60_000;
+
 /**
- * Re-plans what Redis may have lost: every pending escalation step gets its delayed job again
- * (job ids make this harmless when it is still queued), every active silence its end, and alerts
- * whose silence ended while the bot was down are released now.
+ * Re-plans what Redis may have lost: pending escalation steps get their delayed job again (job ids
+ * make this harmless when it is still queued) — at start-up all of them, in the periodic sweep only
+ * those overdue by more than a minute, so a sweep never re-sends thousands of queued jobs — every
+ * active silence its end, and alerts whose silence ended while the bot was down are released now.
  */
-export async function reconcileEscalations(db: Db, escalation: EscalationConfig, sink: WorkSink): Promise<EscalationReconcileReport> {
+export async function reconcileEscalations(
+  db: Db,
+  escalation: EscalationConfig,
+  sink: WorkSink,
+  scope: 'all' | 'overdue',
+): Promise<EscalationReconcileReport> {
   const now = new Date();
   const released = releaseEndedSilences(db, escalation, now);
   await sink.deliveries(released.deliveries);
   const pending = db
     .select({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
     .from(escalationSteps)
-    .where(eq(escalationSteps.state, 'pending'))
+    .where(
+      scope === 'all'
+        ? eq(escalationSteps.state, 'pending')
+        : and(eq(escalationSteps.state, 'pending'), lt(escalationSteps.dueAt, new Date(now.getTime() - OVERDUE_MS))),
+    )
     .all();
   await sink.escalations(pending);
   const silences = activeSilences(db, now);
