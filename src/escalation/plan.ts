@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/open.js';
 import { escalationSteps } from '../db/schema.js';
 import type { EscalationPolicy } from '../config/escalation-schema.js';
@@ -36,35 +36,53 @@ export function nextStep(db: DbOrTx, alertId: number): EscalationWork | undefine
     .get();
 }
 
+const p = sql.placeholder;
+
+function prepareStatements(db: DbOrTx) {
+  return {
+    insertStep: db
+      .insert(escalationSteps)
+      .values({ alertId: p('alertId'), policy: p('policy'), level: p('level'), repeat: p('repeat'), dueAt: p('dueAt'), state: 'pending' })
+      .returning({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
+      .prepare(),
+    cancelPending: db
+      .update(escalationSteps)
+      .set({ state: 'cancelled', detail: sql`${p('reason')}`, doneAt: sql`${p('nowMs')}` })
+      .where(and(eq(escalationSteps.alertId, p('alertId')), eq(escalationSteps.state, 'pending')))
+      .prepare(),
+  };
+}
+
+/** Statements prepared once per handle: the intake plans a ladder for every CRIT alert it accepts. */
+const prepared = new WeakMap<DbOrTx, ReturnType<typeof prepareStatements>>();
+
+function statementsFor(db: DbOrTx) {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = prepareStatements(db)));
+  return statements;
+}
+
 /**
  * Writes the alert's whole ladder as pending steps, each due at its delay after `from` (the
  * alert's firing, or the end of the silence that held it).
  */
-export function planEscalation(tx: DbOrTx, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): EscalationWork[] {
-  const rows = policy.levels.flatMap((level) => {
+export function planEscalation(db: DbOrTx, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): EscalationWork[] {
+  const { insertStep } = statementsFor(db);
+  return policy.levels.flatMap((level) => {
     const repeats = level.repeat ? level.repeat.times : 0;
-    return Array.from({ length: repeats + 1 }, (_, repeat) => ({
-      alertId,
-      policy: policyName,
-      level: level.level,
-      repeat,
-      dueAt: new Date(from.getTime() + level.after + repeat * (level.repeat?.every ?? 0)),
-      state: 'pending' as const,
-    }));
+    return Array.from({ length: repeats + 1 }, (_, repeat) =>
+      insertStep.get({
+        alertId,
+        policy: policyName,
+        level: level.level,
+        repeat,
+        dueAt: new Date(from.getTime() + level.after + repeat * (level.repeat?.every ?? 0)),
+      })!,
+    );
   });
-  if (rows.length === 0) return [];
-  return tx
-    .insert(escalationSteps)
-    .values(rows)
-    .returning({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
-    .all();
 }
 
 /** Stops every pending step of the alert (ack, resolution, silence); returns how many stopped. */
-export function cancelEscalation(tx: DbOrTx, alertId: number, reason: string, now: Date): number {
-  return tx
-    .update(escalationSteps)
-    .set({ state: 'cancelled', detail: reason, doneAt: now })
-    .where(and(eq(escalationSteps.alertId, alertId), eq(escalationSteps.state, 'pending')))
-    .run().changes;
+export function cancelEscalation(db: DbOrTx, alertId: number, reason: string, now: Date): number {
+  return statementsFor(db).cancelPending.run({ alertId, reason, nowMs: now.getTime() }).changes;
 }
