@@ -154,10 +154,9 @@ function breakdownOf(
       if (!r || !r.acceptStart || !r.loadAt || !r.postStart || !(fake > 0)) continue;
       const sent = origin + data.sentAt[seq]!;
       add('1 POST sent → intake handler (HTTP, JSON, auth, zod)', r.acceptStart - sent);
-      add('2 SQLite transaction + commit (+ addBulk call)', r.acceptEnd! - r.acceptStart);
-      add('3 → worker starts the job (BullMQ add + pick-up)', r.loadAt - r.acceptEnd!);
-      if (r.addEnd) add('   (addBulk reply back at the bot, after commit)', r.addEnd - r.acceptEnd!);
-      add('4 job: load, pacer.take, countPending, claim (commit)', r.postStart - r.loadAt);
+      add('2 SQLite transaction (alert, deliveries claimed, escalation) + commit', r.acceptEnd! - r.acceptStart);
+      add('3 → post begins (countPending, Redis pacer round trip)', r.loadAt - r.acceptEnd!);
+      add('4 load the row', r.postStart - r.loadAt);
       add('5 postAlert → fake receives (render, client lib, HTTP)', origin + fake - r.postStart);
       add('  total', origin + fake - sent);
     }

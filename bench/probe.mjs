@@ -22,8 +22,6 @@ const record = (stage, value) => {
 const missing = [];
 /** alertId → { acceptStart, acceptEnd } */
 const alertTimes = new Map();
-/** deliveryId → { addEnd } */
-const addTimes = new Map();
 /** `${alertId}:${platform}` → timeline row */
 const rows = new Map();
 const row = (alertId, platform) => {
@@ -83,10 +81,6 @@ bullmq.Queue.prototype.addBulk = function (jobs) {
   const t = performance.now();
   return addBulk.call(this, jobs).then((value) => {
     record('queue: addBulk round trip', performance.now() - t);
-    if (withTimeline) {
-      const addEnd = epoch();
-      for (const job of jobs) if (job.data?.kind === 'delivery') addTimes.set(job.data.deliveryId, addEnd);
-    }
     return value;
   });
 };
@@ -101,7 +95,6 @@ await patch('src/delivery/store.js', 'DeliveryStore', 'load', (original) =>
     if (withTimeline && loaded) {
       const r = row(loaded.alert.id, loaded.delivery.platform);
       r.loadAt ??= loadAt;
-      r.addEnd ??= addTimes.get(deliveryId);
     }
     return loaded;
   },

@@ -51,25 +51,33 @@ function intakeFlushJob(platform: Platform, destination: string, firstDeliveryId
   };
 }
 
+/** A batch's new deliveries per destination, and whether they are more than the destination's burst. */
+export function plannedByDestination(work: DeliveryWork[], burstFor: (platform: Platform, destination: string) => number) {
+  const groups = new Map<string, DeliveryWork[]>();
+  for (const w of work) {
+    if (!w.planned) continue;
+    const key = `${w.platform}\n${w.destination}`;
+    const list = groups.get(key);
+    if (list) list.push(w);
+    else groups.set(key, [w]);
+  }
+  return [...groups.values()].map((planned) => ({
+    planned,
+    beyondBurst: planned.length > burstFor(planned[0]!.platform, planned[0]!.destination),
+  }));
+}
+
 /**
  * The jobs for an intake request's work: a destination that received more new deliveries than its
  * burst gets one flush job (which posts or summarizes what waits there) instead of one job each;
  * updates of posted messages and small batches keep one delivery job each.
  */
 export function intakeJobs(work: DeliveryWork[], burstFor: (platform: Platform, destination: string) => number) {
-  const plannedByDestination = new Map<string, DeliveryWork[]>();
-  for (const w of work) {
-    if (!w.planned) continue;
-    const key = `${w.platform}\n${w.destination}`;
-    const list = plannedByDestination.get(key);
-    if (list) list.push(w);
-    else plannedByDestination.set(key, [w]);
-  }
   const flushed = new Set<number>();
   const jobs = [];
-  for (const planned of plannedByDestination.values()) {
+  for (const { planned, beyondBurst } of plannedByDestination(work, burstFor)) {
+    if (!beyondBurst) continue;
     const { platform, destination, deliveryId } = planned[0]!;
-    if (planned.length <= burstFor(platform, destination)) continue;
     jobs.push(intakeFlushJob(platform, destination, deliveryId));
     for (const w of planned) flushed.add(w.deliveryId);
   }

@@ -20,6 +20,7 @@ import { scheduleReconcile } from '../jobs/reconcile.js';
 import { createEscalateQueue, createEscalateWorker } from '../jobs/escalate.js';
 import { createSilenceEndQueue, createSilenceEndWorker } from '../jobs/silence-end.js';
 import { WorkSink } from './alerts/work-sink.js';
+import { FastPath } from './delivery/fast-path.js';
 import { reconcileEscalations } from './escalation/reconcile.js';
 import { releaseEndedSilences } from './routing/silences.js';
 import { createChat, startChat } from './chat/start-chat.js';
@@ -80,11 +81,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const escalateQueue = createEscalateQueue(commandConnection, prefix);
   const silenceEndQueue = createSilenceEndQueue(commandConnection, prefix);
   for (const q of [escalateQueue, silenceEndQueue]) q.on('error', (error) => log.error({ err: error, queue: q.name }, 'queue error'));
-  const sink = new WorkSink(
-    { deliver: queue, escalate: escalateQueue, silenceEnd: silenceEndQueue },
-    (platform, destination) => pacer.paceFor(platform, destination).burst,
-    log.child({ component: 'queues' }),
-  );
+  const burstFor = (platform: Platform, destination: string) => pacer.paceFor(platform, destination).burst;
+  const sink = new WorkSink({ deliver: queue, escalate: escalateQueue, silenceEnd: silenceEndQueue }, burstFor, log.child({ component: 'queues' }));
+  const fastPath = new FastPath(ctx, file.delivery.concurrency, burstFor);
   const escalateWorker = createEscalateWorker(
     { db, queueNext: (next) => sink.escalations([next]), config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
     workerConnection,
@@ -102,7 +101,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log,
   );
 
-  const intake = new IntakeService(db, file, sink, log.child({ component: 'intake' }));
+  const intake = new IntakeService(db, file, sink, fastPath, log.child({ component: 'intake' }));
   const heartbeats = new Heartbeats(db, file.heartbeats, (input) => intake.accept([input]), log.child({ component: 'heartbeats' }));
   heartbeats.watchAll();
   const backlog = async () => ({
@@ -209,6 +208,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await periodic.worker.close();
       await cycles.worker.close();
       await cycles.queue.close();
+      await intake.drain();
       await Promise.all([worker.close(), escalateWorker.close(), silenceEndWorker.close(), heartbeatChecks.close()]);
       await periodic.queue.close();
       await Promise.all([queue.close(), escalateQueue.close(), silenceEndQueue.close()]);

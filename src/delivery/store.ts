@@ -77,6 +77,11 @@ function prepareStatements(db: Db) {
       .set({ claimedAt: null, claimedBy: null })
       .where(eq(deliveries.id, p('id')))
       .prepare(),
+    returnToPending: db
+      .update(deliveries)
+      .set({ state: 'pending', claimedAt: null, claimedBy: null })
+      .where(and(eq(deliveries.id, p('id')), eq(deliveries.state, 'sending'), eq(deliveries.claimedBy, p('holder'))))
+      .prepare(),
     countSummarizable: db
       .select({ n: count() })
       .from(
@@ -249,6 +254,11 @@ export class DeliveryStore {
   /** Ends a post attempt that did not produce a message, so that its retry may claim the delivery again. */
   releaseClaim(deliveryId: number) {
     this.statements.releaseClaim.run({ id: deliveryId });
+  }
+
+  /** Gives back a claim taken before any post attempt, so the delivery waits (and may be summarized) like any other. */
+  returnToPending(deliveryId: number, holder: string): boolean {
+    return this.statements.returnToPending.run({ id: deliveryId, holder }).changes === 1;
   }
 
   /** Moves the destination's pending deliveries (oldest first) into a new summary claimed by `holder`, atomically. */

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import { AlertAcceptor, type AcceptOutcome } from '../alerts/accept.js';
+import { AlertAcceptor, type AcceptOutcome, type AcceptResult, type DeliveryWork } from '../alerts/accept.js';
 import type { AlertInput } from '../alerts/input.js';
 import type { WorkSink } from '../alerts/work-sink.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { Db } from '../db/open.js';
+import type { FastPath } from '../delivery/fast-path.js';
 import type { SeverityMapping } from './alertmanager.js';
 
 export interface IntakeResponse {
@@ -12,27 +13,61 @@ export interface IntakeResponse {
 }
 
 /**
- * Commits alerts, their deliveries and escalation steps, then hands the work to the queues. The
- * caller's 202 goes out after the commit; a failed enqueue is logged and left to the reconciler.
+ * How long a request's escalation jobs wait for its own posts to finish before they are queued anyway:
+ * queueing them costs the event loop more than a post, and their first step is due minutes later.
+ */
+export const ESCALATIONS_WAIT_FOR_POSTS_MS = 1_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function settledWithin(work: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Commits alerts, their deliveries and escalation steps, then posts what the fast path claimed in the
+ * same transaction and hands the rest of the work to the queues: deliveries once those posts have their
+ * slots, escalation steps once the posts are done, so that neither delays them. The caller's 202 goes out after the
+ * commit; a failed enqueue is logged and left to the reconciler.
  */
 export class IntakeService {
   readonly severityMapping: SeverityMapping;
-  private readonly acceptor: AlertAcceptor;
+  private readonly handOffs = new Set<Promise<unknown>>();
+  private readonly acceptAndClaim: (inputs: AlertInput[]) => AcceptResult & { claimed: DeliveryWork[] };
 
   constructor(
     readonly db: Db,
-    private readonly config: FileConfig,
+    config: FileConfig,
     private readonly sink: WorkSink,
+    private readonly fastPath: FastPath,
     readonly log: Logger,
   ) {
     this.severityMapping = config.alertmanager;
-    this.acceptor = new AlertAcceptor(db);
+    const acceptor = new AlertAcceptor(db);
+    this.acceptAndClaim = db.$client.transaction((inputs: AlertInput[]) => {
+      const accepted = acceptor.accept(config, inputs);
+      return { ...accepted, claimed: fastPath.claim(accepted.work) };
+    });
+  }
+
+  /** Waits until the work of every accepted request is posted or queued (at shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.handOffs]);
+    await this.fastPath.drain();
   }
 
   async accept(inputs: AlertInput[]): Promise<IntakeResponse> {
-    const { results, work, escalations } = this.acceptor.accept(this.config, inputs);
-    void this.sink.deliveries(work);
-    void this.sink.escalations(escalations);
+    const { results, work, escalations, claimed } = this.acceptAndClaim(inputs);
+    const taken = new Set(claimed);
+    const rest = work.filter((w) => !taken.has(w));
+    const { decided, finished } = this.fastPath.run(claimed);
+    const handOff = Promise.all([
+      decided.then(nextTurn).then(() => this.sink.deliveries(rest)),
+      settledWithin(finished, ESCALATIONS_WAIT_FOR_POSTS_MS).then(() => this.sink.escalations(escalations)),
+    ]).finally(() => this.handOffs.delete(handOff));
+    this.handOffs.add(handOff);
     const accepted = results.filter((r) => r.outcome !== 'ignored').length;
     return { accepted, alerts: results };
   }
