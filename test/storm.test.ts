@@ -12,6 +12,9 @@ routes:
   - name: quiet
     match: { service: quiet }
     telegram: ["400"]
+  - name: trickle
+    match: { service: trickle }
+    telegram: ["-600"]
 `;
 
 describe('storm control and per-destination pacing (default pacing, rate-limited fake)', () => {
@@ -74,5 +77,25 @@ describe('storm control and per-destination pacing (default pacing, rate-limited
     const lastWave = floodedChat[3]!;
     expect(lastWave.text).toContain(`#${ids[300]}–#${ids[399]}`);
     expect(fakes.telegram.messages.indexOf(quietMessage)).toBeLessThan(fakes.telegram.messages.indexOf(lastWave));
+  });
+
+  it('alerts sent one per request faster than a group takes them: the first is posted at once, every other one exactly once after it', async () => {
+    const ids: number[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const res = await bot.post('/api/v1/alerts', { severity: 'WARN', title: `trickle ${i}`, service: 'trickle' });
+      expect(res.status).toBe(202);
+      ids.push(res.body.alerts[0].id);
+    }
+    const settled = async () => {
+      const states = await Promise.all(ids.map(async (id) => (await bot.get(`/api/v1/alerts/${id}`)).body.deliveries[0]));
+      return states.every((d) => d.state === 'sent' || (d.state === 'summarized' && d.summary?.state === 'sent')) ? states : undefined;
+    };
+    const deliveries = await waitUntil('every trickle alert in a sent message or summary', settled, 15_000);
+    expect(deliveries[0].state).toBe('sent');
+    const chat = fakes.telegram.inChat('-600');
+    expect(chat[0]!.text).toContain('trickle 1');
+    const mentions = (id: number) => chat.filter((m) => new RegExp(`#${id}\\b|trickle ${ids.indexOf(id) + 1}\\b`).test(m.text)).length;
+    for (const id of ids) expect(mentions(id), `alert #${id} in exactly one message`).toBe(1);
+    expect(fakes.telegram.calls.filter((c) => c.status === 429)).toHaveLength(0);
   });
 });
