@@ -11,7 +11,7 @@ export default defineCommand({
   async handle({ services, invoker, now }, { alert: alertId }) {
     const outcome = acknowledgeAlert(services.db, alertId, invoker.userName, now);
     if (outcome.outcome !== 'done') return describeNoChange(outcome, alertId, 'ack');
-    await services.sink.deliveries(outcome.work);
+    await services.sink.sync(outcome);
     const stopped = outcome.stoppedSteps > 0 ? ` Escalation stopped (${outcome.stoppedSteps} pending step${outcome.stoppedSteps === 1 ? '' : 's'}).` : '';
     return publicReply(`Alert #${alertId} acknowledged by ${invoker.userName}.${stopped}`);
   },

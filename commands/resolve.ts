@@ -11,7 +11,7 @@ export default defineCommand({
   async handle({ services, invoker, now }, { alert: alertId }) {
     const outcome = resolveAlert(services.db, alertId, invoker.userName, now);
     if (outcome.outcome !== 'done') return describeNoChange(outcome, alertId, 'resolve');
-    await services.sink.deliveries(outcome.work);
+    await services.sink.sync(outcome);
     return publicReply(`Alert #${alertId} resolved by ${invoker.userName}.`);
   },
 });

@@ -1,6 +1,7 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Platform } from '../src/channels/types.js';
 import type { DeliveryWork } from '../src/alerts/accept.js';
+import type { SummaryWork } from '../src/alerts/summaries-to-sync.js';
 import type { DeliveryContext, FollowUps, Step } from '../src/delivery/context.js';
 import { processDelivery, processFlush, processSummary } from '../src/delivery/post.js';
 
@@ -29,6 +30,8 @@ export function createDeliverQueue(connection: ConnectionOptions, prefix: string
 export const jobIds = {
   delivery: (deliveryId: number, revision: number) => `d${deliveryId}-r${revision}`,
   summary: (summaryId: number) => `s${summaryId}`,
+  /** Bringing a posted summary up to a revision: one job per change, so a change during an edit is never lost. */
+  summaryEdit: (summaryId: number, revision: number) => `s${summaryId}-r${revision}`,
   /** One flush per destination and pacing interval: reconciler sweeps within one interval share it. */
   flush: (platform: Platform, destination: string, slot: number) => `f-${platform}-${destination}-${slot}`,
   /** One flush per destination and intake request, named by the first delivery the request planned there. */
@@ -40,6 +43,14 @@ export function deliveryJob(work: Pick<DeliveryWork, 'deliveryId' | 'revision'>,
     name: 'delivery',
     data: { kind: 'delivery', deliveryId: work.deliveryId } as DeliverJob,
     opts: { jobId: jobIds.delivery(work.deliveryId, work.revision), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+  };
+}
+
+export function summaryEditJob(work: SummaryWork) {
+  return {
+    name: 'summary',
+    data: { kind: 'summary', summaryId: work.summaryId } as DeliverJob,
+    opts: { jobId: jobIds.summaryEdit(work.summaryId, work.revision) },
   };
 }
 
@@ -93,6 +104,10 @@ export function queueFollowUps(queue: Queue<DeliverJob>, flushSlotMs: (platform:
     },
     async summary(summaryId, delayMs = 0) {
       await queue.add('summary', { kind: 'summary', summaryId }, { jobId: jobIds.summary(summaryId), delay: delayMs });
+    },
+    async summaryEdit(summaryId, revision) {
+      const job = summaryEditJob({ summaryId, revision });
+      await queue.add(job.name, job.data, job.opts);
     },
     async flush(platform, destination) {
       const slot = Math.ceil(Date.now() / flushSlotMs(platform, destination));

@@ -117,7 +117,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   let sweeps = 0;
   const sweep = async () => {
     const report = await reconcile(db, followUps, platforms);
-    if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries > 0) {
+    if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries + report.staleSummaries > 0) {
       log.info(report, 'reconciler re-enqueued unfinished delivery work');
     }
     const escalations = await reconcileEscalations(db, file.escalation, sink, sweeps++ === 0 ? 'all' : 'overdue');

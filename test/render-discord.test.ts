@@ -6,7 +6,7 @@ import {
   renderDiscordSummary,
 } from '../src/channels/discord/render.js';
 import type { AlertView, Severity, SummaryItem } from '../src/channels/types.js';
-import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryOf } from './helpers/render-fixtures.js';
+import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryItem, summaryOf } from './helpers/render-fixtures.js';
 
 const HOSTILE_UNIT = '<b>&**__`|| ``` @everyone <@123> <@&1> 😀 ~~[x](https://evil) # > - 1. 𝕏';
 
@@ -211,10 +211,10 @@ describe('renderDiscordResolvedReply', () => {
 describe('renderDiscordSummary', () => {
   it('shows counts CRIT first, titles CRIT first, and every id as ranges', () => {
     const items: SummaryItem[] = [
-      { id: 5, severity: 'INFO', title: 'queue slow', service: 'mq' },
-      { id: 2, severity: 'WARN', title: 'cpu high', service: null },
-      { id: 1, severity: 'CRIT', title: 'db down', service: 'db-1' },
-      { id: 3, severity: 'CRIT', title: 'api 5xx', service: 'api' },
+      summaryItem({ id: 5, severity: 'INFO', title: 'queue slow', service: 'mq' }),
+      summaryItem({ id: 2, severity: 'WARN', title: 'cpu high', service: null }),
+      summaryItem({ id: 1, severity: 'CRIT', title: 'db down', service: 'db-1' }),
+      summaryItem({ id: 3, severity: 'CRIT', title: 'api 5xx', service: 'api' }),
     ];
     const embed = onlyEmbed(renderDiscordSummary(summaryOf(items)));
     expect(embed.title).toBe('⚠️ Storm summary · 4 alerts');
@@ -228,6 +228,14 @@ describe('renderDiscordSummary', () => {
         'IDs: #1–#3, #5',
       ].join('\n'),
     );
+  });
+
+  it('marks what changed since it was posted, and turns green once every alert in it is resolved', () => {
+    const resolved = (id: number) => summaryItem({ id, severity: 'CRIT', title: `down ${id}`, service: null, status: 'resolved' });
+    const embed = onlyEmbed(renderDiscordSummary(summaryOf([resolved(1), summaryItem({ id: 2, severity: 'WARN', title: 'cpu', service: null, ackedAt: new Date(), count: 2 })])));
+    expect(shown(embed.description ?? '')).toContain('✅ #1 [CRIT] down 1\n👀 #2 [WARN ×2] cpu');
+    expect(embed.color).toBe(0xf0a020);
+    expect(onlyEmbed(renderDiscordSummary(summaryOf([resolved(1), resolved(2)]))).color).toBe(0x57f287);
   });
 
   it('lists all ids of a 5,000-alert storm as one range and counts the titles left out', () => {

@@ -7,7 +7,7 @@ import {
   type TelegramText,
 } from '../src/channels/telegram/render.js';
 import type { AlertView, Severity, SummaryItem } from '../src/channels/types.js';
-import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryOf } from './helpers/render-fixtures.js';
+import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryItem, summaryOf } from './helpers/render-fixtures.js';
 
 const LIMIT = 4096;
 const HOSTILE_UNIT = '<b>&**__`|| ``` &amp; @everyone <@123> <@&1> 😀 </b><a href="x">"q"</a> 𝕏';
@@ -181,10 +181,10 @@ describe('renderTelegramResolvedReply', () => {
 describe('renderTelegramSummary', () => {
   it('shows counts CRIT first, titles CRIT first, and every id as ranges', () => {
     const items: SummaryItem[] = [
-      { id: 5, severity: 'INFO', title: 'queue <slow>', service: 'mq' },
-      { id: 2, severity: 'WARN', title: 'cpu high', service: null },
-      { id: 1, severity: 'CRIT', title: 'db down', service: 'db-1' },
-      { id: 3, severity: 'CRIT', title: 'api 5xx', service: 'api' },
+      summaryItem({ id: 5, severity: 'INFO', title: 'queue <slow>', service: 'mq' }),
+      summaryItem({ id: 2, severity: 'WARN', title: 'cpu high', service: null }),
+      summaryItem({ id: 1, severity: 'CRIT', title: 'db down', service: 'db-1' }),
+      summaryItem({ id: 3, severity: 'CRIT', title: 'api 5xx', service: 'api' }),
     ];
     const message = renderTelegramSummary(summaryOf(items));
     expect(expectValidMessage(message)).toBe(
@@ -201,6 +201,17 @@ describe('renderTelegramSummary', () => {
       ].join('\n'),
     );
     expect(message.text.startsWith('<b>⚠️ Storm summary · 4 alerts</b>')).toBe(true);
+  });
+
+  it('marks what changed since it was posted: resolved, acknowledged, fired again', () => {
+    const items: SummaryItem[] = [
+      summaryItem({ id: 1, severity: 'CRIT', title: 'db down', service: 'db-1', status: 'resolved', count: 3 }),
+      summaryItem({ id: 2, severity: 'WARN', title: 'cpu high', service: null, ackedAt: new Date() }),
+      summaryItem({ id: 3, severity: 'INFO', title: 'queue slow', service: 'mq' }),
+    ];
+    const shown = expectValidMessage(renderTelegramSummary(summaryOf(items)));
+    expect(shown).toContain('🔴 CRIT 1 · 🟠 WARN 1 · 🔵 INFO 1 · ✅ 1 resolved · 👀 1 acked');
+    expect(shown).toContain('✅ #1 [CRIT ×3] db down (db-1)\n👀 #2 [WARN] cpu high\n#3 [INFO] queue slow (mq)');
   });
 
   it('lists all ids of a 5,000-alert storm as one range and counts the titles left out', () => {

@@ -15,6 +15,10 @@ routes:
   - name: trickle
     match: { service: trickle }
     telegram: ["-600"]
+  - name: edits
+    match: { service: edits }
+    telegram: ["-700"]
+    discord: ["700"]
 `;
 
 describe('storm control and per-destination pacing (default pacing, rate-limited fake)', () => {
@@ -97,5 +101,36 @@ describe('storm control and per-destination pacing (default pacing, rate-limited
     const mentions = (id: number) => chat.filter((m) => new RegExp(`#${id}\\b|trickle ${ids.indexOf(id) + 1}\\b`).test(m.text)).length;
     for (const id of ids) expect(mentions(id), `alert #${id} in exactly one message`).toBe(1);
     expect(fakes.telegram.calls.filter((c) => c.status === 429)).toHaveLength(0);
+  });
+
+  it('edits a storm summary when alerts in it are resolved, acknowledged or fire again', async () => {
+    const batch = Array.from({ length: 10 }, (_, i) => ({ severity: 'WARN', title: `edit me ${i}`, service: 'edits', dedupKey: `edits-${i}` }));
+    const res = await bot.post('/api/v1/alerts', batch);
+    expect(res.status).toBe(202);
+    const ids: number[] = res.body.alerts.map((a: any) => a.id);
+    const summaryIn = (chat: () => Array<{ text: string }>) => waitUntil('the storm summary', () => chat().find((m) => m.text.includes('Storm summary · 10 alerts')));
+    await summaryIn(() => fakes.telegram.inChat('-700'));
+    await summaryIn(() => fakes.discord.inChannel('700').map((m) => ({ text: JSON.stringify(m.embeds ?? []) })));
+
+    expect((await bot.post('/api/v1/alerts', { severity: 'WARN', title: 'edit me 0', service: 'edits', dedupKey: 'edits-0', status: 'resolved' })).status).toBe(202);
+    expect((await bot.post(`/api/v1/alerts/${ids[1]}/ack`, {})).status).toBe(200);
+    expect((await bot.post('/api/v1/alerts', { severity: 'WARN', title: 'edit me 2', service: 'edits', dedupKey: 'edits-2' })).status).toBe(202);
+
+    const edited = await waitUntil(
+      'the Telegram summary edited',
+      () => fakes.telegram.inChat('-700').find((m) => m.text.includes('✅ 1 resolved · 👀 1 acked') && m.text.includes('×2')),
+      10_000,
+    );
+    expect(edited.text).toContain(`✅ #${ids[0]} [WARN] edit me 0`);
+    expect(edited.text).toContain(`👀 #${ids[1]} [WARN] edit me 1`);
+    expect(edited.text).toContain(`#${ids[2]} [WARN ×2] edit me 2`);
+    expect(fakes.telegram.inChat('-700')).toHaveLength(1);
+    const discordEdited = await waitUntil(
+      'the Discord summary edited',
+      () => fakes.discord.inChannel('700').find((m) => JSON.stringify(m.embeds ?? []).includes('✅ 1 resolved · 👀 1 acked')),
+      10_000,
+    );
+    expect(discordEdited.embeds?.[0]?.description).toContain(`#${ids[2]} \\[WARN ×2\\] edit me 2`);
+    expect(fakes.discord.inChannel('700')).toHaveLength(1);
   });
 });

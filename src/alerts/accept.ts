@@ -7,6 +7,7 @@ import { cancelEscalation, planEscalation, type EscalationWork } from '../escala
 import type { Platform } from '../channels/types.js';
 import type { SilenceRow } from '../db/schema.js';
 import type { AlertInput } from './input.js';
+import { summariesToSync, type SummaryWork } from './summaries-to-sync.js';
 
 export type AcceptOutcome =
   | { id: number; outcome: 'created'; deliveries: number }
@@ -27,6 +28,8 @@ export interface DeliveryWork {
 export interface AcceptResult {
   results: AcceptOutcome[];
   work: DeliveryWork[];
+  /** Storm summaries whose message shows an alert that changed. */
+  summaries: SummaryWork[];
   escalations: EscalationWork[];
 }
 
@@ -131,7 +134,7 @@ export class AlertAcceptor {
   }
 
   private acceptAll(routing: Routing, inputs: AlertInput[], now: Date): AcceptResult {
-    const result: AcceptResult = { results: [], work: [], escalations: [] };
+    const result: AcceptResult = { results: [], work: [], summaries: [], escalations: [] };
     const rules: ChatRules = {
       subscriptions: this.statements.subscriptions.all(),
       silences: this.statements.activeSilences.all({ nowMs: now.getTime() }),
@@ -139,9 +142,9 @@ export class AlertAcceptor {
     for (const input of inputs) {
       const firing = input.dedupKey ? this.statements.findFiring.get({ dedupKey: input.dedupKey })?.id : undefined;
       if (input.status === 'resolved') {
-        result.results.push(firing !== undefined ? this.resolve(firing, input, now, result.work) : ignoredResolution(input));
+        result.results.push(firing !== undefined ? this.resolve(firing, input, now, result) : ignoredResolution(input));
       } else if (firing !== undefined) {
-        result.results.push(this.bump(firing, now, result.work));
+        result.results.push(this.bump(firing, now, result));
       } else {
         result.results.push(this.create(routing, rules, input, now, result));
       }
@@ -181,24 +184,25 @@ export class AlertAcceptor {
     return { id: alert.id, outcome: 'created', deliveries: route.destinations.length };
   }
 
-  private bump(alertId: number, now: Date, work: DeliveryWork[]): AcceptOutcome {
+  private bump(alertId: number, now: Date, result: AcceptResult): AcceptOutcome {
     const updated = this.statements.bump.get({ id: alertId, nowMs: now.getTime() })!;
-    this.planSync(alertId, updated.revision, work);
+    this.planSync(alertId, updated.revision, result);
     return { id: alertId, outcome: 'deduplicated', count: updated.count };
   }
 
-  private resolve(alertId: number, input: AlertInput, now: Date, work: DeliveryWork[]): AcceptOutcome {
+  private resolve(alertId: number, input: AlertInput, now: Date, result: AcceptResult): AcceptOutcome {
     const updated = this.statements.resolve.get({ id: alertId, nowMs: now.getTime(), by: input.source ?? 'api' })!;
     cancelEscalation(this.db, alertId, 'resolved', now);
-    this.planSync(alertId, updated.revision, work);
+    this.planSync(alertId, updated.revision, result);
     return { id: alertId, outcome: 'resolved' };
   }
 
-  /** Every delivery of the alert that has (or is about to have) its own message gets brought up to date. */
-  private planSync(alertId: number, revision: number, work: DeliveryWork[]) {
+  /** Every message that shows the alert gets brought up to date: its own messages and the storm summaries it is in. */
+  private planSync(alertId: number, revision: number, result: AcceptResult) {
     for (const { id, platform, destination } of this.statements.deliveriesToSync.all({ alertId })) {
-      work.push({ deliveryId: id, revision, platform, destination, planned: false });
+      result.work.push({ deliveryId: id, revision, platform, destination, planned: false });
     }
+    result.summaries.push(...summariesToSync(this.db, alertId));
   }
 }
 

@@ -3,9 +3,10 @@ import type { Db, Tx } from '../db/open.js';
 import { alerts, deliveries, type AlertRow } from '../db/schema.js';
 import { cancelEscalation } from '../escalation/plan.js';
 import type { DeliveryWork } from './accept.js';
+import { summariesToSync, type SummaryWork } from './summaries-to-sync.js';
 
 export type LifecycleOutcome =
-  | { outcome: 'done'; alert: AlertRow; stoppedSteps: number; work: DeliveryWork[] }
+  | { outcome: 'done'; alert: AlertRow; stoppedSteps: number; work: DeliveryWork[]; summaries: SummaryWork[] }
   | { outcome: 'unknown' }
   | { outcome: 'already'; alert: AlertRow };
 
@@ -22,7 +23,7 @@ export function acknowledgeAlert(db: Db, alertId: number, by: string, now = new 
       .returning()
       .get()!;
     const stoppedSteps = cancelEscalation(tx, alertId, `acknowledged by ${by}`, now);
-    return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision) };
+    return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision), summaries: summariesToSync(tx, updated.id) };
   });
 }
 
@@ -39,7 +40,7 @@ export function resolveAlert(db: Db, alertId: number, by: string, now = new Date
       .returning()
       .get()!;
     const stoppedSteps = cancelEscalation(tx, alertId, `resolved by ${by}`, now);
-    return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision) };
+    return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision), summaries: summariesToSync(tx, updated.id) };
   });
 }
 

@@ -2,7 +2,8 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { DeliveryWork } from './accept.js';
 import { earliestPerAlert, type EscalationWork } from '../escalation/plan.js';
-import { intakeJobs, type DeliverJob } from '../../jobs/deliver.js';
+import { intakeJobs, summaryEditJob, type DeliverJob } from '../../jobs/deliver.js';
+import type { SummaryWork } from './summaries-to-sync.js';
 import type { Platform } from '../channels/types.js';
 import { escalateJob, type EscalateJob } from '../../jobs/escalate.js';
 import { silenceEndJob, type SilenceEndJob } from '../../jobs/silence-end.js';
@@ -22,6 +23,16 @@ export class WorkSink {
   async deliveries(work: DeliveryWork[]): Promise<void> {
     if (work.length === 0) return;
     await this.queues.deliver.addBulk(intakeJobs(work, this.burstFor)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
+  }
+
+  /** Edits every message that shows a changed alert: its own messages and the storm summaries it is in. */
+  async sync(changes: { work: DeliveryWork[]; summaries: SummaryWork[] }): Promise<void> {
+    await Promise.all([this.deliveries(changes.work), this.summaries(changes.summaries)]);
+  }
+
+  async summaries(work: SummaryWork[]): Promise<void> {
+    if (work.length === 0) return;
+    await this.queues.deliver.addBulk(work.map(summaryEditJob)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
   /** Queues each alert's next escalation step (the later rungs follow one another). */

@@ -7,6 +7,7 @@ export interface ChannelAdapter {
   editAlert(destination: string, messageId: string, alert: AlertView): Promise<void>;
   postResolvedReply(destination: string, messageId: string, alert: AlertView): Promise<string>;
   postSummary(destination: string, summary: SummaryView): Promise<string>;
+  editSummary(destination: string, messageId: string, summary: SummaryView): Promise<void>;
   postEscalation(destination: string, escalation: EscalationView): Promise<string>;
   /** Plain text (a digest, a notice), escaped for the platform and cut to its limit. */
   postText(destination: string, text: string): Promise<string>;

@@ -29,6 +29,10 @@ export interface SummaryItem {
   severity: Severity;
   title: string;
   service: string | null;
+  status: 'firing' | 'resolved';
+  /** Times it fired while firing (dedup), 1 for a single occurrence. */
+  count: number;
+  ackedAt: Date | null;
 }
 
 /** Several alerts for one destination combined into one message. */

@@ -53,7 +53,7 @@ export async function ackAlert(options: DashboardOptions, session: Session, aler
     auditDashboard(options, session, 'ack', args, 'ok', text, ip);
     return { kind: 'error', text };
   }
-  await options.sink.deliveries(outcome.work);
+  await options.sink.sync(outcome);
   const stopped = outcome.stoppedSteps > 0 ? ` Escalation stopped (${outcome.stoppedSteps} pending step${outcome.stoppedSteps === 1 ? '' : 's'}).` : '';
   const text = `Alert #${alertId} acknowledged by ${session.user}.${stopped}`;
   auditDashboard(options, session, 'ack', args, 'ok', text, ip);

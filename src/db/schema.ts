@@ -92,6 +92,9 @@ export const summaries = sqliteTable(
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
     claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
     claimedBy: text('claimed_by'),
+    /** Bumped whenever one of its alerts changes (dedup bump, ack, resolution); the message is edited up to it. */
+    revision: integer('revision').notNull().default(0),
+    syncedRevision: integer('synced_revision').notNull().default(0),
   },
   (t) => [index('summaries_state').on(t.state)],
 );

@@ -21,6 +21,7 @@ export interface RetryPolicy {
 export interface FollowUps {
   delivery(deliveryId: number, revision: number, delayMs?: number): Promise<void>;
   summary(summaryId: number, delayMs?: number): Promise<void>;
+  summaryEdit(summaryId: number, revision: number): Promise<void>;
   flush(platform: Platform, destination: string): Promise<void>;
 }
 

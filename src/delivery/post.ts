@@ -1,7 +1,7 @@
 import { asDeliveryError } from './errors.js';
 import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
 import { toAlertView, type DeliveryWithAlert } from './store.js';
-import { syncDelivery } from './sync.js';
+import { syncDelivery, syncSummary } from './sync.js';
 import type { Platform } from '../channels/types.js';
 
 /**
@@ -107,11 +107,13 @@ export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, d
 }
 
 /**
- * Runs one summary job (a retry, or a summary found by the reconciler) under the same claim lease as
- * a delivery: a summary whose first post may still be in flight is left alone until its lease ends.
+ * Runs one summary job: a retry, a summary found by the reconciler, or an edit after one of its
+ * alerts changed. A post runs under the same claim lease as a delivery: a summary whose first post
+ * may still be in flight is left alone until its lease ends.
  */
 export async function processSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
   const loaded = ctx.store.loadSummary(summaryId);
+  if (loaded?.summary.state === 'sent') return syncSummary(ctx, loaded);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
   const lease = ctx.claims.check(loaded.summary);
   if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
@@ -129,7 +131,7 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
   if (!adapter) return DONE;
   try {
     const messageId = await adapter.postSummary(destination, loaded.view);
-    ctx.store.markSummarySent(summaryId, messageId);
+    ctx.store.markSummarySent(summaryId, messageId, loaded.summary.revision);
     return DONE;
   } catch (error) {
     const failure = asDeliveryError(error);

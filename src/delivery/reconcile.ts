@@ -8,16 +8,18 @@ export interface ReconcileReport {
   destinationsWithPending: number;
   unfinishedDeliveries: number;
   pendingSummaries: number;
+  /** Posted summaries whose alerts changed since their message was last edited. */
+  staleSummaries: number;
 }
 
 /**
  * Re-enqueues every piece of unfinished delivery work found in SQLite: pending deliveries (one
  * flush per destination), deliveries claimed but never confirmed, posted messages that lag behind
- * their alert, and summaries not yet posted. Platforms without a configured client are skipped:
+ * their alert, summaries not yet posted, and posted summaries that lag behind their alerts. Platforms without a configured client are skipped:
  * their deliveries wait, kept, until the platform is configured.
  */
 export async function reconcile(db: Db, followUps: FollowUps, platforms: Platform[]): Promise<ReconcileReport> {
-  if (platforms.length === 0) return { destinationsWithPending: 0, unfinishedDeliveries: 0, pendingSummaries: 0 };
+  if (platforms.length === 0) return { destinationsWithPending: 0, unfinishedDeliveries: 0, pendingSummaries: 0, staleSummaries: 0 };
   const inPlatforms = inArray(deliveries.platform, platforms);
 
   const pendingDestinations = db
@@ -56,9 +58,17 @@ export async function reconcile(db: Db, followUps: FollowUps, platforms: Platfor
     .all();
   for (const s of pendingSummaries) await followUps.summary(s.id);
 
+  const staleSummaries = db
+    .select({ id: summaries.id, revision: summaries.revision })
+    .from(summaries)
+    .where(and(eq(summaries.state, 'sent'), lt(summaries.syncedRevision, summaries.revision), inArray(summaries.platform, platforms)))
+    .all();
+  for (const s of staleSummaries) await followUps.summaryEdit(s.id, s.revision);
+
   return {
     destinationsWithPending: pendingDestinations.length,
     unfinishedDeliveries: unfinished.length,
     pendingSummaries: pendingSummaries.length,
+    staleSummaries: staleSummaries.length,
   };
 }

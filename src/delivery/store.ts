@@ -7,6 +7,11 @@ import type { Claim } from './claim-lease.js';
 /** Most alerts one storm summary takes; the rest wait for the destination's next slot. */
 export const SUMMARY_MAX_ALERTS = 1_000;
 
+export interface LoadedSummary {
+  summary: SummaryRow;
+  view: SummaryView;
+}
+
 export interface DeliveryWithAlert {
   delivery: DeliveryRow;
   alert: AlertRow;
@@ -120,7 +125,15 @@ function prepareStatements(db: Db) {
       .prepare(),
     summary: db.select().from(summaries).where(eq(summaries.id, p('id'))).prepare(),
     summaryItems: db
-      .select({ id: alerts.id, severity: alerts.severity, title: alerts.title, service: alerts.service })
+      .select({
+        id: alerts.id,
+        severity: alerts.severity,
+        title: alerts.title,
+        service: alerts.service,
+        status: alerts.status,
+        count: alerts.count,
+        ackedAt: alerts.ackedAt,
+      })
       .from(deliveries)
       .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
       .where(eq(deliveries.summaryId, p('summaryId')))
@@ -160,7 +173,18 @@ function prepareStatements(db: Db) {
       .prepare(),
     markSummarySent: db
       .update(summaries)
-      .set({ state: 'sent', messageId: sql`${p('messageId')}`, sentAt: sql`${p('nowMs')}`, lastError: null })
+      .set({
+        state: 'sent',
+        messageId: sql`${p('messageId')}`,
+        sentAt: sql`${p('nowMs')}`,
+        syncedRevision: sql`${p('revision')}`,
+        lastError: null,
+      })
+      .where(eq(summaries.id, p('id')))
+      .prepare(),
+    markSummarySynced: db
+      .update(summaries)
+      .set({ syncedRevision: sql`max(${summaries.syncedRevision}, ${p('revision')})`, lastError: sql`${p('error')}` })
       .where(eq(summaries.id, p('id')))
       .prepare(),
     takeOverSummaryClaim: db
@@ -282,7 +306,7 @@ export class DeliveryStore {
     this.statements.releaseSummaryClaim.run({ id: summaryId });
   }
 
-  loadSummary(summaryId: number): { summary: SummaryRow; view: SummaryView } | undefined {
+  loadSummary(summaryId: number): LoadedSummary | undefined {
     const summary = this.statements.summary.get({ id: summaryId });
     if (!summary) return undefined;
     const items = this.statements.summaryItems.all({ summaryId });
@@ -310,8 +334,13 @@ export class DeliveryStore {
     this.statements.markFailed.run({ id: deliveryId, error });
   }
 
-  markSummarySent(summaryId: number, messageId: string, now = new Date()) {
-    this.statements.markSummarySent.run({ id: summaryId, messageId, nowMs: now.getTime() });
+  /** The summary is posted, showing its alerts as they were at `revision`. */
+  markSummarySent(summaryId: number, messageId: string, revision: number, now = new Date()) {
+    this.statements.markSummarySent.run({ id: summaryId, messageId, revision, nowMs: now.getTime() });
+  }
+
+  markSummarySynced(summaryId: number, revision: number, error: string | null = null) {
+    this.statements.markSummarySynced.run({ id: summaryId, revision, error });
   }
 
   /** Counts a failed attempt and releases the claim; returns how many attempts the summary has used. */

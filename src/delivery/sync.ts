@@ -1,6 +1,7 @@
+import type { Platform } from '../channels/types.js';
 import { asDeliveryError } from './errors.js';
 import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
-import { toAlertView, type DeliveryWithAlert } from './store.js';
+import { toAlertView, type DeliveryWithAlert, type LoadedSummary } from './store.js';
 
 /**
  * Brings a posted message up to date with its alert: edits it after a dedup bump, an ack or a
@@ -27,19 +28,52 @@ export async function syncDelivery(ctx: DeliveryContext, row: DeliveryWithAlert)
     ctx.store.markResolveReplied(delivery.id, replyId);
     return DONE;
   } catch (error) {
-    const failure = asDeliveryError(error);
-    if (failure.kind === 'rate_limited') {
-      await ctx.pacer.hold(delivery.platform, delivery.destination, failure.retryAfterMs);
-      return retryIn(failure.retryAfterMs);
-    }
-    const attempts = failure.kind === 'permanent' ? Infinity : ctx.store.recordAttempt(delivery.id, failure.message);
-    if (attempts < ctx.retry.maxAttempts) return retryIn(backoffMs(ctx.retry, attempts));
-    ctx.log.error(
-      { deliveryId: delivery.id, alertId: alert.id, reason: failure.message },
-      'could not update the posted message; giving up on this update',
-    );
-    ctx.store.markSynced(delivery.id, alert.revision, failure.message);
-    if (needsReply && !needsEdit) ctx.store.markResolveReplied(delivery.id, 'failed');
-    return DONE;
+    return afterFailedUpdate(ctx, delivery, error, {
+      recordAttempt: (reason) => ctx.store.recordAttempt(delivery.id, reason),
+      giveUp: (reason) => {
+        ctx.log.error({ deliveryId: delivery.id, alertId: alert.id, reason }, 'could not update the posted message; giving up on this update');
+        ctx.store.markSynced(delivery.id, alert.revision, reason);
+        if (needsReply && !needsEdit) ctx.store.markResolveReplied(delivery.id, 'failed');
+      },
+    });
   }
+}
+
+/** Edits a posted storm summary so that it shows its alerts' current counts, acks and resolutions. */
+export async function syncSummary(ctx: DeliveryContext, { summary, view }: LoadedSummary): Promise<Step> {
+  const adapter = ctx.adapters[summary.platform];
+  if (summary.syncedRevision >= summary.revision || !adapter || summary.messageId === null) return DONE;
+  const slot = await ctx.pacer.take(summary.platform, summary.destination, `summary:${summary.id}`);
+  if (!slot.allowed) return retryIn(slot.waitMs);
+  try {
+    await adapter.editSummary(summary.destination, summary.messageId, view);
+    ctx.store.markSummarySynced(summary.id, summary.revision);
+    return DONE;
+  } catch (error) {
+    return afterFailedUpdate(ctx, summary, error, {
+      recordAttempt: (reason) => ctx.store.recordSummaryAttempt(summary.id, reason),
+      giveUp: (reason) => {
+        ctx.log.error({ summaryId: summary.id, reason }, 'could not update the storm summary; giving up on this update');
+        ctx.store.markSummarySynced(summary.id, summary.revision, reason);
+      },
+    });
+  }
+}
+
+/** After a failed edit or reply: wait out a 429, retry other failures with back-off, give up after the last attempt. */
+async function afterFailedUpdate(
+  ctx: DeliveryContext,
+  target: { platform: Platform; destination: string },
+  error: unknown,
+  record: { recordAttempt: (reason: string) => number; giveUp: (reason: string) => void },
+): Promise<Step> {
+  const failure = asDeliveryError(error);
+  if (failure.kind === 'rate_limited') {
+    await ctx.pacer.hold(target.platform, target.destination, failure.retryAfterMs);
+    return retryIn(failure.retryAfterMs);
+  }
+  const attempts = failure.kind === 'permanent' ? Infinity : record.recordAttempt(failure.message);
+  if (attempts < ctx.retry.maxAttempts) return retryIn(backoffMs(ctx.retry, attempts));
+  record.giveUp(failure.message);
+  return DONE;
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/open.js';
+import { preparedPerHandle } from '../db/prepared.js';
 import { escalationSteps } from '../db/schema.js';
 import type { EscalationPolicy } from '../config/escalation-schema.js';
 
@@ -53,14 +54,8 @@ function prepareStatements(db: DbOrTx) {
   };
 }
 
-/** Statements prepared once per handle: the intake plans a ladder for every CRIT alert it accepts. */
-const prepared = new WeakMap<DbOrTx, ReturnType<typeof prepareStatements>>();
-
-function statementsFor(db: DbOrTx) {
-  let statements = prepared.get(db);
-  if (!statements) prepared.set(db, (statements = prepareStatements(db)));
-  return statements;
-}
+/** The intake plans a ladder for every CRIT alert it accepts. */
+const statementsFor = preparedPerHandle(prepareStatements);
 
 /**
  * Writes the alert's whole ladder as pending steps, each due at its delay after `from` (the

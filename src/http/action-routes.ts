@@ -43,7 +43,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
         const why = alert.status === 'resolved' ? `already resolved${alert.resolvedBy ? ` by ${alert.resolvedBy}` : ''}` : `already acknowledged by ${alert.ackedBy ?? 'someone'}`;
         return reply.code(409).send({ error: `alert #${alert.id} is ${why}`, alert });
       }
-      await deps.sink.deliveries(outcome.work);
+      await deps.sink.sync(outcome);
       return { alert: outcome.alert, stoppedEscalationSteps: outcome.stoppedSteps };
     });
   }

@@ -59,12 +59,12 @@ export class IntakeService {
   }
 
   async accept(inputs: AlertInput[]): Promise<IntakeResponse> {
-    const { results, work, escalations, claimed } = this.acceptAndClaim(inputs);
+    const { results, work, summaries, escalations, claimed } = this.acceptAndClaim(inputs);
     const taken = new Set(claimed);
     const rest = work.filter((w) => !taken.has(w));
     const { decided, finished } = this.fastPath.run(claimed);
     const handOff = Promise.all([
-      decided.then(nextTurn).then(() => this.sink.deliveries(rest)),
+      decided.then(nextTurn).then(() => Promise.all([this.sink.deliveries(rest), this.sink.summaries(summaries)])),
       settledWithin(finished, ESCALATIONS_WAIT_FOR_POSTS_MS).then(() => this.sink.escalations(escalations)),
     ]).finally(() => this.handOffs.delete(handOff));
     this.handOffs.add(handOff);

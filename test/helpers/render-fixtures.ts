@@ -55,12 +55,19 @@ export function summaryOf(items: SummaryItem[]): SummaryView {
   return { id: 9, items, createdAt: new Date('2024-05-01T05:00:00Z') };
 }
 
+/** A summary item as the store loads it: firing, fired once, not acknowledged unless `overrides` says so. */
+export function summaryItem(item: Pick<SummaryItem, 'id' | 'severity' | 'title' | 'service'> & Partial<SummaryItem>): SummaryItem {
+  return { status: 'firing', count: 1, ackedAt: null, ...item };
+}
+
 export function stormItems(count: number, idOf: (i: number) => number, title: (i: number) => string): SummaryItem[] {
   const severities: Severity[] = ['INFO', 'WARN', 'CRIT', 'WARN'];
-  return Array.from({ length: count }, (_, i) => ({
-    id: idOf(i),
-    severity: severities[i % severities.length] ?? 'INFO',
-    title: title(i),
-    service: i % 5 === 0 ? null : `svc-${i % 7}`,
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    summaryItem({
+      id: idOf(i),
+      severity: severities[i % severities.length] ?? 'INFO',
+      title: title(i),
+      service: i % 5 === 0 ? null : `svc-${i % 7}`,
+    }),
+  );
 }

@@ -56,6 +56,10 @@ export class DiscordAdapter implements ChannelAdapter {
     return this.post(channelId, renderDiscordSummary(summary));
   }
 
+  async editSummary(channelId: string, messageId: string, summary: SummaryView): Promise<void> {
+    await this.call(() => this.rest.patch(Routes.channelMessage(channelId, messageId), { body: renderDiscordSummary(summary) }));
+  }
+
   async postEscalation(channelId: string, escalation: EscalationView): Promise<string> {
     return this.post(channelId, renderDiscordEscalation(escalation));
   }

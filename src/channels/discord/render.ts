@@ -194,7 +194,7 @@ export function renderDiscordResolvedReply(alert: AlertView, replyTo: string): R
 
 /** One embed combining a storm of alerts: counts, the titles that fit, every id as ranges. */
 export function renderDiscordSummary(summary: SummaryView): RESTPostAPIChannelMessageJSONBody {
-  const severity = highestSeverity(summary.items);
+  const severity = highestSeverity(summary.items.filter((item) => item.status === 'firing'));
   const embed: APIEmbed = {
     title: summaryHeadline(summary),
     color: severity ? SEVERITY_COLOR[severity] : RESOLVED_COLOR,

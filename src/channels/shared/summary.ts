@@ -26,11 +26,29 @@ export function summaryHeadline(summary: SummaryView): string {
   return `⚠️ Storm summary · ${count} ${count === 1 ? 'alert' : 'alerts'}`;
 }
 
-/** `#12 [CRIT] disk full (db-1)`, as plain text (possibly cut: long enough to need truncation). */
+/** What changed since the alert went out in the summary, in front of its line: resolved, or acknowledged. */
+function statusMark(item: SummaryItem): string {
+  if (item.status === 'resolved') return '✅ ';
+  return item.ackedAt !== null ? '👀 ' : '';
+}
+
+/**
+ * `#12 [CRIT] disk full (db-1)`, as plain text (possibly cut: long enough to need truncation);
+ * `✅ #12 [CRIT ×3] …` once it has fired three times and been resolved, `👀 #12 …` once acknowledged.
+ */
 export function summaryItemLine(item: SummaryItem): string {
   const title = singleLineHead(item.title, ITEM_LINE_MAX) || '(untitled)';
   const service = item.service === null ? '' : singleLineHead(item.service, ITEM_LINE_MAX);
-  return `#${item.id} [${item.severity}] ${title}${service ? ` (${service})` : ''}`;
+  const count = item.count > 1 ? ` ×${item.count}` : '';
+  return `${statusMark(item)}#${item.id} [${item.severity}${count}] ${title}${service ? ` (${service})` : ''}`;
+}
+
+/** `🔴 CRIT 2 · 🟠 WARN 1 · 🔵 INFO 0`, then `· ✅ 1 resolved · 👀 1 acked` when some are. */
+function countLineOf(items: readonly SummaryItem[]): string {
+  const resolved = items.filter((item) => item.status === 'resolved').length;
+  const acked = items.filter((item) => item.status === 'firing' && item.ackedAt !== null).length;
+  const changed = [resolved > 0 ? `✅ ${resolved} resolved` : '', acked > 0 ? `👀 ${acked} acked` : ''].filter(Boolean);
+  return [formatSeverityCounts(countBySeverity(items)), ...changed].join(' · ');
 }
 
 function lengthOfAllLines(lines: readonly Piece[], cap: number): number {
@@ -48,7 +66,7 @@ function lengthOfAllLines(lines: readonly Piece[], cap: number): number {
  * every id as compact ranges (as many as fit, the rest counted).
  */
 export function renderSummaryBody(summary: SummaryView, budget: number, style: TextStyle): Piece {
-  const countLine = literal(formatSeverityCounts(countBySeverity(summary.items)));
+  const countLine = literal(countLineOf(summary.items));
   if (summary.items.length === 0) return countLine.length <= budget ? countLine : EMPTY_PIECE;
 
   const afterCountLine = budget - countLine.length - 2 * SECTION_SEPARATOR.length;

@@ -39,7 +39,31 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   async editAlert(chatId: string, messageId: string, alert: AlertView): Promise<void> {
-    const message = renderTelegramAlert(alert);
+    await this.edit(chatId, messageId, renderTelegramAlert(alert));
+  }
+
+  async postResolvedReply(chatId: string, messageId: string, alert: AlertView): Promise<string> {
+    return this.send(chatId, renderTelegramResolvedReply(alert), Number(messageId));
+  }
+
+  async postSummary(chatId: string, summary: SummaryView): Promise<string> {
+    return this.send(chatId, renderTelegramSummary(summary));
+  }
+
+  async editSummary(chatId: string, messageId: string, summary: SummaryView): Promise<void> {
+    await this.edit(chatId, messageId, renderTelegramSummary(summary));
+  }
+
+  async postEscalation(chatId: string, escalation: EscalationView): Promise<string> {
+    return this.send(chatId, renderTelegramEscalation(escalation));
+  }
+
+  async postText(chatId: string, text: string): Promise<string> {
+    return this.send(chatId, { text: fitText(text, TELEGRAM_TEXT_LIMIT, TELEGRAM_HTML).out, parse_mode: 'HTML' });
+  }
+
+  /** Replaces a message's text and buttons; an edit that changes nothing is not an error. */
+  private async edit(chatId: string, messageId: string, message: TelegramText): Promise<void> {
     try {
       await this.call(() =>
         this.telegram.callApi(
@@ -52,22 +76,6 @@ export class TelegramAdapter implements ChannelAdapter {
       if (error instanceof DeliveryError && /message is not modified/.test(error.message)) return;
       throw error;
     }
-  }
-
-  async postResolvedReply(chatId: string, messageId: string, alert: AlertView): Promise<string> {
-    return this.send(chatId, renderTelegramResolvedReply(alert), Number(messageId));
-  }
-
-  async postSummary(chatId: string, summary: SummaryView): Promise<string> {
-    return this.send(chatId, renderTelegramSummary(summary));
-  }
-
-  async postEscalation(chatId: string, escalation: EscalationView): Promise<string> {
-    return this.send(chatId, renderTelegramEscalation(escalation));
-  }
-
-  async postText(chatId: string, text: string): Promise<string> {
-    return this.send(chatId, { text: fitText(text, TELEGRAM_TEXT_LIMIT, TELEGRAM_HTML).out, parse_mode: 'HTML' });
   }
 
   private async send(chatId: string, message: TelegramText, replyTo?: number): Promise<string> {
