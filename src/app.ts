@@ -190,7 +190,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     metrics,
     actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, backlog },
     reports: { db, run: runReport },
-    dashboard: { sink, password: file.dashboard.password, sessionHours: file.dashboard.sessionHours, listReports: latestReports, reportText },
+    dashboard: { sink, password: env.DASHBOARD_PASSWORD, sessionHours: file.dashboard.sessionHours, listReports: latestReports, reportText },
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });

@@ -46,6 +46,15 @@ describe('config file', () => {
     expect(leak).not.toThrowError(/hunter2/);
   });
 
+  it('keeps the dashboard password out of the config file and checks it without printing it', () => {
+    expect(() => parseConfigText('dashboard: { password: a-long-random-passphrase }', 'x.yaml')).toThrowError(
+      /dashboard\.password: secrets are not kept in the config file: set the DASHBOARD_PASSWORD environment variable instead/,
+    );
+    const short = () => loadConfig({ DASHBOARD_PASSWORD: 'hunter2' });
+    expect(short).toThrowError(/DASHBOARD_PASSWORD: must be 12 to 200 characters long/);
+    expect(short).not.toThrowError(/hunter2/);
+  });
+
   it('stops when OPSBOT_CONFIG points at a missing file', () => {
     expect(() => loadConfig({ OPSBOT_CONFIG: '/nonexistent/opsbot.yaml' })).toThrowError(/does not exist/);
   });

@@ -152,3 +152,29 @@ describe('governance dashboard without any credential configured', () => {
     }
   });
 });
+
+describe('governance dashboard with DASHBOARD_PASSWORD', () => {
+  it('lets the password in beside the API token, and refuses a wrong one', async () => {
+    const bot = await startTestBot({ yaml, env: { DASHBOARD_PASSWORD: 'correct horse battery staple' } });
+    const login = (secret: string) =>
+      fetch(`${bot.url}/ops/governance/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: bot.url },
+        body: new URLSearchParams({ token: secret }).toString(),
+        redirect: 'manual',
+      });
+    try {
+      const wrong = await login('correct horse battery stapler');
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers.get('set-cookie')).toBeNull();
+      const right = await login('correct horse battery staple');
+      expect(right.status).toBe(303);
+      const cookie = right.headers.get('set-cookie')!.split(';')[0]!;
+      const page = await fetch(`${bot.url}/ops/governance`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<form');
+    } finally {
+      await bot.destroy();
+    }
+  });
+});

@@ -24,6 +24,10 @@ export const envSchema = z.object({
   TELEGRAM_WEBHOOK_URL: url(['https://', 'http://']),
   /** Telegram's X-Telegram-Bot-Api-Secret-Token for the webhook; derived from the bot token when unset. */
   TELEGRAM_WEBHOOK_SECRET: optionalText,
+  /** A second way into the governance dashboard, besides API_TOKEN. */
+  DASHBOARD_PASSWORD: optionalText.refine((v) => v === undefined || (v.length >= 12 && v.length <= 200), {
+    message: 'must be 12 to 200 characters long',
+  }),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   DISCORD_API_URL: url(['http://', 'https://']),

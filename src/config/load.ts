@@ -19,7 +19,7 @@ export class ConfigError extends Error {
 }
 
 /** Values of these keys never appear in error messages. */
-const SECRET_KEYS = /TOKEN|REDIS_URL/;
+const SECRET_KEYS = /TOKEN|SECRET|PASSWORD|REDIS_URL/;
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const env = parseEnv(environment);

@@ -69,7 +69,7 @@ ${
 <input id="name" name="name" type="text" maxlength="64" autocomplete="username">
 <button type="submit">Log in</button></form>`
     : html`<p>No credential is configured, so nobody can log in and the dashboard is read-only.
-Set <code>API_TOKEN</code> or <code>dashboard.password</code> in the config to log in. <a href="${BASE}">Open the read-only dashboard</a>.</p>`
+Set <code>API_TOKEN</code> or <code>DASHBOARD_PASSWORD</code> in the environment to log in. <a href="${BASE}">Open the read-only dashboard</a>.</p>`
 }</section>`;
   return page('opsbot governance · log in', body);
 }

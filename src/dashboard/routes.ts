@@ -20,7 +20,7 @@ const alertParam = z.strictObject({ id: z.coerce.number().int().positive().max(N
 const serviceParam = z.strictObject({ name: z.string().min(1).max(64) });
 const reportParam = z.strictObject({ name: z.string().regex(/^OPS_\d{4}-\d{2}-\d{2}_\d{4}(?:_\d+)?$/) });
 const READ_ONLY =
-  'Read-only: neither API_TOKEN nor dashboard.password is configured, so nobody can log in and nothing can be changed here. Set one of them to log in.';
+  'Read-only: neither API_TOKEN nor DASHBOARD_PASSWORD is set, so nobody can log in and nothing can be changed here. Set one of them to log in.';
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

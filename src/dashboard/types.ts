@@ -22,7 +22,7 @@ export interface DashboardOptions {
   heal: HealService;
   heartbeats: Heartbeats;
   apiToken: string | undefined;
-  /** `dashboard.password` from the config. */
+  /** `DASHBOARD_PASSWORD` from the environment. */
   password: string | undefined;
   sessionHours: number;
   listReports: ListReports;
