@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/open.js';
 import { ServiceRecords } from '../src/heal/service-records.js';
 import { uptimeRatio } from '../src/heal/uptime.js';
-import { UptimeBuckets } from '../src/dashboard/uptime-buckets.js';
+import { UptimeBuckets } from '../src/heal/uptime-buckets.js';
 import { historyChart } from '../src/dashboard/chart.js';
 import { html } from '../src/dashboard/html.js';
 

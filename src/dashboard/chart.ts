@@ -1,5 +1,5 @@
 import { escapeHtml, raw, type SafeHtml } from './html.js';
-import type { Slot } from './uptime-buckets.js';
+import type { Slot } from '../heal/uptime-buckets.js';
 
 const WIDTH = 288;
 const HEIGHT = 18;

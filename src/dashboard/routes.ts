@@ -10,7 +10,6 @@ import { page } from './layout.js';
 import { loginPage, mainPage } from './page.js';
 import { SessionStore, type Session } from './sessions.js';
 import type { DashboardOptions } from './types.js';
-import { UptimeBuckets } from './uptime-buckets.js';
 import { AlertsQuery } from './sections/alerts-query.js';
 import { ServicesQuery } from './sections/services-query.js';
 
@@ -43,8 +42,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
   const credentials: Credentials = { apiToken: options.apiToken, password: options.password };
   const ttlMs = options.sessionHours * HOUR;
   const sessions = new SessionStore(ttlMs);
-  const buckets = new UptimeBuckets(options.db);
-  const queries = { services: new ServicesQuery(options.db, options.manager, options.heal, buckets), alerts: new AlertsQuery(options.db) };
+  const queries = { services: new ServicesQuery(options.db, options.manager, options.heal, options.manager.uptime), alerts: new AlertsQuery(options.db) };
   const failedLoginDelayMs = options.failedLoginDelayMs ?? 1_000;
   /** Refused logins from one address are answered one after the other, each after the delay. */
   const refusalQueues = new Map<string, Promise<void>>();

@@ -9,6 +9,7 @@ import { isPidAlive, readPidfile } from './process-group.js';
 import { stopOrphan } from './orphans.js';
 import { appendAutoheal } from './autoheal-log.js';
 import { runProbe } from './run-probe.js';
+import { UptimeBuckets } from './uptime-buckets.js';
 import { ServiceRecords } from './service-records.js';
 import type { ServiceControl } from './heal-service.js';
 
@@ -26,6 +27,8 @@ export class ServiceManager implements ServiceControl {
   private readonly trackers = new Map<string, HealthTracker>();
   private readonly stableTimers = new Map<string, NodeJS.Timeout>();
   readonly records: ServiceRecords;
+  /** Up time per service, cached per settled 15-minute bucket: /status, the API and the dashboard share it. */
+  readonly uptime: UptimeBuckets;
   autoHeal: AutoHeal = () => undefined;
 
   constructor(
@@ -38,6 +41,7 @@ export class ServiceManager implements ServiceControl {
   ) {
     this.configs = new Map(configs.map((c) => [c.name, c]));
     this.records = new ServiceRecords(db);
+    this.uptime = new UptimeBuckets(db);
     for (const config of configs) {
       if (config.probe) this.trackers.set(config.name, new HealthTracker(config.probe));
       if (config.command) this.supervisors.set(config.name, this.supervisorFor(config));

@@ -1,6 +1,5 @@
 import type { HealService } from './heal-service.js';
 import type { ServiceManager } from './service-manager.js';
-import { uptimeRatio } from './uptime.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,15 +22,11 @@ export interface ServiceView {
   uptime7d: number | null;
 }
 
-/** Share of [since, now] a service was up; the dashboard passes a cached one. */
-export type UptimeOf = (service: string, since: Date, now: Date) => number | null;
-
 /** Config and live state of every service, as /status, the API and the dashboard show them. */
 export function describeServices(
   manager: ServiceManager,
   heal: HealService,
   now = new Date(),
-  uptime: UptimeOf = (service, since, until) => uptimeRatio(manager.records.db, service, since, until),
 ): ServiceView[] {
   return manager.all().map((config) => {
     const row = manager.records.get(config.name);
@@ -50,8 +45,8 @@ export function describeServices(
       lastProbe: row?.lastProbeDetail ?? null,
       actions: heal.actionsOf(config.name),
       lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
-      uptime24h: uptime(config.name, new Date(now.getTime() - DAY_MS), now),
-      uptime7d: uptime(config.name, new Date(now.getTime() - 7 * DAY_MS), now),
+      uptime24h: manager.uptime.ratio(config.name, now.getTime() - DAY_MS, now.getTime()),
+      uptime7d: manager.uptime.ratio(config.name, now.getTime() - 7 * DAY_MS, now.getTime()),
     };
   });
 }

@@ -9,7 +9,6 @@ import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 import { describeServices } from '../heal/service-view.js';
-import { uptimeRatio } from '../heal/uptime.js';
 import { badRequest, issuesOf } from './errors.js';
 
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
@@ -71,7 +70,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
     return {
       service: name.data.name,
       since,
-      uptime: uptimeRatio(deps.db, name.data.name, since, now),
+      uptime: deps.manager.uptime.ratio(name.data.name, since.getTime(), now.getTime()),
       events: deps.manager.records.eventsSince(name.data.name, since).slice(0, 1_000),
     };
   });

@@ -4,7 +4,7 @@ import { healRuns, services } from '../../db/schema.js';
 import type { HealService } from '../../heal/heal-service.js';
 import type { ServiceManager } from '../../heal/service-manager.js';
 import type { ServiceView } from '../../heal/service-view.js';
-import { ratioOf, type Slot, type UptimeBuckets } from '../uptime-buckets.js';
+import { ratioOf, type Slot, type UptimeBuckets } from '../../heal/uptime-buckets.js';
 
 const DAY = 86_400_000;
 
