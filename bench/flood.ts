@@ -13,7 +13,7 @@ import { createClient } from './http.js';
 import { carriedIds, discordText, type Carried } from './messages.js';
 import { summarize, type Summary } from './stats.js';
 import { fileConfigSchema } from '../src/config/file-schema.js';
-import { SUMMARY_MAX_ALERTS } from '../src/delivery/store.js';
+import { SUMMARY_MAX_ALERTS } from '../src/delivery/summary-store.js';
 
 export interface FloodOptions {
   clients: number;

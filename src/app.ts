@@ -9,6 +9,7 @@ import { buildHttpServer } from './http/server.js';
 import { IntakeService } from './http/intake-service.js';
 import { Pacer } from './delivery/pacer.js';
 import { DeliveryStore } from './delivery/store.js';
+import { SummaryStore } from './delivery/summary-store.js';
 import { CLAIM_LEASE_REQUEST_TIMEOUTS, ClaimLease } from './delivery/claim-lease.js';
 import { FlushOwnership } from './delivery/flush-ownership.js';
 import { reconcile } from './delivery/reconcile.js';
@@ -68,6 +69,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const followUps = queueFollowUps(queue, (platform, destination) => pacer.paceFor(platform, destination).intervalMs);
   const ctx: DeliveryContext = {
     store: new DeliveryStore(db),
+    summaries: new SummaryStore(db),
     pacer,
     claims: new ClaimLease(file.delivery.requestTimeoutMs * CLAIM_LEASE_REQUEST_TIMEOUTS),
     flushes: new FlushOwnership(commandConnection, prefix),

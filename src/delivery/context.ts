@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ChannelAdapter } from '../channels/adapter.js';
 import type { Platform } from '../channels/types.js';
 import type { DeliveryStore } from './store.js';
+import type { SummaryStore } from './summary-store.js';
 import type { Pacer } from './pacer.js';
 import type { ClaimLease } from './claim-lease.js';
 import type { FlushOwnership } from './flush-ownership.js';
@@ -32,6 +33,7 @@ export interface DeliveryHooks {
 
 export interface DeliveryContext {
   store: DeliveryStore;
+  summaries: SummaryStore;
   pacer: Pacer;
   claims: ClaimLease;
   flushes: FlushOwnership;

@@ -99,7 +99,7 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
 
 /** Claims what waits for the destination into one summary and posts it on the slot already taken. */
 export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, destination: string): Promise<void> {
-  const summaryId = ctx.store.claimSummary(platform, destination, ctx.claims.holderId);
+  const summaryId = ctx.summaries.claimSummary(platform, destination, ctx.claims.holderId);
   if (summaryId === undefined) return;
   ctx.log.info({ summaryId, platform, destination }, 'storm: combining waiting alerts into one summary');
   const step = await postSummary(ctx, summaryId);
@@ -112,39 +112,39 @@ export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, d
  * may still be in flight is left alone until its lease ends.
  */
 export async function processSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
-  const loaded = ctx.store.loadSummary(summaryId);
+  const loaded = ctx.summaries.loadSummary(summaryId);
   if (loaded?.summary.state === 'sent') return syncSummary(ctx, loaded);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
   const lease = ctx.claims.check(loaded.summary);
   if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
   const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination, `summary:${summaryId}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
-  if (!ctx.store.takeOverSummaryClaim(summaryId, loaded.summary, ctx.claims.holderId)) return retryIn(1);
+  if (!ctx.summaries.takeOverSummaryClaim(summaryId, loaded.summary, ctx.claims.holderId)) return retryIn(1);
   return postSummary(ctx, summaryId);
 }
 
 async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
-  const loaded = ctx.store.loadSummary(summaryId);
+  const loaded = ctx.summaries.loadSummary(summaryId);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
   const { platform, destination } = loaded.summary;
   const adapter = ctx.adapters[platform];
   if (!adapter) return DONE;
   try {
     const messageId = await adapter.postSummary(destination, loaded.view);
-    ctx.store.markSummarySent(summaryId, messageId, loaded.summary.revision);
+    ctx.summaries.markSummarySent(summaryId, messageId, loaded.summary.revision);
     return DONE;
   } catch (error) {
     const failure = asDeliveryError(error);
     const log = ctx.log.child({ summaryId, platform, destination });
     if (failure.kind === 'rate_limited') {
       await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
-      ctx.store.releaseSummaryClaim(summaryId);
+      ctx.summaries.releaseSummaryClaim(summaryId);
       return retryIn(failure.retryAfterMs);
     }
-    const attempts = failure.kind === 'permanent' ? Infinity : ctx.store.recordSummaryAttempt(summaryId, failure.message);
+    const attempts = failure.kind === 'permanent' ? Infinity : ctx.summaries.recordSummaryAttempt(summaryId, failure.message);
     if (attempts >= ctx.retry.maxAttempts) {
       log.error({ reason: failure.message }, 'summary failed; its alerts are marked failed');
-      ctx.store.markSummaryFailed(summaryId, failure.message);
+      ctx.summaries.markSummaryFailed(summaryId, failure.message);
       return DONE;
     }
     log.warn({ attempts, reason: failure.message }, 'summary attempt failed; retrying');

@@ -1,7 +1,8 @@
 import type { Platform } from '../channels/types.js';
 import { asDeliveryError } from './errors.js';
 import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
-import { toAlertView, type DeliveryWithAlert, type LoadedSummary } from './store.js';
+import { toAlertView, type DeliveryWithAlert } from './store.js';
+import type { LoadedSummary } from './summary-store.js';
 
 /**
  * Brings a posted message up to date with its alert: edits it after a dedup bump, an ack or a
@@ -47,14 +48,14 @@ export async function syncSummary(ctx: DeliveryContext, { summary, view }: Loade
   if (!slot.allowed) return retryIn(slot.waitMs);
   try {
     await adapter.editSummary(summary.destination, summary.messageId, view);
-    ctx.store.markSummarySynced(summary.id, summary.revision);
+    ctx.summaries.markSummarySynced(summary.id, summary.revision);
     return DONE;
   } catch (error) {
     return afterFailedUpdate(ctx, summary, error, {
-      recordAttempt: (reason) => ctx.store.recordSummaryAttempt(summary.id, reason),
+      recordAttempt: (reason) => ctx.summaries.recordSummaryAttempt(summary.id, reason),
       giveUp: (reason) => {
         ctx.log.error({ summaryId: summary.id, reason }, 'could not update the storm summary; giving up on this update');
-        ctx.store.markSummarySynced(summary.id, summary.revision, reason);
+        ctx.summaries.markSummarySynced(summary.id, summary.revision, reason);
       },
     });
   }
