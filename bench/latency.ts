@@ -10,6 +10,7 @@ import { FakeTelegram } from '../test/fakes/telegram.js';
 import { DISCORD_TOKEN, startBot, TELEGRAM_TOKEN, type ProbeReport } from './bot.js';
 import { benchRoutes, benchYaml } from './config.js';
 import { createClient } from './http.js';
+import { measureFloor, type MachineFloor } from './floor.js';
 import { discordText } from './messages.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -40,6 +41,8 @@ export interface LatencyResult {
   breakdown: Record<Platform, Record<string, Summary>>;
   probe?: ProbeReport;
   problems: Record<string, number>;
+  /** Measured before the load, at the same spacing. */
+  floor: MachineFloor;
 }
 
 const seqOf = (text: string) => {
@@ -79,9 +82,11 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyResult
   const alertIdOf = new Int32Array(total);
   let non202 = 0;
   let report: ProbeReport | undefined;
+  let floor: MachineFloor;
   try {
     const client = createClient(bot.url, 64);
     const interval = 1000 / options.rate;
+    floor = await measureFloor(() => client.get('/healthz'), interval);
     const start = performance.now() + 100;
     const inflight: Promise<void>[] = [];
     for (let seq = 0; seq < total; seq++) {
@@ -132,6 +137,7 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyResult
     breakdown: breakdownOf(report, measured, { sentAt, alertIdOf, arrival }),
     ...(report ? { probe: report } : {}),
     problems: bot.problems,
+    floor,
   };
 }
 

@@ -131,6 +131,8 @@ function headline(latency?: LatencyResult, flood?: FloodResult): string[][] {
       rows.push([`(a) intake → ${name} max`, ms(s.max), '', '', '']);
     }
     rows.push(['(a) HTTP 202 p50 / p99', `${ms(latency.http202.p50)} / ${ms(latency.http202.p99)}`, '', '', '']);
+    const { httpRoundTrip, redisPing, sqliteCommit } = latency.floor;
+    rows.push(['(a) machine floor p50: HTTP round trip / Redis PING / fsync commit', `${ms(httpRoundTrip.p50)} / ${ms(redisPing.p50)} / ${ms(sqliteCommit.p50)}`, '', '', 'idle, at the phase\'s spacing (bench/floor.ts)']);
     const got = latency.measured - latency.missing.discord + (latency.measured - latency.missing.telegram);
     const dup = latency.duplicates.discord + latency.duplicates.telegram;
     const sums = latency.summaries.discord + latency.summaries.telegram;
