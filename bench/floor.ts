@@ -1,8 +1,8 @@
 /**
  * The floor a machine sets under phase (a), measured at the phase's own spacing between alerts (an idle
  * CPU answers later than a busy one): an HTTP round trip from the bench to the bot (GET /healthz), a
- * Redis PING, and a one-row SQLite commit with synchronous=FULL in the bench process (an fsync of the
- * same disk). One alert's path holds an HTTP hop in, a commit, and an HTTP hop out to a fake; figures
+ * Redis PING, and a one-row SQLite commit in a store opened as the bot opens its own (src/db/open.ts:
+ * WAL, synchronous=FULL), in the bench process (an fsync of the same disk). One alert's path holds an HTTP hop in, a commit, and an HTTP hop out to a fake; figures
  * from different machines compare only next to these.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import { openDb } from '../src/db/open.js';
 import { REDIS_URL } from './bot.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -35,17 +35,16 @@ async function spaced(samples: number, intervalMs: number, fn: () => unknown): P
 export async function measureFloor(getHealth: () => Promise<unknown>, intervalMs: number, samples = 100): Promise<MachineFloor> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-floor-'));
-  const sqlite = new Database(join(dir, 'floor.sqlite'));
+  const sqlite = openDb(dir).$client;
   try {
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.exec('create table t (id integer primary key, v text)');
-    const insert = sqlite.prepare('insert into t (v) values (?)');
+    sqlite.exec('create table floor (id integer primary key, v text)');
+    const insert = sqlite.prepare('insert into floor (v) values (?)');
+    const row = 'x'.repeat(200);
     await redis.ping();
     return {
       httpRoundTrip: await spaced(samples, intervalMs, getHealth),
       redisPing: await spaced(samples, intervalMs, () => redis.ping()),
-      sqliteCommit: await spaced(samples, intervalMs, () => insert.run('x'.repeat(200))),
+      sqliteCommit: await spaced(samples, intervalMs, () => insert.run(row)),
     };
   } finally {
     redis.disconnect();
