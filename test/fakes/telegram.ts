@@ -17,7 +17,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TgEntity } from './telegram-html.js';
 import { chatIdParam, readParams, stringParam, TgApiError, type Params } from './telegram-http.js';
 import { apiMessage, botUser, chatObject, completeUpdate, DEFAULT_USER, wireId } from './telegram-objects.js';
-import { MessageStore, tooManyRequests } from './telegram-messages.js';
+import { MessageStore } from './telegram-messages.js';
+import { ScriptedAnswers, scriptedError, type TgScript } from './telegram-scripts.js';
 import { UpdateQueue, type Update } from './telegram-updates.js';
 import { CallbackQueries, type TgCallbackAnswer } from './telegram-callbacks.js';
 import { BotCommandRegistry, type BotCommand } from './telegram-commands.js';
@@ -27,6 +28,7 @@ export { parseTelegramHtml } from './telegram-html.js';
 export { DEFAULT_USER } from './telegram-objects.js';
 export type { TgCallbackAnswer } from './telegram-callbacks.js';
 export type { BotCommand } from './telegram-commands.js';
+export type { TgScript } from './telegram-scripts.js';
 
 export interface TgMessage {
   chatId: string;
@@ -57,12 +59,6 @@ export interface TgCall {
   status: number;
 }
 
-export type TgScript =
-  | { kind: '429'; retryAfter: number }
-  | { kind: '5xx'; status?: number }
-  | { kind: 'hang' }
-  | { kind: 'error'; code: number; description: string };
-
 export interface FakeTelegramOptions {
   port?: number;
   /** Accept only this token; any other gets 401 Unauthorized. */
@@ -84,7 +80,7 @@ export class FakeTelegram {
   /** Every accepted answerCallbackQuery, in order. */
   readonly callbackAnswers: TgCallbackAnswer[];
   private readonly updates = new UpdateQueue();
-  private readonly scripts = new Map<string, { behaviour: TgScript; remaining: number }[]>();
+  private readonly scripts = new ScriptedAnswers();
   private readonly rejected = new Map<string, TgApiError>();
   private readonly store: MessageStore;
   private readonly callbacks = new CallbackQueries();
@@ -122,10 +118,7 @@ export class FakeTelegram {
 
   /** The next `times` calls of `method` (or of any method, `'*'`) answer with `behaviour`. */
   script(method: string, behaviour: TgScript, times = 1): void {
-    const key = method === '*' ? '*' : method.toLowerCase();
-    const queue = this.scripts.get(key) ?? [];
-    queue.push({ behaviour, remaining: times });
-    this.scripts.set(key, queue);
+    this.scripts.add(method, behaviour, times);
   }
 
   /** Every call naming this chat_id fails, e.g. 403 'Forbidden: bot was kicked from the group chat'. */
@@ -240,7 +233,7 @@ export class FakeTelegram {
 
   private dispatch(call: TgCall, res: ServerResponse): unknown {
     if (this.options.token !== undefined && call.token !== this.options.token) throw new TgApiError(401, 'Unauthorized');
-    const script = this.takeScript(call.method);
+    const script = this.scripts.take(call.method);
     if (script) return this.play(script, res);
     const handler = this.handlers[call.method.toLowerCase()];
     if (!handler) throw new TgApiError(404, 'Not Found: method not found');
@@ -250,32 +243,11 @@ export class FakeTelegram {
     return handler(call.payload, call, res);
   }
 
-  private takeScript(method: string): TgScript | undefined {
-    for (const key of [method.toLowerCase(), '*']) {
-      const queue = this.scripts.get(key);
-      const next = queue?.[0];
-      if (!queue || !next) continue;
-      if (--next.remaining <= 0) queue.shift();
-      return next.behaviour;
-    }
-    return undefined;
-  }
-
   private play(script: TgScript, res: ServerResponse): typeof HANG {
-    switch (script.kind) {
-      case '429':
-        throw tooManyRequests(script.retryAfter);
-      case '5xx': {
-        const status = script.status ?? 502;
-        throw new TgApiError(status, http.STATUS_CODES[status] ?? 'Internal Server Error');
-      }
-      case 'error':
-        throw new TgApiError(script.code, script.description);
-      case 'hang':
-        this.hanging.add(res);
-        res.on('close', () => this.hanging.delete(res));
-        return HANG;
-    }
+    if (script.kind !== 'hang') throw scriptedError(script);
+    this.hanging.add(res);
+    res.on('close', () => this.hanging.delete(res));
+    return HANG;
   }
 
   private readonly handlers: Record<string, Handler> = {
