@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Heartbeats } from '../src/heartbeats/heartbeats.js';
+import { logWorkerErrors } from './worker-errors.js';
 
 export const HEARTBEAT_CHECK_QUEUE = 'heartbeat-check';
 
@@ -21,7 +22,7 @@ export class HeartbeatChecks {
     this.queue = new Queue(HEARTBEAT_CHECK_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
     this.queue.on('error', (error) => log.error({ err: error }, 'heartbeat-check queue error'));
     this.worker = new Worker(HEARTBEAT_CHECK_QUEUE, async () => this.check(), { connection: connection.worker, prefix, concurrency: 1 });
-    this.worker.on('error', (error) => log.error({ err: error }, 'heartbeat-check worker error'));
+    logWorkerErrors(this.worker, log, HEARTBEAT_CHECK_QUEUE);
     this.worker.on('failed', (_job, error) => log.error({ err: error }, 'heartbeat check failed'));
   }
 

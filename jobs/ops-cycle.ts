@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
+import { logWorkerErrors } from './worker-errors.js';
 
 export const OPS_CYCLE_QUEUE = 'ops-cycle';
 const schedulerId = (time: string) => `ops-cycle-${time.replace(':', '')}`;
@@ -28,7 +29,7 @@ export async function scheduleOpsCycles(
     if (scheduler.key && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
   }
   const worker = new Worker(OPS_CYCLE_QUEUE, async () => run(), { connection: connection.worker, prefix, concurrency: 1, lockDuration: 60_000 });
-  worker.on('error', (error) => log.error({ err: error }, 'ops-cycle worker error'));
+  logWorkerErrors(worker, log, OPS_CYCLE_QUEUE);
   worker.on('failed', (_job, error) => log.error({ err: error }, 'ops cycle failed'));
   return { queue, worker };
 }

@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ServiceManager } from '../src/heal/service-manager.js';
+import { logWorkerErrors } from './worker-errors.js';
 
 export const PROBE_QUEUE = 'probe';
 const schedulerId = (service: string) => `probe-${service}`;
@@ -35,7 +36,7 @@ export async function scheduleProbes(
     prefix,
     concurrency: 10,
   });
-  worker.on('error', (error) => log.error({ err: error }, 'probe worker error'));
+  logWorkerErrors(worker, log, PROBE_QUEUE);
   worker.on('failed', (job, error) => log.error({ err: error, service: job?.data.service }, 'probe failed unexpectedly'));
   return { queue, worker };
 }

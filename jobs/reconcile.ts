@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
+import { logWorkerErrors } from './worker-errors.js';
 
 export const RECONCILE_QUEUE = 'reconcile';
 export const RECONCILE_EVERY_MS = 30_000;
@@ -19,7 +20,7 @@ export async function scheduleReconcile(
   queue.on('error', (error) => log.error({ err: error }, 'reconcile queue error'));
   await queue.upsertJobScheduler(SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: 'reconcile' });
   const worker = new Worker(RECONCILE_QUEUE, async () => reconcile(), { connection, prefix, concurrency: 1 });
-  worker.on('error', (error) => log.error({ err: error }, 'reconcile worker error'));
+  logWorkerErrors(worker, log, RECONCILE_QUEUE);
   worker.on('failed', (_job, error) => log.error({ err: error }, 'reconcile sweep failed'));
   return { queue, worker };
 }

@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
+import { logWorkerErrors } from './worker-errors.js';
 
 export const SILENCE_END_QUEUE = 'silence-end';
 
@@ -31,7 +32,7 @@ export function createSilenceEndWorker(
   log: Logger,
 ): Worker<SilenceEndJob> {
   const worker = new Worker<SilenceEndJob>(SILENCE_END_QUEUE, release, { connection, prefix, concurrency: 1 });
-  worker.on('error', (error) => log.error({ err: error }, 'silence-end worker error'));
+  logWorkerErrors(worker, log, SILENCE_END_QUEUE);
   worker.on('failed', (job, error) => log.error({ err: error, jobId: job?.id }, 'releasing a silence failed'));
   return worker;
 }
