@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_API_TOKEN } from './helpers/bot.js';
-import { spawnBot } from './helpers/process.js';
+import { killLeftoverBots, spawnBot } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
 import { isPidAlive } from '../src/heal/process-group.js';
@@ -11,6 +11,7 @@ import { isPidAlive } from '../src/heal/process-group.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'opsbot-orphan-'));
 const prefix = uniquePrefix('orphan');
 afterAll(async () => {
+  killLeftoverBots();
   await deleteKeysWithPrefix(prefix);
   rmSync(dataDir, { recursive: true, force: true });
 });

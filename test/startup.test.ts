@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisAnswers } from '../src/redis/probe.js';
-import { runBotExpectingExit, spawnBot } from './helpers/process.js';
+import { killLeftoverBots, runBotExpectingExit, spawnBot } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 const dirs: string[] = [];
@@ -15,6 +15,7 @@ const tempDir = () => {
   return dir;
 };
 afterAll(async () => {
+  killLeftoverBots();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   for (const prefix of prefixes) await deleteKeysWithPrefix(prefix);
 });

@@ -10,12 +10,22 @@ export interface BotProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every bot this file spawned that is still running (a test that failed half-way leaves one behind). */
+export function killLeftoverBots(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 /** Runs `src/main.ts` as its own process (as `npm start` would), and waits for "opsbot is up". */
 export async function spawnBot(env: Record<string, string>, timeoutMs = 15_000): Promise<BotProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const lines: BotProcess['lines'] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
