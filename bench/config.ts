@@ -23,6 +23,7 @@ export function benchYaml(
   routes: BenchRoute[],
   http: { bodyLimitBytes: number; maxAlertsPerRequest: number },
   globalPerSecond?: number,
+  deliverConcurrency?: number,
 ): string {
   const lines = ['routes:'];
   for (const route of routes) {
@@ -37,6 +38,7 @@ export function benchYaml(
     const budget = `{ perSecond: ${globalPerSecond}, burst: ${Math.ceil(globalPerSecond / 10)} }`;
     lines.push('pacing:', `  discordGlobal: ${budget}`, `  telegramGlobal: ${budget}`);
   }
+  if (deliverConcurrency !== undefined) lines.push('delivery:', `  concurrency: ${deliverConcurrency}`);
   lines.push('http:', `  bodyLimitBytes: ${http.bodyLimitBytes}`, `  maxAlertsPerRequest: ${http.maxAlertsPerRequest}`, '');
   return lines.join('\n');
 }

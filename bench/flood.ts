@@ -10,7 +10,8 @@ import { FakeTelegram } from '../test/fakes/telegram.js';
 import { DISCORD_TOKEN, startBot, TELEGRAM_TOKEN, type ProbeReport } from './bot.js';
 import { benchRoutes, benchYaml, type BenchRoute } from './config.js';
 import { createClient } from './http.js';
-import { carriedIds, discordText, type Carried } from './messages.js';
+import { carriedIds, type Carried } from '../test/helpers/carried-ids.js';
+import { discordText } from './messages.js';
 import { summarize, type Summary } from './stats.js';
 import { fileConfigSchema } from '../src/config/file-schema.js';
 import { SUMMARY_MAX_ALERTS } from '../src/delivery/summary-store.js';
@@ -22,6 +23,8 @@ export interface FloodOptions {
   /** Routes by service, each to one Discord channel and one Telegram group. */
   routes: number;
   drainSeconds: number;
+  /** `delivery.concurrency` for the bot; its default when absent. */
+  deliverConcurrency?: number;
   probe: boolean;
   cpuProfDir?: string;
 }
@@ -45,6 +48,8 @@ export interface FloodResult {
   refusal?: string;
   batchMs: Summary;
   messages: Record<Platform, { own: number; summaries: number; omittedIds: number }>;
+  /** Chat messages (own and summaries) that arrived while the clients were still posting. */
+  duringFlood: Record<Platform, number>;
   expected: number;
   covered: number;
   duplicates: number;
@@ -78,7 +83,12 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
   const routes = benchRoutes('flood', options.routes, true);
   const bot = await startBot({
     label: 'flood',
-    yaml: benchYaml(routes, { bodyLimitBytes: 8 * 1_048_576, maxAlertsPerRequest: Math.max(1_000, options.batch) }),
+    yaml: benchYaml(
+      routes,
+      { bodyLimitBytes: 8 * 1_048_576, maxAlertsPerRequest: Math.max(1_000, options.batch) },
+      undefined,
+      options.deliverConcurrency,
+    ),
     discordApiUrl: discord.apiUrl,
     telegramApiRoot: telegram.apiRoot,
     probe: options.probe,
@@ -92,6 +102,7 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
   let refusal: string | undefined;
   let acceptSeconds = 0;
   let drainMs: number | null = null;
+  let duringFlood: Record<Platform, number> = { discord: 0, telegram: 0 };
   let uncoveredSample: Record<string, number> = {};
   let report: ProbeReport | undefined;
   const coverage = () => countCoverage(ids, routeOf, routes, received);
@@ -121,6 +132,7 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
     };
     await Promise.all(Array.from({ length: options.clients }, (_, c) => clientLoop(c)));
     const floodEnd = performance.now();
+    duringFlood = { discord: received.discord.own + received.discord.summaries, telegram: received.telegram.own + received.telegram.summaries };
     acceptSeconds = (floodEnd - start) / 1000;
 
     const deadline = floodEnd + options.drainSeconds * 1000;
@@ -149,6 +161,7 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
     ...(refusal ? { refusal } : {}),
     batchMs: summarize(batchMs),
     messages: { discord: counts('discord'), telegram: counts('telegram') },
+    duringFlood,
     expected: ids.length * 2,
     covered,
     duplicates,

@@ -7,6 +7,7 @@
  *   --no-probe             run the child without bench/probe.mjs (no stage breakdown)
  *   --no-stages            skip the in-process stage micro-benchmarks (bench/stages.ts)
  *   --routes=100 --rate=50 --seconds=20 --clients=8 --batch=200 --flood-seconds=10 --flood-routes=4 --crashes=50
+ *   --deliver-concurrency=N   phase (b) with delivery.concurrency N instead of its default
  *   BENCH_BOT_ROOT=/path   bench a patched copy of the project (its dist/ must be built) instead of this one
  */
 import { mkdtempSync } from 'node:fs';
@@ -67,10 +68,13 @@ async function main() {
   }
   if (only === undefined || only === 'flood') {
     const o = { clients: num('clients', 8), batch: num('batch', 200), seconds: num('flood-seconds', 10), routes: num('flood-routes', 4), drainSeconds: 150 };
+    const deliverConcurrency = args.has('deliver-concurrency') ? { deliverConcurrency: num('deliver-concurrency', 0) } : {};
     console.log(
-      `(b) running: ${o.clients} clients × ${o.batch}-alert batches for ${o.seconds} s → ${o.routes} Discord channels + ${o.routes} Telegram groups; drain ≤ ${o.drainSeconds} s…`,
+      `(b) running: ${o.clients} clients × ${o.batch}-alert batches for ${o.seconds} s → ${o.routes} Discord channels + ${o.routes} Telegram groups; drain ≤ ${o.drainSeconds} s${
+        deliverConcurrency.deliverConcurrency !== undefined ? `; delivery.concurrency ${deliverConcurrency.deliverConcurrency}` : ''
+      }…`,
     );
-    flood = await runFlood({ ...o, probe, ...(cpuProfDir ? { cpuProfDir } : {}) });
+    flood = await runFlood({ ...o, ...deliverConcurrency, probe, ...(cpuProfDir ? { cpuProfDir } : {}) });
   }
 
   let interactions: InteractionResult | undefined;
@@ -149,7 +153,13 @@ function headline(latency?: LatencyResult, flood?: FloodResult): string[][] {
     rows.push(['(b) batch POST → 202 p50 / p99', `${ms(flood.batchMs.p50, 1)} / ${ms(flood.batchMs.p99, 1)}`, '', '', '']);
     for (const platform of ['discord', 'telegram'] as const) {
       const m = flood.messages[platform];
-      rows.push([`(b) flood became ${platform} messages`, `${int(m.own + m.summaries)} (${int(m.own)} own + ${int(m.summaries)} summaries)`, '', '', '']);
+      rows.push([
+        `(b) flood became ${platform} messages`,
+        `${int(m.own + m.summaries)} (${int(m.own)} own + ${int(m.summaries)} summaries), ${int(flood.duringFlood[platform])} during the flood`,
+        '',
+        '',
+        '',
+      ]);
     }
     rows.push([
       '(b) alerts covered (alert × destination)',

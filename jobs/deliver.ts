@@ -4,8 +4,16 @@ import type { DeliveryWork } from '../src/alerts/accept.js';
 import type { SummaryWork } from '../src/alerts/summaries-to-sync.js';
 import type { DeliveryContext, FollowUps, Step } from '../src/delivery/context.js';
 import { processDelivery, processFlush, processSummary } from '../src/delivery/post.js';
+import { logWorkerErrors } from './worker-errors.js';
 
-export const DELIVER_QUEUE = 'deliver';
+/**
+ * One deliver queue per platform, each with its own worker, so a platform whose requests hang or fail
+ * never holds the worker slots the other platform's posts need.
+ */
+export const deliverQueueName = (platform: Platform) => `deliver-${platform}`;
+export const PLATFORMS: readonly Platform[] = ['discord', 'telegram'];
+
+export type DeliverQueues = Record<Platform, Queue<DeliverJob>>;
 
 export type DeliverJob =
   | { kind: 'delivery'; deliveryId: number }
@@ -23,8 +31,12 @@ export const STALLED_CHECK_MS = 2_000;
 
 const JOB_DEFAULTS = { removeOnComplete: true, removeOnFail: true } as const;
 
-export function createDeliverQueue(connection: ConnectionOptions, prefix: string): Queue<DeliverJob> {
-  return new Queue<DeliverJob>(DELIVER_QUEUE, { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+export function createDeliverQueue(connection: ConnectionOptions, prefix: string, platform: Platform): Queue<DeliverJob> {
+  return new Queue<DeliverJob>(deliverQueueName(platform), { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+}
+
+export function createDeliverQueues(connection: ConnectionOptions, prefix: string): DeliverQueues {
+  return { discord: createDeliverQueue(connection, prefix, 'discord'), telegram: createDeliverQueue(connection, prefix, 'telegram') };
 }
 
 export const jobIds = {
@@ -38,8 +50,9 @@ export const jobIds = {
   intakeFlush: (platform: Platform, destination: string, firstDeliveryId: number) => `f-${platform}-${destination}-d${firstDeliveryId}`,
 };
 
-export function deliveryJob(work: Pick<DeliveryWork, 'deliveryId' | 'revision'>, delayMs = 0) {
+export function deliveryJob(work: Pick<DeliveryWork, 'deliveryId' | 'revision' | 'platform'>, delayMs = 0) {
   return {
+    platform: work.platform,
     name: 'delivery',
     data: { kind: 'delivery', deliveryId: work.deliveryId } as DeliverJob,
     opts: { jobId: jobIds.delivery(work.deliveryId, work.revision), ...(delayMs > 0 ? { delay: delayMs } : {}) },
@@ -48,6 +61,7 @@ export function deliveryJob(work: Pick<DeliveryWork, 'deliveryId' | 'revision'>,
 
 export function summaryEditJob(work: SummaryWork) {
   return {
+    platform: work.platform,
     name: 'summary',
     data: { kind: 'summary', summaryId: work.summaryId } as DeliverJob,
     opts: { jobId: jobIds.summaryEdit(work.summaryId, work.revision) },
@@ -56,6 +70,7 @@ export function summaryEditJob(work: SummaryWork) {
 
 function intakeFlushJob(platform: Platform, destination: string, firstDeliveryId: number) {
   return {
+    platform,
     name: 'flush',
     data: { kind: 'flush', platform, destination } as DeliverJob,
     opts: { jobId: jobIds.intakeFlush(platform, destination, firstDeliveryId) },
@@ -96,22 +111,32 @@ export function intakeJobs(work: DeliveryWork[], burstFor: (platform: Platform, 
   return jobs;
 }
 
-export function queueFollowUps(queue: Queue<DeliverJob>, flushSlotMs: (platform: Platform, destination: string) => number): FollowUps {
+/** Jobs for several platforms, each added in bulk to its platform's queue. */
+export async function addToQueues(queues: DeliverQueues, jobs: Array<{ platform: Platform; name: string; data: DeliverJob; opts: object }>) {
+  await Promise.all(
+    PLATFORMS.map((platform) => {
+      const mine = jobs.filter((job) => job.platform === platform);
+      return mine.length === 0 ? undefined : queues[platform].addBulk(mine.map(({ name, data, opts }) => ({ name, data, opts })));
+    }),
+  );
+}
+
+export function queueFollowUps(queues: DeliverQueues, flushSlotMs: (platform: Platform, destination: string) => number): FollowUps {
   return {
-    async delivery(deliveryId, revision, delayMs = 0) {
-      const job = deliveryJob({ deliveryId, revision }, delayMs);
-      await queue.add(job.name, job.data, job.opts);
+    async delivery(work, delayMs = 0) {
+      const job = deliveryJob(work, delayMs);
+      await queues[work.platform].add(job.name, job.data, job.opts);
     },
-    async summary(summaryId, delayMs = 0) {
-      await queue.add('summary', { kind: 'summary', summaryId }, { jobId: jobIds.summary(summaryId), delay: delayMs });
+    async summary({ summaryId, platform }, delayMs = 0) {
+      await queues[platform].add('summary', { kind: 'summary', summaryId }, { jobId: jobIds.summary(summaryId), delay: delayMs });
     },
-    async summaryEdit(summaryId, revision) {
-      const job = summaryEditJob({ summaryId, revision });
-      await queue.add(job.name, job.data, job.opts);
+    async summaryEdit(work) {
+      const job = summaryEditJob(work);
+      await queues[work.platform].add(job.name, job.data, job.opts);
     },
     async flush(platform, destination) {
       const slot = Math.ceil(Date.now() / flushSlotMs(platform, destination));
-      await queue.add('flush', { kind: 'flush', platform, destination }, { jobId: jobIds.flush(platform, destination, slot) });
+      await queues[platform].add('flush', { kind: 'flush', platform, destination }, { jobId: jobIds.flush(platform, destination, slot) });
     },
   };
 }
@@ -127,14 +152,20 @@ export function runDeliverJob(ctx: DeliveryContext, data: DeliverJob, jobId: str
   }
 }
 
-export function createDeliverWorker(
+/** One worker per platform's queue, each running up to `concurrency` jobs at once. */
+export function createDeliverWorkers(ctx: DeliveryContext, connection: ConnectionOptions, prefix: string, concurrency: number): Worker<DeliverJob>[] {
+  return PLATFORMS.map((platform) => createDeliverWorker(ctx, connection, prefix, platform, concurrency));
+}
+
+function createDeliverWorker(
   ctx: DeliveryContext,
   connection: ConnectionOptions,
   prefix: string,
+  platform: Platform,
   concurrency: number,
 ): Worker<DeliverJob> {
   const worker = new Worker<DeliverJob>(
-    DELIVER_QUEUE,
+    deliverQueueName(platform),
     async (job: Job<DeliverJob>, token?: string) => {
       const step = await runDeliverJob(ctx, job.data, job.id!);
       if (step.done) return;
@@ -150,7 +181,7 @@ export function createDeliverWorker(
       maxStalledCount: 10,
     },
   );
-  worker.on('error', (error) => ctx.log.error({ err: error }, 'deliver worker error'));
+  logWorkerErrors(worker, ctx.log, deliverQueueName(platform));
   worker.on('failed', (job, error) =>
     ctx.log.error({ err: error, jobId: job?.id, data: job?.data }, 'deliver job failed unexpectedly'),
   );

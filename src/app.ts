@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
@@ -16,7 +17,7 @@ import { reconcile } from './delivery/reconcile.js';
 import type { DeliveryContext } from './delivery/context.js';
 import { checkIdentities, createAdapters, describeChannels } from './channels/create-adapters.js';
 import type { Platform } from './channels/types.js';
-import { createDeliverQueue, createDeliverWorker, queueFollowUps } from '../jobs/deliver.js';
+import { createDeliverQueues, createDeliverWorkers, PLATFORMS, queueFollowUps } from '../jobs/deliver.js';
 import { scheduleReconcile } from '../jobs/reconcile.js';
 import { createEscalateQueue, createEscalateWorker } from '../jobs/escalate.js';
 import { createSilenceEndQueue, createSilenceEndWorker } from '../jobs/silence-end.js';
@@ -64,9 +65,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const platforms = Object.keys(adapters) as Platform[];
 
   const pacer = new Pacer(commandConnection, prefix, file.pacing);
-  const queue = createDeliverQueue(commandConnection, prefix);
-  queue.on('error', (error) => log.error({ err: error }, 'deliver queue error'));
-  const followUps = queueFollowUps(queue, (platform, destination) => pacer.paceFor(platform, destination).intervalMs);
+  const deliverQueues = createDeliverQueues(commandConnection, prefix);
+  for (const q of Object.values(deliverQueues)) q.on('error', (error) => log.error({ err: error, queue: q.name }, 'deliver queue error'));
+  const followUps = queueFollowUps(deliverQueues, (platform, destination) => pacer.paceFor(platform, destination).intervalMs);
   const ctx: DeliveryContext = {
     store: new DeliveryStore(db),
     summaries: new SummaryStore(db),
@@ -78,14 +79,14 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     followUps,
     log: log.child({ component: 'delivery' }),
   };
-  const worker = createDeliverWorker(ctx, workerConnection, prefix, file.delivery.concurrency);
+  const deliverWorkers = createDeliverWorkers(ctx, workerConnection, prefix, file.delivery.concurrency);
 
   const escalateQueue = createEscalateQueue(commandConnection, prefix);
   const silenceEndQueue = createSilenceEndQueue(commandConnection, prefix);
   for (const q of [escalateQueue, silenceEndQueue]) q.on('error', (error) => log.error({ err: error, queue: q.name }, 'queue error'));
   const burstFor = (platform: Platform, destination: string) => pacer.paceFor(platform, destination).burst;
-  const sink = new WorkSink({ deliver: queue, escalate: escalateQueue, silenceEnd: silenceEndQueue }, burstFor, log.child({ component: 'queues' }));
-  const fastPath = new FastPath(ctx, file.delivery.concurrency, burstFor);
+  const sink = new WorkSink({ deliver: deliverQueues, escalate: escalateQueue, silenceEnd: silenceEndQueue }, burstFor, log.child({ component: 'queues' }));
+  const fastPath = new FastPath(ctx, file.delivery.directPosts, burstFor);
   const escalateWorker = createEscalateWorker(
     { db, queueNext: (next) => sink.escalations([next]), config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
     workerConnection,
@@ -106,9 +107,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const intake = new IntakeService(db, file, sink, fastPath, log.child({ component: 'intake' }));
   const heartbeats = new Heartbeats(db, file.heartbeats, (input) => intake.accept([input]), log.child({ component: 'heartbeats' }));
   heartbeats.watchAll();
+  const unfinishedJobs = (q: Queue) => q.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized');
   const backlog = async () => ({
-    deliver: await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
-    escalate: await escalateQueue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
+    deliver: (await Promise.all(PLATFORMS.map((platform) => unfinishedJobs(deliverQueues[platform])))).reduce((a, b) => a + b, 0),
+    escalate: await unfinishedJobs(escalateQueue),
   });
   const metrics = new Metrics({ db, heartbeats, backlog });
   ctx.hooks = { sent: (_deliveryId, platform, acceptedAt) => metrics.deliverySent(platform, acceptedAt) };
@@ -211,9 +213,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await cycles.worker.close();
       await cycles.queue.close();
       await intake.drain();
-      await Promise.all([worker.close(), escalateWorker.close(), silenceEndWorker.close(), heartbeatChecks.close()]);
+      await Promise.all([...deliverWorkers.map((w) => w.close()), escalateWorker.close(), silenceEndWorker.close(), heartbeatChecks.close()]);
       await periodic.queue.close();
-      await Promise.all([queue.close(), escalateQueue.close(), silenceEndQueue.close()]);
+      await Promise.all([...Object.values(deliverQueues).map((q) => q.close()), escalateQueue.close(), silenceEndQueue.close()]);
       for (const adapter of Object.values(adapters)) adapter.close?.();
       await Promise.all([workerConnection.quit(), commandConnection.quit()]).catch(() => undefined);
       await redisHandle.stop();

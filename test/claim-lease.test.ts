@@ -46,7 +46,7 @@ describe('claim lease on a delivery being posted', () => {
     await waitUntil('the first post hanging at the platform', () => sends().length === 1);
 
     const deliveryId = (await bot.get(`/api/v1/alerts/${res.body.alerts[0].id}`)).body.deliveries[0].id as number;
-    const queue = createDeliverQueue(redis, bot.prefix);
+    const queue = createDeliverQueue(redis, bot.prefix, 'telegram');
     try {
       const second = await queue.add('delivery', { kind: 'delivery', deliveryId }, { jobId: `second-run-${deliveryId}` });
       await waitUntil('the second run to back off', async () => (await second.getState()) === 'delayed');
@@ -75,7 +75,7 @@ describe('claim lease on a delivery being posted', () => {
     await waitUntil('the summary post hanging at the platform', () => sends().length === 1);
 
     const summaryId = (await bot.get(`/api/v1/alerts/${res.body.alerts[0].id}`)).body.deliveries[0].summary.id as number;
-    const queue = createDeliverQueue(redis, bot.prefix);
+    const queue = createDeliverQueue(redis, bot.prefix, 'telegram');
     try {
       const second = await queue.add('summary', { kind: 'summary', summaryId }, { jobId: `second-run-s${summaryId}` });
       await waitUntil('the second run to back off', async () => (await second.getState()) === 'delayed');

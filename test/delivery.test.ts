@@ -1,6 +1,8 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, type TestBot } from './helpers/bot.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
+import { TEST_REDIS_URL } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
 
 const YAML = `
@@ -25,12 +27,18 @@ pacing:
   telegramGroup: { intervalMs: 10, burst: 50 }
 `;
 
-describe('delivery to Discord and Telegram through the real clients', () => {
+/** Posted by the accepting process right after the commit (the default), or every one through the deliver queue. */
+const PATHS = [
+  { path: 'posted right after intake', yaml: YAML, viaQueue: false },
+  { path: 'posted by the deliver queue (delivery.directPosts: 0)', yaml: YAML.replace('delivery:\n', 'delivery:\n  directPosts: 0\n'), viaQueue: true },
+];
+
+describe.each(PATHS)('delivery to Discord and Telegram through the real clients, $path', ({ yaml, viaQueue }) => {
   let fakes: Fakes;
   let bot: TestBot;
   beforeAll(async () => {
     fakes = await startFakes();
-    bot = await startTestBot({ yaml: YAML, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
+    bot = await startTestBot({ yaml, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
   });
   afterEach(() => {
     fakes.discord.reset();
@@ -68,6 +76,8 @@ describe('delivery to Discord and Telegram through the real clients', () => {
     const d = await waitForStates(id, ['sent', 'sent']);
     expect(d.deliveries.map((x: any) => x.messageId)).toEqual([discordMessage.id, String(telegramMessage.messageId)]);
     expect(fakes.telegram.inChat('201')).toHaveLength(0);
+    const jobs = await completedDeliverJobs(bot.prefix);
+    for (const delivery of d.deliveries) expect(jobs.has(`d${delivery.id}-r1`)).toBe(viaQueue);
   });
 
   it('edits the existing messages on a dedup bump and on resolution, then posts a short reply', async () => {
@@ -175,3 +185,16 @@ describe('delivery to Discord and Telegram through the real clients', () => {
     expect(fakes.telegram.inChat('201')).toHaveLength(1);
   });
 });
+
+/** Ids of the deliver jobs BullMQ reports completed, from the platform queues' event streams (jobs themselves are removed). */
+async function completedDeliverJobs(prefix: string): Promise<Set<string>> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const streams = ['discord', 'telegram'].map((platform) => redis.xrange(`${prefix}:deliver-${platform}:events`, '-', '+'));
+    const entries = (await Promise.all(streams)).flat();
+    const field = (fields: string[], name: string) => fields[fields.indexOf(name) + 1];
+    return new Set(entries.filter(([, fields]) => field(fields, 'event') === 'completed').map(([, fields]) => field(fields, 'jobId')!));
+  } finally {
+    redis.disconnect();
+  }
+}

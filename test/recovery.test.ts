@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISCORD_TEST_TOKEN, startTestBot, TELEGRAM_TEST_TOKEN, TEST_API_TOKEN } from './helpers/bot.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
-import { spawnBot } from './helpers/process.js';
+import { carriedIds } from './helpers/carried-ids.js';
+import { killLeftoverBots, spawnBot } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
 
@@ -43,6 +44,7 @@ describe('nothing lost', () => {
     fakes = await startFakes();
   });
   afterAll(async () => {
+    killLeftoverBots();
     await fakes.close();
     for (const prefix of prefixes) await deleteKeysWithPrefix(prefix);
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -85,7 +87,8 @@ describe('nothing lost', () => {
     expect(res.status).toBe(202);
     const accepted = ((await res.json()) as { alerts: Array<{ id: number }> }).alerts.map((a) => a.id);
     await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 20);
-    await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.method === 'sendMessage').length >= 20);
+    // As many Telegram posts hang in flight as its worker holds (delivery.concurrency); the rest wait in the queue.
+    await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.method === 'sendMessage').length >= 10);
     await waitUntil('every Discord delivery stored as sent', async () => (await discordStates(first.url, accepted)).every((state) => state === 'sent'), 5_000);
     first.child.kill('SIGKILL');
     await first.exited;
@@ -94,13 +97,13 @@ describe('nothing lost', () => {
     const restartedAt = Date.now();
     const second = await spawnBot(env);
     try {
-      await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200').length >= 20, 15_000);
+      // Each alert arrives in its own message, or — having waited more than 3 s — in a storm summary.
+      const carried = () => fakes.telegram.inChat('-200').flatMap((m) => carriedIds(m.text).ids);
+      await fakes.telegram.waitFor(() => new Set(carried()).size >= 20, 15_000);
       const resumedAfterMs = Date.now() - restartedAt;
       expect(resumedAfterMs).toBeLessThan(15_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const titles = fakes.telegram.inChat('-200').map((m) => m.text.split('\n')[0]);
-      expect(new Set(titles).size).toBe(20);
-      expect(fakes.telegram.inChat('-200')).toHaveLength(20);
+      expect(carried().sort((a, b) => a - b)).toEqual([...accepted].sort((a, b) => a - b));
       expect(fakes.discord.inChannel('100')).toHaveLength(20);
     } finally {
       second.child.kill('SIGTERM');

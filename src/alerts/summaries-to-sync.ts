@@ -2,11 +2,13 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/open.js';
 import { preparedPerHandle } from '../db/prepared.js';
 import { deliveries, summaries } from '../db/schema.js';
+import type { Platform } from '../channels/types.js';
 
 /** A storm summary whose message must be brought up to `revision` (an alert in it changed). */
 export interface SummaryWork {
   summaryId: number;
   revision: number;
+  platform: Platform;
 }
 
 const p = sql.placeholder;
@@ -27,7 +29,7 @@ const statementsFor = preparedPerHandle((db) => ({
         ),
       ),
     )
-    .returning({ summaryId: summaries.id, revision: summaries.revision })
+    .returning({ summaryId: summaries.id, revision: summaries.revision, platform: summaries.platform })
     .prepare(),
 }));
 

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { DeliveryWork } from './accept.js';
 import { earliestPerAlert, type EscalationWork } from '../escalation/plan.js';
-import { intakeJobs, summaryEditJob, type DeliverJob } from '../../jobs/deliver.js';
+import { addToQueues, intakeJobs, summaryEditJob, type DeliverQueues } from '../../jobs/deliver.js';
 import type { SummaryWork } from './summaries-to-sync.js';
 import type { Platform } from '../channels/types.js';
 import { escalateJob, type EscalateJob } from '../../jobs/escalate.js';
@@ -14,7 +14,7 @@ import { silenceEndJob, type SilenceEndJob } from '../../jobs/silence-end.js';
  */
 export class WorkSink {
   constructor(
-    private readonly queues: { deliver: Queue<DeliverJob>; escalate: Queue<EscalateJob>; silenceEnd: Queue<SilenceEndJob> },
+    private readonly queues: { deliver: DeliverQueues; escalate: Queue<EscalateJob>; silenceEnd: Queue<SilenceEndJob> },
     /** A destination's burst: more new deliveries than this in one batch go as one flush job. */
     private readonly burstFor: (platform: Platform, destination: string) => number,
     private readonly log: Logger,
@@ -22,7 +22,7 @@ export class WorkSink {
 
   async deliveries(work: DeliveryWork[]): Promise<void> {
     if (work.length === 0) return;
-    await this.queues.deliver.addBulk(intakeJobs(work, this.burstFor)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
+    await addToQueues(this.queues.deliver, intakeJobs(work, this.burstFor)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
   /** Edits every message that shows a changed alert: its own messages and the storm summaries it is in. */
@@ -32,7 +32,7 @@ export class WorkSink {
 
   async summaries(work: SummaryWork[]): Promise<void> {
     if (work.length === 0) return;
-    await this.queues.deliver.addBulk(work.map(summaryEditJob)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
+    await addToQueues(this.queues.deliver, work.map(summaryEditJob)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
   /** Queues each alert's next escalation step (the later rungs follow one another). */

@@ -50,6 +50,22 @@ const globalPace = z.strictObject({
   burst: z.number().int().positive(),
 });
 
+/**
+ * `concurrency`: deliver jobs (queued posts, retries, storm summaries, message edits) one instance runs
+ * at once per platform. BullMQ's worker fetches and locks that many jobs one Redis round trip at a time
+ * before it processes any, so a high value lets their locks lapse while a flood keeps the thread busy.
+ * `directPosts`: posts the intake starts itself right after its commit, at most this many at once
+ * (0 sends everything through the queue).
+ */
+const DELIVERY_DEFAULTS = {
+  maxAttempts: 8,
+  backoffMs: 2_000,
+  backoffMaxMs: 300_000,
+  requestTimeoutMs: 10_000,
+  concurrency: 10,
+  directPosts: 50,
+};
+
 const PACING_DEFAULTS = {
   discordChannel: { intervalMs: 1_000, burst: 5 },
   telegramPrivate: { intervalMs: 1_000, burst: 3 },
@@ -70,13 +86,14 @@ export const fileConfigSchema = z
     .default({ severityMap: {}, defaultSeverity: 'WARN' }),
   delivery: z
     .strictObject({
-      maxAttempts: z.number().int().min(1).max(100).default(8),
-      backoffMs: z.number().int().positive().default(2_000),
-      backoffMaxMs: z.number().int().positive().default(300_000),
-      requestTimeoutMs: z.number().int().positive().default(10_000),
-      concurrency: z.number().int().min(1).max(500).default(50),
+      maxAttempts: z.number().int().min(1).max(100).default(DELIVERY_DEFAULTS.maxAttempts),
+      backoffMs: z.number().int().positive().default(DELIVERY_DEFAULTS.backoffMs),
+      backoffMaxMs: z.number().int().positive().default(DELIVERY_DEFAULTS.backoffMaxMs),
+      requestTimeoutMs: z.number().int().positive().default(DELIVERY_DEFAULTS.requestTimeoutMs),
+      concurrency: z.number().int().min(1).max(500).default(DELIVERY_DEFAULTS.concurrency),
+      directPosts: z.number().int().min(0).max(500).default(DELIVERY_DEFAULTS.directPosts),
     })
-    .default({ maxAttempts: 8, backoffMs: 2_000, backoffMaxMs: 300_000, requestTimeoutMs: 10_000, concurrency: 50 }),
+    .default(DELIVERY_DEFAULTS),
   pacing: z
     .strictObject({
       discordChannel: pace.default(PACING_DEFAULTS.discordChannel),

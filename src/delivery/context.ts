@@ -18,11 +18,11 @@ export interface RetryPolicy {
   backoffMaxMs: number;
 }
 
-/** Enqueues follow-up work; implemented over the BullMQ deliver queue. */
+/** Enqueues follow-up work; implemented over the platforms' BullMQ deliver queues. */
 export interface FollowUps {
-  delivery(deliveryId: number, revision: number, delayMs?: number): Promise<void>;
-  summary(summaryId: number, delayMs?: number): Promise<void>;
-  summaryEdit(summaryId: number, revision: number): Promise<void>;
+  delivery(work: { deliveryId: number; revision: number; platform: Platform }, delayMs?: number): Promise<void>;
+  summary(summary: { summaryId: number; platform: Platform }, delayMs?: number): Promise<void>;
+  summaryEdit(work: { summaryId: number; revision: number; platform: Platform }): Promise<void>;
   flush(platform: Platform, destination: string): Promise<void>;
 }
 

@@ -70,17 +70,17 @@ export class FastPath {
     return this.ctx.pacer.take(platform, destination, `delivery:${deliveryId}`);
   }
 
-  private async post({ deliveryId, revision }: DeliveryWork): Promise<void> {
-    const row = this.ctx.store.load(deliveryId);
+  private async post(work: DeliveryWork): Promise<void> {
+    const row = this.ctx.store.load(work.deliveryId);
     if (!row) return;
     const step = await postOwnMessage(this.ctx, row);
-    if (!step.done) await this.ctx.followUps.delivery(deliveryId, revision, step.retryInMs);
+    if (!step.done) await this.ctx.followUps.delivery(work, step.retryInMs);
   }
 
   /** Others wait at the destination or its pace is spent: the delivery queues behind them like any other. */
   private async handBack(work: DeliveryWork, delayMs: number): Promise<void> {
     this.ctx.store.returnToPending(work.deliveryId, this.ctx.claims.holderId);
-    await this.ctx.followUps.delivery(work.deliveryId, work.revision, delayMs);
+    await this.ctx.followUps.delivery(work, delayMs);
   }
 
   private async recover(work: DeliveryWork, error: unknown): Promise<void> {

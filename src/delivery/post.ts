@@ -103,7 +103,7 @@ export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, d
   if (summaryId === undefined) return;
   ctx.log.info({ summaryId, platform, destination }, 'storm: combining waiting alerts into one summary');
   const step = await postSummary(ctx, summaryId);
-  if (!step.done) await ctx.followUps.summary(summaryId, step.retryInMs);
+  if (!step.done) await ctx.followUps.summary({ summaryId, platform }, step.retryInMs);
 }
 
 /**
@@ -183,6 +183,6 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
     const row = ctx.store.load(oldest.id);
     if (!row) continue;
     const step = await postOwnMessage(ctx, row);
-    if (!step.done) await ctx.followUps.delivery(oldest.id, row.alert.revision, step.retryInMs);
+    if (!step.done) await ctx.followUps.delivery({ deliveryId: oldest.id, revision: row.alert.revision, platform }, step.retryInMs);
   }
 }

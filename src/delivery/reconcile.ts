@@ -30,7 +30,7 @@ export async function reconcile(db: Db, followUps: FollowUps, platforms: Platfor
   for (const d of pendingDestinations) await followUps.flush(d.platform, d.destination);
 
   const unfinished = db
-    .select({ id: deliveries.id, revision: alerts.revision })
+    .select({ deliveryId: deliveries.id, revision: alerts.revision, platform: deliveries.platform })
     .from(deliveries)
     .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
     .where(
@@ -49,21 +49,21 @@ export async function reconcile(db: Db, followUps: FollowUps, platforms: Platfor
       ),
     )
     .all();
-  for (const d of unfinished) await followUps.delivery(d.id, d.revision);
+  for (const d of unfinished) await followUps.delivery(d);
 
   const pendingSummaries = db
-    .select({ id: summaries.id })
+    .select({ summaryId: summaries.id, platform: summaries.platform })
     .from(summaries)
     .where(and(eq(summaries.state, 'pending'), inArray(summaries.platform, platforms)))
     .all();
-  for (const s of pendingSummaries) await followUps.summary(s.id);
+  for (const s of pendingSummaries) await followUps.summary(s);
 
   const staleSummaries = db
-    .select({ id: summaries.id, revision: summaries.revision })
+    .select({ summaryId: summaries.id, revision: summaries.revision, platform: summaries.platform })
     .from(summaries)
     .where(and(eq(summaries.state, 'sent'), lt(summaries.syncedRevision, summaries.revision), inArray(summaries.platform, platforms)))
     .all();
-  for (const s of staleSummaries) await followUps.summaryEdit(s.id, s.revision);
+  for (const s of staleSummaries) await followUps.summaryEdit(s);
 
   return {
     destinationsWithPending: pendingDestinations.length,
