@@ -133,6 +133,16 @@ export class AlertAcceptor {
     return this.inTransaction(routing, inputs, now);
   }
 
+  /**
+   * The same, inside the caller's transaction, for a caller that commits more work with the batch.
+   * Calling `accept` there instead would open a savepoint, and every page the batch touches would be
+   * copied to SQLite's sub-journal first: a 200-alert batch took 24 ms that way instead of 6 ms.
+   */
+  acceptInTransaction(routing: Routing, inputs: AlertInput[], now = new Date()): AcceptResult {
+    if (!this.db.$client.inTransaction) throw new Error('acceptInTransaction needs an open transaction; use accept');
+    return this.acceptAll(routing, inputs, now);
+  }
+
   private acceptAll(routing: Routing, inputs: AlertInput[], now: Date): AcceptResult {
     const result: AcceptResult = { results: [], work: [], summaries: [], escalations: [] };
     const rules: ChatRules = {

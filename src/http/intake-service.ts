@@ -47,7 +47,7 @@ export class IntakeService {
     this.severityMapping = config.alertmanager;
     const acceptor = new AlertAcceptor(db);
     this.acceptAndClaim = db.$client.transaction((inputs: AlertInput[]) => {
-      const accepted = acceptor.accept(config, inputs);
+      const accepted = acceptor.acceptInTransaction(config, inputs);
       return { ...accepted, claimed: fastPath.claim(accepted.work) };
     });
   }
