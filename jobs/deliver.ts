@@ -1,5 +1,5 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Platform } from '../src/channels/types.js';
+import { PLATFORMS, type Platform } from '../src/channels/types.js';
 import type { DeliveryWork } from '../src/alerts/accept.js';
 import type { SummaryWork } from '../src/alerts/summaries-to-sync.js';
 import type { DeliveryContext, FollowUps, Step } from '../src/delivery/context.js';
@@ -11,7 +11,6 @@ import { logWorkerErrors } from './worker-errors.js';
  * never holds the worker slots the other platform's posts need.
  */
 export const deliverQueueName = (platform: Platform) => `deliver-${platform}`;
-export const PLATFORMS: readonly Platform[] = ['discord', 'telegram'];
 
 export type DeliverQueues = Record<Platform, Queue<DeliverJob>>;
 
@@ -112,7 +111,7 @@ export function intakeJobs(work: DeliveryWork[], burstFor: (platform: Platform, 
 }
 
 /** Jobs for several platforms, each added in bulk to its platform's queue. */
-export async function addToQueues(queues: DeliverQueues, jobs: Array<{ platform: Platform; name: string; data: DeliverJob; opts: object }>) {
+export async function addToQueues(queues: DeliverQueues, jobs: Array<{ platform: Platform; name: string; data: DeliverJob; opts: { jobId: string; delay?: number } }>) {
   await Promise.all(
     PLATFORMS.map((platform) => {
       const mine = jobs.filter((job) => job.platform === platform);

@@ -1,7 +1,8 @@
 export const SEVERITIES = ['INFO', 'WARN', 'CRIT'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type Platform = 'discord' | 'telegram';
+export const PLATFORMS = ['discord', 'telegram'] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 /** What a renderer needs to know about one alert; built from the alerts row. */
 export interface AlertView {

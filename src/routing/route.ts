@@ -1,6 +1,6 @@
 import type { RouteDecisionJson } from '../db/schema.js';
 import type { FileConfig, RouteConfig } from '../config/file-schema.js';
-import { SEVERITIES, type Platform, type Severity } from '../channels/types.js';
+import { PLATFORMS, SEVERITIES, type Platform, type Severity } from '../channels/types.js';
 
 export interface RoutableAlert {
   severity: Severity;
@@ -89,8 +89,7 @@ function addDestinations(
   target: { discord: string[]; telegram: string[] },
   via: string,
 ) {
-  const platforms: Platform[] = ['discord', 'telegram'];
-  for (const platform of platforms) {
+  for (const platform of PLATFORMS) {
     for (const destination of target[platform]) addDestination(decision, platform, destination, via);
   }
 }
