@@ -35,7 +35,7 @@ export function createDeliverQueue(connection: ConnectionOptions, prefix: string
 }
 
 export function createDeliverQueues(connection: ConnectionOptions, prefix: string): DeliverQueues {
-  return { discord: createDeliverQueue(connection, prefix, 'discord'), telegram: createDeliverQueue(connection, prefix, 'telegram') };
+  return Object.fromEntries(PLATFORMS.map((platform) => [platform, createDeliverQueue(connection, prefix, platform)])) as DeliverQueues;
 }
 
 export const jobIds = {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from './helpers/bot.js';
+import { expect, it } from 'vitest';
+import { useBotWithFakes } from './helpers/bot-with-fakes.js';
 import { carriedIds } from './helpers/carried-ids.js';
-import { startFakes, type Fakes } from './helpers/fakes.js';
 
 /**
  * Every new alert goes through the deliver queue (directPosts: 0) and each platform's worker runs two
@@ -23,31 +22,22 @@ pacing:
   telegramGlobal: { perSecond: 1000, burst: 50 }
 `;
 
-let fakes: Fakes;
-let bot: TestBot;
-beforeAll(async () => {
-  fakes = await startFakes();
-  bot = await startTestBot({ yaml: YAML, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
-});
-afterAll(async () => {
-  await bot.destroy();
-  await fakes.close();
-});
+const world = useBotWithFakes(YAML);
 
 it('a platform whose requests hang does not hold up the other platform', async () => {
-  fakes.telegram.script('sendMessage', { kind: 'hang' }, 10);
+  world.fakes.telegram.script('sendMessage', { kind: 'hang' }, 10);
   const ids: number[] = [];
   for (let i = 0; i < 10; i++) {
-    const res = await bot.post('/api/v1/alerts', { severity: 'CRIT', title: `outage ${i}`, service: 'db' });
+    const res = await world.bot.post('/api/v1/alerts', { severity: 'CRIT', title: `outage ${i}`, service: 'db' });
     expect(res.status).toBe(202);
     ids.push(res.body.alerts[0].id);
   }
-  await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 10, 10_000);
-  expect(fakes.telegram.calls.filter((c) => c.method === 'sendMessage').length).toBeGreaterThan(0);
-  expect(fakes.telegram.inChat('-200')).toHaveLength(0);
+  await world.fakes.discord.waitFor(() => world.fakes.discord.inChannel('100').length === 10, 10_000);
+  expect(world.fakes.telegram.calls.filter((c) => c.method === 'sendMessage').length).toBeGreaterThan(0);
+  expect(world.fakes.telegram.inChat('-200')).toHaveLength(0);
 
   // Telegram catches up once its requests time out: each alert in its own message or, after 3 s of waiting, in a storm summary.
-  const carried = () => fakes.telegram.inChat('-200').flatMap((m) => carriedIds(m.text).ids);
-  await fakes.telegram.waitFor(() => new Set(carried()).size === 10, 30_000);
+  const carried = () => world.fakes.telegram.inChat('-200').flatMap((m) => carriedIds(m.text).ids);
+  await world.fakes.telegram.waitFor(() => new Set(carried()).size === 10, 30_000);
   expect(carried().sort((a, b) => a - b)).toEqual(ids);
 }, 45_000);

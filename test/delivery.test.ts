@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from './helpers/bot.js';
-import { startFakes, type Fakes } from './helpers/fakes.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useBotWithFakes } from './helpers/bot-with-fakes.js';
 import { TEST_REDIS_URL } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
 
@@ -34,27 +33,18 @@ const PATHS = [
 ];
 
 describe.each(PATHS)('delivery to Discord and Telegram through the real clients, $path', ({ yaml, viaQueue }) => {
-  let fakes: Fakes;
-  let bot: TestBot;
-  beforeAll(async () => {
-    fakes = await startFakes();
-    bot = await startTestBot({ yaml, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
-  });
+  const world = useBotWithFakes(yaml);
   afterEach(() => {
-    fakes.discord.reset();
-    fakes.telegram.reset();
-  });
-  afterAll(async () => {
-    await bot.destroy();
-    await fakes.close();
+    world.fakes.discord.reset();
+    world.fakes.telegram.reset();
   });
 
   const post = async (alert: Record<string, unknown>) => {
-    const res = await bot.post('/api/v1/alerts', alert);
+    const res = await world.bot.post('/api/v1/alerts', alert);
     expect(res.status).toBe(202);
     return res.body.alerts[0].id as number;
   };
-  const detail = async (id: number) => (await bot.get(`/api/v1/alerts/${id}`)).body;
+  const detail = async (id: number) => (await world.bot.get(`/api/v1/alerts/${id}`)).body;
   const waitForStates = (id: number, states: string[]) =>
     waitUntil(`alert #${id} deliveries ${states.join(',')}`, async () => {
       const d = await detail(id);
@@ -64,8 +54,8 @@ describe.each(PATHS)('delivery to Discord and Telegram through the real clients,
 
   it('shows a CRIT alert in the routed Discord channel and Telegram chat, with the message ids stored', async () => {
     const id = await post({ severity: 'CRIT', title: 'Postgres primary down', service: 'postgres', body: 'no connections' });
-    const discordMessage = await fakes.discord.waitFor(() => fakes.discord.inChannel('100')[0]);
-    const telegramMessage = await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200')[0]);
+    const discordMessage = await world.fakes.discord.waitFor(() => world.fakes.discord.inChannel('100')[0]);
+    const telegramMessage = await world.fakes.telegram.waitFor(() => world.fakes.telegram.inChat('-200')[0]);
     expect(discordMessage.embeds[0].title).toContain('Postgres primary down');
     expect(discordMessage.embeds[0].title).toContain('CRIT');
     expect(discordMessage.allowedMentions).toEqual({ parse: [] });
@@ -75,8 +65,8 @@ describe.each(PATHS)('delivery to Discord and Telegram through the real clients,
 
     const d = await waitForStates(id, ['sent', 'sent']);
     expect(d.deliveries.map((x: any) => x.messageId)).toEqual([discordMessage.id, String(telegramMessage.messageId)]);
-    expect(fakes.telegram.inChat('201')).toHaveLength(0);
-    const jobs = await completedDeliverJobs(bot.prefix);
+    expect(world.fakes.telegram.inChat('201')).toHaveLength(0);
+    const jobs = await completedDeliverJobs(world.bot.prefix);
     for (const delivery of d.deliveries) expect(jobs.has(`d${delivery.id}-r1`)).toBe(viaQueue);
   });
 
@@ -85,18 +75,18 @@ describe.each(PATHS)('delivery to Discord and Telegram through the real clients,
     const id = await post(alert);
     await waitForStates(id, ['sent', 'sent']);
     await post(alert);
-    await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200')[0]?.text.includes('Count: 2×'));
-    await fakes.discord.waitFor(() => JSON.stringify(fakes.discord.inChannel('100')[0]?.embeds).includes('2'));
-    expect(fakes.telegram.inChat('-200')).toHaveLength(1);
-    expect(fakes.discord.inChannel('100')).toHaveLength(1);
+    await world.fakes.telegram.waitFor(() => world.fakes.telegram.inChat('-200')[0]?.text.includes('Count: 2×'));
+    await world.fakes.discord.waitFor(() => JSON.stringify(world.fakes.discord.inChannel('100')[0]?.embeds).includes('2'));
+    expect(world.fakes.telegram.inChat('-200')).toHaveLength(1);
+    expect(world.fakes.discord.inChannel('100')).toHaveLength(1);
 
     await post({ ...alert, status: 'resolved' });
-    const reply = await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200')[1]);
+    const reply = await world.fakes.telegram.waitFor(() => world.fakes.telegram.inChat('-200')[1]);
     expect(reply.text).toContain('Resolved');
-    expect(reply.replyToMessageId).toBe(fakes.telegram.inChat('-200')[0]!.messageId);
-    expect(fakes.telegram.inChat('-200')[0]!.text).toContain('RESOLVED');
-    const discordReply = await fakes.discord.waitFor(() => fakes.discord.inChannel('100')[1]);
-    expect(discordReply.messageReference?.message_id).toBe(fakes.discord.inChannel('100')[0]!.id);
+    expect(reply.replyToMessageId).toBe(world.fakes.telegram.inChat('-200')[0]!.messageId);
+    expect(world.fakes.telegram.inChat('-200')[0]!.text).toContain('RESOLVED');
+    const discordReply = await world.fakes.discord.waitFor(() => world.fakes.discord.inChannel('100')[1]);
+    expect(discordReply.messageReference?.message_id).toBe(world.fakes.discord.inChannel('100')[0]!.id);
     expect(discordReply.content).toContain('Resolved');
   });
 
@@ -105,27 +95,27 @@ describe.each(PATHS)('delivery to Discord and Telegram through the real clients,
     const id = await post({ severity: 'CRIT', title: `@everyone ${'<i>'.repeat(200)}`, service: 'postgres', body: hostile });
     const d = await waitForStates(id, ['sent', 'sent']);
     expect(d.deliveries.every((x: any) => x.lastError === null)).toBe(true);
-    const tg = fakes.telegram.inChat('-200')[0]!;
+    const tg = world.fakes.telegram.inChat('-200')[0]!;
     expect(tg.text.length).toBeLessThanOrEqual(4096);
     expect(tg.text).toContain('<b>&<b>&');
     expect(tg.text).toContain('(truncated)');
-    const dc = fakes.discord.inChannel('100')[0]!;
+    const dc = world.fakes.discord.inChannel('100')[0]!;
     expect(dc.allowedMentions).toEqual({ parse: [] });
   });
 
   it('waits out 429s without counting them as failed attempts', async () => {
-    fakes.telegram.script('sendMessage', { kind: '429', retryAfter: 1 }, 2);
-    fakes.discord.script('POST /channels/:id/messages', { kind: '429', retryAfter: 0.5 }, 2);
+    world.fakes.telegram.script('sendMessage', { kind: '429', retryAfter: 1 }, 2);
+    world.fakes.discord.script('POST /channels/:id/messages', { kind: '429', retryAfter: 0.5 }, 2);
     const id = await post({ severity: 'CRIT', title: 'rate limited', service: 'postgres' });
     const d = await waitForStates(id, ['sent', 'sent']);
     expect(d.deliveries.map((x: any) => x.attempts)).toEqual([0, 0]);
-    expect(fakes.telegram.inChat('-200')).toHaveLength(1);
-    expect(fakes.discord.inChannel('100')).toHaveLength(1);
+    expect(world.fakes.telegram.inChat('-200')).toHaveLength(1);
+    expect(world.fakes.discord.inChannel('100')).toHaveLength(1);
   });
 
   it('rides out a 429 storm on one chat: every alert arrives exactly once and no attempt is counted', async () => {
-    fakes.telegram.script('sendMessage', { kind: '429', retryAfter: 1 }, 6);
-    const res = await bot.post(
+    world.fakes.telegram.script('sendMessage', { kind: '429', retryAfter: 1 }, 6);
+    const res = await world.bot.post(
       '/api/v1/alerts',
       Array.from({ length: 10 }, (_, i) => ({ severity: 'WARN', title: `storm ${i}`, service: 'api' })),
     );
@@ -139,37 +129,37 @@ describe.each(PATHS)('delivery to Discord and Telegram through the real clients,
       return done ? details : undefined;
     });
     expect(delivered.map((d) => d.deliveries[0].attempts)).toEqual(ids.map(() => 0));
-    const ownMessages = fakes.telegram.inChat('201').filter((m) => !m.text.includes('Storm summary'));
-    const summaries = fakes.telegram.inChat('201').filter((m) => m.text.includes('Storm summary'));
+    const ownMessages = world.fakes.telegram.inChat('201').filter((m) => !m.text.includes('Storm summary'));
+    const summaries = world.fakes.telegram.inChat('201').filter((m) => m.text.includes('Storm summary'));
     const summarizedIds = delivered.filter((d) => d.deliveries[0].state === 'summarized').map((d) => d.id);
     const ownIds = ownMessages.map((m) => Number(/alert #(\d+)/.exec(m.text)![1]));
     expect([...ownIds, ...summarizedIds].sort((a, b) => a - b)).toEqual(ids);
     expect(summaries.length).toBe(new Set(delivered.map((d) => d.deliveries[0].summary?.id).filter(Boolean)).size);
-    expect(fakes.telegram.calls.filter((c) => c.status === 429)).toHaveLength(6);
+    expect(world.fakes.telegram.calls.filter((c) => c.status === 429)).toHaveLength(6);
   });
 
   it('retries through a 5xx outage with back-off and delivers once it recovers', async () => {
-    fakes.telegram.script('sendMessage', { kind: '5xx' }, 2);
-    fakes.discord.script('POST /channels/:id/messages', { kind: '5xx', status: 503 }, 2);
+    world.fakes.telegram.script('sendMessage', { kind: '5xx' }, 2);
+    world.fakes.discord.script('POST /channels/:id/messages', { kind: '5xx', status: 503 }, 2);
     const id = await post({ severity: 'CRIT', title: 'outage', service: 'postgres' });
     const d = await waitForStates(id, ['sent', 'sent']);
     expect(d.deliveries.map((x: any) => x.attempts)).toEqual([2, 2]);
-    expect(fakes.telegram.inChat('-200')).toHaveLength(1);
-    expect(fakes.discord.inChannel('100')).toHaveLength(1);
+    expect(world.fakes.telegram.inChat('-200')).toHaveLength(1);
+    expect(world.fakes.discord.inChannel('100')).toHaveLength(1);
   });
 
   it('marks a delivery failed after the last attempt without holding up the other destination', async () => {
-    fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
+    world.fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
     const id = await post({ severity: 'CRIT', title: 'telegram keeps failing', service: 'postgres' });
     const d = await waitForStates(id, ['sent', 'failed']);
     expect(d.deliveries[1]).toMatchObject({ attempts: 3, state: 'failed' });
     expect(d.deliveries[1].lastError).toMatch(/502.*after 3 attempts/);
-    expect(fakes.discord.inChannel('100')).toHaveLength(1);
+    expect(world.fakes.discord.inChannel('100')).toHaveLength(1);
   });
 
   it('fails at once with the platform reason when the chat can never accept it', async () => {
-    fakes.telegram.rejectChat('-200', 400, 'Bad Request: chat not found');
-    fakes.discord.rejectChannel('100', 403, 50001, 'Missing Access');
+    world.fakes.telegram.rejectChat('-200', 400, 'Bad Request: chat not found');
+    world.fakes.discord.rejectChannel('100', 403, 50001, 'Missing Access');
     const id = await post({ severity: 'CRIT', title: 'nowhere to go', service: 'postgres' });
     const d = await waitForStates(id, ['failed', 'failed']);
     expect(d.deliveries[0].lastError).toMatch(/Missing Access/);
@@ -178,11 +168,11 @@ describe.each(PATHS)('delivery to Discord and Telegram through the real clients,
   });
 
   it('gives up on a hanging request after the timeout and retries it', async () => {
-    fakes.telegram.script('sendMessage', { kind: 'hang' }, 1);
+    world.fakes.telegram.script('sendMessage', { kind: 'hang' }, 1);
     const id = await post({ severity: 'INFO', title: 'slow network', service: 'api' });
     const d = await waitForStates(id, ['sent']);
     expect(d.deliveries[0].attempts).toBe(1);
-    expect(fakes.telegram.inChat('201')).toHaveLength(1);
+    expect(world.fakes.telegram.inChat('201')).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from './helpers/bot.js';
-import { startFakes, type Fakes } from './helpers/fakes.js';
+import { describe, expect, it } from 'vitest';
+import { useBotWithFakes } from './helpers/bot-with-fakes.js';
 import { waitUntil } from './helpers/wait.js';
 
 const DESTINATIONS = 60;
@@ -40,19 +39,10 @@ function busiestWindow(arrivals: number[]): number {
 }
 
 describe('bot-wide budget per platform', () => {
-  let fakes: Fakes;
-  let bot: TestBot;
-  beforeAll(async () => {
-    fakes = await startFakes();
-    bot = await startTestBot({ yaml: YAML, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
-  });
-  afterAll(async () => {
-    await bot.destroy();
-    await fakes.close();
-  });
+  const world = useBotWithFakes(YAML);
 
   it('many destinations flooded at once: every alert arrives, and no platform gets more than its budget per second', async () => {
-    const res = await bot.post(
+    const res = await world.bot.post(
       '/api/v1/alerts',
       Array.from({ length: ALERTS }, (_, i) => ({ severity: 'CRIT', title: `budget ${i}`, service: 'fleet' })),
     );
@@ -60,7 +50,7 @@ describe('bot-wide budget per platform', () => {
     const ids: number[] = res.body.alerts.map((a: { id: number }) => a.id);
     const everyDeliveryCarried = async () => {
       for (const id of ids) {
-        for (const d of (await bot.get(`/api/v1/alerts/${id}`)).body.deliveries) {
+        for (const d of (await world.bot.get(`/api/v1/alerts/${id}`)).body.deliveries) {
           if (d.state !== 'sent' && !(d.state === 'summarized' && d.summary?.state === 'sent')) return false;
         }
       }
@@ -68,10 +58,10 @@ describe('bot-wide budget per platform', () => {
     };
     await waitUntil('every alert in every channel and chat, alone or in a summary', everyDeliveryCarried, 15_000);
 
-    for (const channel of channels) expect(fakes.discord.inChannel(channel).length).toBeGreaterThan(0);
-    for (const chat of chats) expect(fakes.telegram.inChat(chat).length).toBeGreaterThan(0);
-    const discordPosts = fakes.discord.calls.filter((c) => c.route === 'POST /channels/:id/messages').map((c) => c.at);
-    const telegramPosts = fakes.telegram.calls.filter((c) => c.method === 'sendMessage').map((c) => c.at);
+    for (const channel of channels) expect(world.fakes.discord.inChannel(channel).length).toBeGreaterThan(0);
+    for (const chat of chats) expect(world.fakes.telegram.inChat(chat).length).toBeGreaterThan(0);
+    const discordPosts = world.fakes.discord.calls.filter((c) => c.route === 'POST /channels/:id/messages').map((c) => c.at);
+    const telegramPosts = world.fakes.telegram.calls.filter((c) => c.method === 'sendMessage').map((c) => c.at);
     const budget = PER_SECOND * WINDOW_SECONDS + BURST + ARRIVAL_JITTER_ALLOWANCE;
     expect(busiestWindow(discordPosts)).toBeLessThanOrEqual(budget);
     expect(busiestWindow(telegramPosts)).toBeLessThanOrEqual(budget);

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from './helpers/bot.js';
-import { startFakes, type Fakes } from './helpers/fakes.js';
+import { describe, expect, it } from 'vitest';
+import { useBotWithFakes } from './helpers/bot-with-fakes.js';
 import { waitUntil } from './helpers/wait.js';
 
 const TOKEN = 'backup-heartbeat-token-0001';
@@ -13,57 +12,48 @@ pacing:
   discordChannel: { intervalMs: 10, burst: 100 }
 `;
 
-let fakes: Fakes;
-let bot: TestBot;
-beforeAll(async () => {
-  fakes = await startFakes();
-  bot = await startTestBot({ yaml: YAML, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
-});
-afterAll(async () => {
-  await bot?.destroy();
-  await fakes?.close();
-});
+const world = useBotWithFakes(YAML);
 
 const heartbeatAlert = async (name: string) =>
-  ((await bot.get('/api/v1/alerts?limit=100')).body.alerts as Array<{ id: number; title: string; status: string; severity: string; labels: Record<string, string> }>).find(
+  ((await world.bot.get('/api/v1/alerts?limit=100')).body.alerts as Array<{ id: number; title: string; status: string; severity: string; labels: Record<string, string> }>).find(
     (a) => a.labels.heartbeat === name,
   );
 
 describe('heartbeats', () => {
   it('takes a beat by plain GET with the heartbeat token, and refuses a wrong token or an unknown name', async () => {
-    const ok = await fetch(`${bot.url}/api/v1/heartbeats/backup?token=${TOKEN}`);
+    const ok = await fetch(`${world.bot.url}/api/v1/heartbeats/backup?token=${TOKEN}`);
     expect(ok.status).toBe(200);
     expect((await ok.json()).heartbeat).toMatchObject({ name: 'backup', state: 'up', beats: 1 });
-    expect((await fetch(`${bot.url}/api/v1/heartbeats/backup?token=wrong`)).status).toBe(401);
-    const unknown = await fetch(`${bot.url}/api/v1/heartbeats/backpu?token=${TOKEN}`);
+    expect((await fetch(`${world.bot.url}/api/v1/heartbeats/backup?token=wrong`)).status).toBe(401);
+    const unknown = await fetch(`${world.bot.url}/api/v1/heartbeats/backpu?token=${TOKEN}`);
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error).toContain('no heartbeat named "backpu" is configured');
-    expect((await bot.post('/api/v1/heartbeats/deploy/start', undefined)).status).toBe(200);
-    expect((await fetch(`${bot.url}/api/v1/heartbeats/deploy`, { method: 'POST' })).status).toBe(401);
+    expect((await world.bot.post('/api/v1/heartbeats/deploy/start', undefined)).status).toBe(200);
+    expect((await fetch(`${world.bot.url}/api/v1/heartbeats/deploy`, { method: 'POST' })).status).toBe(401);
   });
 
   it('goes stale after period + grace with an alert, and the next beat resolves it', async () => {
-    await fetch(`${bot.url}/api/v1/heartbeats/backup?token=${TOKEN}`);
+    await fetch(`${world.bot.url}/api/v1/heartbeats/backup?token=${TOKEN}`);
     const alert = await waitUntil('the stale alert', () => heartbeatAlert('backup'), 6_000);
     expect(alert).toMatchObject({ title: 'Heartbeat backup is late', severity: 'WARN', status: 'firing' });
-    await waitUntil('the alert posted', () => fakes.discord.inChannel('100').find((m) => m.embeds[0]?.title?.includes('Heartbeat backup is late')));
-    const list = await bot.get('/api/v1/heartbeats');
+    await waitUntil('the alert posted', () => world.fakes.discord.inChannel('100').find((m) => m.embeds[0]?.title?.includes('Heartbeat backup is late')));
+    const list = await world.bot.get('/api/v1/heartbeats');
     expect(list.body.heartbeats.find((h: { name: string }) => h.name === 'backup')).toMatchObject({ state: 'stale' });
-    fakes.telegram.pushText('-200', '/status');
+    world.fakes.telegram.pushText('-200', '/status');
     await waitUntil('/status naming the stale heartbeat', () =>
-      fakes.telegram.inChat('-200').find((m) => m.text.includes('Heartbeats: 2, 1 down: backup (stale)')),
+      world.fakes.telegram.inChat('-200').find((m) => m.text.includes('Heartbeats: 2, 1 down: backup (stale)')),
     );
 
-    await bot.post('/api/v1/heartbeats/backup', { message: 'backup done, 3.1 GB' });
+    await world.bot.post('/api/v1/heartbeats/backup', { message: 'backup done, 3.1 GB' });
     await waitUntil('the alert resolved', async () => (await heartbeatAlert('backup'))?.status === 'resolved');
   });
 
   it('a /fail report raises its alert at once', async () => {
-    const res = await bot.post('/api/v1/heartbeats/deploy/fail', { message: 'migration 42 failed' });
+    const res = await world.bot.post('/api/v1/heartbeats/deploy/fail', { message: 'migration 42 failed' });
     expect(res.body.heartbeat).toMatchObject({ state: 'failed', lastMessage: 'migration 42 failed' });
     const alert = await heartbeatAlert('deploy');
     expect(alert).toMatchObject({ title: 'Heartbeat deploy reported a failure', severity: 'WARN', status: 'firing' });
-    await bot.post('/api/v1/heartbeats/deploy', undefined);
+    await world.bot.post('/api/v1/heartbeats/deploy', undefined);
     expect((await heartbeatAlert('deploy'))?.status).toBe('resolved');
   });
 });
