@@ -77,6 +77,17 @@ describe('fake Discord REST with the real discord.js REST client', () => {
     expect(fake.messages[0]!.embeds).toHaveLength(1);
   });
 
+  it('keeps the connection alive between requests, as the real API does, so discord.js reuses it', async () => {
+    const fake = await startFake();
+    const rest = restFor(fake);
+    for (let i = 0; i < 3; i++) {
+      await rest.post(Routes.channelMessages(CHANNEL), { body: { content: `alert ${i}` } });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(fake.inChannel(CHANNEL)).toHaveLength(3);
+    expect(fake.connectionsOpened).toBe(1);
+  });
+
   it('answers too-long content and descriptions with DiscordAPIError 400 / 50035 and the nested error path', async () => {
     const fake = await startFake();
     const rest = restFor(fake);

@@ -51,6 +51,7 @@ export class FakeDiscord {
   private readonly gateway: FakeGateway;
   private readonly desk: InteractionDesk;
   private closed?: Promise<void>;
+  private connections = 0;
 
   private constructor(private readonly server: Server, port: number, private readonly options: FakeDiscordOptions) {
     this.apiUrl = `http://127.0.0.1:${port}/api`;
@@ -72,6 +73,7 @@ export class FakeDiscord {
     this.routes = compileRoutes([...restRoutes(state), ...this.desk.routes()]);
     this.gateway = new FakeGateway({ url: () => this.gatewayUrl, token: options.token, botId: this.botUserId, guilds });
     this.gateway.attach(server);
+    server.on('connection', () => this.connections++);
     server.on('request', (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         console.error('FakeDiscord could not handle', req.method, req.url, error);
@@ -87,7 +89,7 @@ export class FakeDiscord {
         throw new Error(`FakeDiscord.start: id "${id}" is not a snowflake (digits only); discord.js parses ids as BigInt`);
       }
     }
-    const server = createServer({ keepAliveTimeout: 1000 });
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -107,6 +109,11 @@ export class FakeDiscord {
   /** Every /channels/:id route for this channel answers this error until reset(). */
   rejectChannel(channelId: string, status: number, code: number, message: string): void {
     this.rejectedChannels.set(channelId, apiError(status, code, message));
+  }
+
+  /** TCP connections accepted so far (REST and gateway). */
+  get connectionsOpened(): number {
+    return this.connections;
   }
 
   onMessage(listener: (m: DcMessage) => void): () => void {
