@@ -1,5 +1,7 @@
 import type { HealService } from './heal-service.js';
 import type { ServiceManager } from './service-manager.js';
+import type { ServiceConfig } from '../config/service-schema.js';
+import type { ServiceRow } from '../db/schema-ops.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +24,32 @@ export interface ServiceView {
   uptime7d: number | null;
 }
 
+/** What a service's view adds to its config and row: looked up one way for /status and the API, another for the dashboard. */
+export interface ServiceFigures {
+  actions: string[];
+  lastHeal: ServiceView['lastHeal'];
+  uptime24h: number | null;
+  uptime7d: number | null;
+}
+
+/** A service's view from its config and its row (absent until the supervisor first records it). */
+export function serviceView(config: ServiceConfig, row: ServiceRow | undefined, figures: ServiceFigures): ServiceView {
+  return {
+    name: config.name,
+    role: config.role,
+    owner: config.owner,
+    kind: config.command ? 'supervised' : config.pidfile ? 'pidfile' : 'probes',
+    enabled: row?.enabled ?? config.enabled,
+    state: row?.state ?? 'unknown',
+    health: row?.health ?? 'unknown',
+    pid: row?.pid ?? null,
+    startedAt: row?.startedAt ?? null,
+    restarts: row?.restarts ?? 0,
+    lastProbe: row?.lastProbeDetail ?? null,
+    ...figures,
+  };
+}
+
 /** Config and live state of every service, as /status, the API and the dashboard show them. */
 export function describeServices(
   manager: ServiceManager,
@@ -29,24 +57,12 @@ export function describeServices(
   now = new Date(),
 ): ServiceView[] {
   return manager.all().map((config) => {
-    const row = manager.records.get(config.name);
     const last = heal.listRuns(config.name, 1)[0];
-    return {
-      name: config.name,
-      role: config.role,
-      owner: config.owner,
-      kind: config.command ? 'supervised' : config.pidfile ? 'pidfile' : 'probes',
-      enabled: row?.enabled ?? config.enabled,
-      state: row?.state ?? 'unknown',
-      health: row?.health ?? 'unknown',
-      pid: row?.pid ?? null,
-      startedAt: row?.startedAt ?? null,
-      restarts: row?.restarts ?? 0,
-      lastProbe: row?.lastProbeDetail ?? null,
+    return serviceView(config, manager.records.get(config.name), {
       actions: heal.actionsOf(config.name),
       lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
       uptime24h: manager.uptime.ratio(config.name, now.getTime() - DAY_MS, now.getTime()),
       uptime7d: manager.uptime.ratio(config.name, now.getTime() - 7 * DAY_MS, now.getTime()),
-    };
+    });
   });
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/open.js';
 import { healRuns, services } from '../../db/schema.js';
 import type { HealService } from '../../heal/heal-service.js';
 import type { ServiceManager } from '../../heal/service-manager.js';
-import type { ServiceView } from '../../heal/service-view.js';
+import { serviceView, type ServiceView } from '../../heal/service-view.js';
 import { ratioOf, type Slot, type UptimeBuckets } from '../../heal/uptime-buckets.js';
 
 const DAY = 86_400_000;
@@ -38,25 +38,13 @@ export class ServicesQuery {
     const nowMs = now.getTime();
     const rows = new Map(this.rows.all().map((row) => [row.name, row]));
     return this.manager.all().map((config) => {
-      const row = rows.get(config.name);
       const lastDay = this.buckets.slots(config.name, nowMs - DAY, nowMs);
-      const view: ServiceView = {
-        name: config.name,
-        role: config.role,
-        owner: config.owner,
-        kind: config.command ? 'supervised' : config.pidfile ? 'pidfile' : 'probes',
-        enabled: row?.enabled ?? config.enabled,
-        state: row?.state ?? 'unknown',
-        health: row?.health ?? 'unknown',
-        pid: row?.pid ?? null,
-        startedAt: row?.startedAt ?? null,
-        restarts: row?.restarts ?? 0,
-        lastProbe: row?.lastProbeDetail ?? null,
+      const view = serviceView(config, rows.get(config.name), {
         actions: this.heal.actionsOf(config.name),
         lastHeal: this.lastRun.get({ service: config.name }) ?? null,
         uptime24h: ratioOf(lastDay),
         uptime7d: this.buckets.ratio(config.name, nowMs - 7 * DAY, nowMs),
-      };
+      });
       return { view, lastDay };
     });
   }
