@@ -19,11 +19,12 @@ const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export function registerAlertRoutes(app: FastifyInstance, intake: IntakeService, maxAlertsPerRequest: number) {
   const alertBatch = z.array(alertInputSchema).min(1).max(maxAlertsPerRequest);
+  const oneAlert = alertInputSchema.transform((alert) => [alert]);
 
   app.post('/api/v1/alerts', async (request, reply) => {
     const parsed = Array.isArray(request.body)
       ? alertBatch.safeParse(request.body)
-      : alertInputSchema.transform((alert) => [alert]).safeParse(request.body);
+      : oneAlert.safeParse(request.body);
     if (!parsed.success) return badRequest(reply, request, 'invalid alert', issuesOf(parsed.error));
     return reply.code(202).send(await intake.accept(parsed.data));
   });
