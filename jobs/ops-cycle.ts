@@ -8,7 +8,8 @@ const schedulerId = (time: string) => `ops-cycle-${time.replace(':', '')}`;
 /**
  * The daily ops cycles as BullMQ job schedulers (cron pattern in the configured time zone): the
  * scheduler id is the time of day, so restarts and a second instance never double a cycle.
- * Schedulers for times no longer configured are removed.
+ * Schedulers for times no longer configured are removed. `ensureSchedules` does it again (after Redis
+ * lost them, src/redis/state-watch.ts).
  */
 export async function scheduleOpsCycles(
   times: string[],
@@ -17,19 +18,22 @@ export async function scheduleOpsCycles(
   connection: { queue: ConnectionOptions; worker: ConnectionOptions },
   prefix: string,
   log: Logger,
-): Promise<{ queue: Queue; worker: Worker }> {
+): Promise<{ queue: Queue; worker: Worker; ensureSchedules: () => Promise<void> }> {
   const queue = new Queue(OPS_CYCLE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 } });
   queue.on('error', (error) => log.error({ err: error }, 'ops-cycle queue error'));
-  for (const time of times) {
-    const [hours, minutes] = time.split(':');
-    await queue.upsertJobScheduler(schedulerId(time), { pattern: `${Number(minutes)} ${Number(hours)} * * *`, tz: timezone }, { name: 'cycle' });
-  }
-  const wanted = new Set(times.map(schedulerId));
-  for (const scheduler of await queue.getJobSchedulers()) {
-    if (scheduler.key && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
-  }
+  const ensureSchedules = async () => {
+    for (const time of times) {
+      const [hours, minutes] = time.split(':');
+      await queue.upsertJobScheduler(schedulerId(time), { pattern: `${Number(minutes)} ${Number(hours)} * * *`, tz: timezone }, { name: 'cycle' });
+    }
+    const wanted = new Set(times.map(schedulerId));
+    for (const scheduler of await queue.getJobSchedulers()) {
+      if (scheduler.key && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
+    }
+  };
+  await ensureSchedules();
   const worker = new Worker(OPS_CYCLE_QUEUE, async () => run(), { connection: connection.worker, prefix, concurrency: 1, lockDuration: 60_000 });
   logWorkerErrors(worker, log, OPS_CYCLE_QUEUE);
   worker.on('failed', (_job, error) => log.error({ err: error }, 'ops cycle failed'));
-  return { queue, worker };
+  return { queue, worker, ensureSchedules };
 }

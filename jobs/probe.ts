@@ -13,24 +13,28 @@ export interface ProbeJob {
 /**
  * One BullMQ job scheduler per watched service, at its probe interval (pid-file services without a
  * probe every 30 s): several instances never probe one service twice per interval. Schedulers of
- * services no longer in the config are removed.
+ * services no longer in the config are removed. `ensureSchedules` does it again (after Redis lost them,
+ * src/redis/state-watch.ts).
  */
 export async function scheduleProbes(
   manager: ServiceManager,
   connection: { queue: ConnectionOptions; worker: ConnectionOptions },
   prefix: string,
   log: Logger,
-): Promise<{ queue: Queue<ProbeJob>; worker: Worker<ProbeJob> }> {
+): Promise<{ queue: Queue<ProbeJob>; worker: Worker<ProbeJob>; ensureSchedules: () => Promise<void> }> {
   const queue = new Queue<ProbeJob>(PROBE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
   queue.on('error', (error) => log.error({ err: error }, 'probe queue error'));
   const watched = manager.all().filter((s) => s.probe || s.pidfile);
-  for (const service of watched) {
-    await queue.upsertJobScheduler(schedulerId(service.name), { every: service.probe?.interval ?? 30_000 }, { name: 'probe', data: { service: service.name } });
-  }
-  const wanted = new Set(watched.map((s) => schedulerId(s.name)));
-  for (const scheduler of await queue.getJobSchedulers()) {
-    if (scheduler.key && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
-  }
+  const ensureSchedules = async () => {
+    for (const service of watched) {
+      await queue.upsertJobScheduler(schedulerId(service.name), { every: service.probe?.interval ?? 30_000 }, { name: 'probe', data: { service: service.name } });
+    }
+    const wanted = new Set(watched.map((s) => schedulerId(s.name)));
+    for (const scheduler of await queue.getJobSchedulers()) {
+      if (scheduler.key && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
+    }
+  };
+  await ensureSchedules();
   const worker = new Worker<ProbeJob>(PROBE_QUEUE, async (job) => manager.check(job.data.service), {
     connection: connection.worker,
     prefix,
@@ -38,5 +42,5 @@ export async function scheduleProbes(
   });
   logWorkerErrors(worker, log, PROBE_QUEUE);
   worker.on('failed', (job, error) => log.error({ err: error, service: job?.data.service }, 'probe failed unexpectedly'));
-  return { queue, worker };
+  return { queue, worker, ensureSchedules };
 }

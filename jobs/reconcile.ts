@@ -7,20 +7,23 @@ export const RECONCILE_EVERY_MS = 30_000;
 const SCHEDULER_ID = 'reconcile-every-30s';
 
 /**
- * A periodic sweep that re-enqueues unfinished delivery work. Job ids make it harmless when
- * the work is already queued; it covers a Redis that lost its keys while the bot kept running.
+ * A periodic sweep that re-enqueues unfinished work. Job ids make it harmless when the work is
+ * already queued. `ensureSchedule` puts the schedule back after Redis lost it (src/redis/state-watch.ts).
  */
 export async function scheduleReconcile(
   connection: ConnectionOptions,
   prefix: string,
   reconcile: () => Promise<unknown>,
   log: Logger,
-): Promise<{ queue: Queue; worker: Worker }> {
+): Promise<{ queue: Queue; worker: Worker; ensureSchedule: () => Promise<void> }> {
   const queue = new Queue(RECONCILE_QUEUE, { connection, prefix });
   queue.on('error', (error) => log.error({ err: error }, 'reconcile queue error'));
-  await queue.upsertJobScheduler(SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: 'reconcile' });
+  const ensureSchedule = async () => {
+    await queue.upsertJobScheduler(SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: 'reconcile' });
+  };
+  await ensureSchedule();
   const worker = new Worker(RECONCILE_QUEUE, async () => reconcile(), { connection, prefix, concurrency: 1 });
   logWorkerErrors(worker, log, RECONCILE_QUEUE);
   worker.on('failed', (_job, error) => log.error({ err: error }, 'reconcile sweep failed'));
-  return { queue, worker };
+  return { queue, worker, ensureSchedule };
 }

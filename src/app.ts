@@ -5,6 +5,7 @@ import type { Config } from './config/load.js';
 import { ConfigError } from './config/load.js';
 import { openDb, type Db } from './db/open.js';
 import { ensureRedis } from './redis/embedded.js';
+import { RedisStateWatch } from './redis/state-watch.js';
 import { isLoopback } from './http/auth.js';
 import { buildHttpServer } from './http/server.js';
 import { IntakeService } from './http/intake-service.js';
@@ -118,20 +119,20 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), { queue: commandConnection, worker: workerConnection }, prefix, log);
   const triggers = new TriggerEngine(db, file.triggers, (input) => intake.accept([input]), healing.heal, log.child({ component: 'triggers' }));
 
-  let sweeps = 0;
-  const sweep = async () => {
+  /** Re-enqueues unfinished work; `all` also re-plans escalation steps not yet due (at start-up and after Redis lost its keys). */
+  const sweep = async (escalationScope: 'all' | 'overdue') => {
     const report = await reconcile(db, followUps, platforms);
     if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries + report.staleSummaries > 0) {
       log.info(report, 'reconciler re-enqueued unfinished delivery work');
     }
-    const escalations = await reconcileEscalations(db, file.escalation, sink, sweeps++ === 0 ? 'all' : 'overdue');
+    const escalations = await reconcileEscalations(db, file.escalation, sink, escalationScope);
     if (escalations.releasedAlerts > 0) log.info(escalations, 'reconciler released alerts whose silence ended');
     await heartbeatChecks.check();
     await triggers.sweep();
     return report;
   };
-  await sweep();
-  const periodic = await scheduleReconcile(workerConnection, prefix, sweep, log);
+  await sweep('all');
+  const periodic = await scheduleReconcile(workerConnection, prefix, () => sweep('overdue'), log);
 
   const cycleDeps: CycleDeps = {
     db,
@@ -152,6 +153,18 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   };
   const latestReports = () => listReports(db, 10).map((r) => ({ name: r.name, at: r.at, path: r.markdownPath }));
   const cycles = await scheduleOpsCycles(file.opsCycle.times, env.OPSBOT_TZ, () => runReport('schedule'), { queue: commandConnection, worker: workerConnection }, prefix, log);
+  const redisWatch = new RedisStateWatch(
+    commandConnection,
+    `${prefix}:instance:${ctx.claims.holderId}`,
+    async () => {
+      await periodic.ensureSchedule();
+      await cycles.ensureSchedules();
+      await healing.ensureSchedules();
+      await sweep('all');
+    },
+    log.child({ component: 'redis-watch' }),
+  );
+  await redisWatch.start();
 
   const chat = createChat(
     env,
@@ -206,6 +219,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     db,
     async stop() {
       log.info('stopping: intake closed, finishing in-flight deliveries');
+      await redisWatch.stop();
       await chat.stop();
       await http.close();
       await healing.stop();

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISCORD_TEST_TOKEN, startTestBot, TELEGRAM_TEST_TOKEN, TEST_API_TOKEN } from './helpers/bot.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
@@ -145,6 +146,38 @@ describe('nothing lost', () => {
       expect(fakes.discord.inChannel('100')).toHaveLength(10);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('Redis emptied while the bot runs: its schedules come back and every unfinished delivery goes out', async () => {
+    fakes.discord.reset();
+    fakes.telegram.reset();
+    const { dataDir, prefix } = fresh();
+    fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
+    const bot = await startTestBot({
+      yaml: YAML,
+      dataDir,
+      prefix,
+      discordApiUrl: fakes.discord.apiUrl,
+      telegramApiRoot: fakes.telegram.apiRoot,
+    });
+    const cycles = new Queue('ops-cycle', { connection: { url: TEST_REDIS_URL }, prefix });
+    try {
+      const res = await bot.post('/api/v1/alerts', alerts(10, 'flushed'));
+      expect(res.status).toBe(202);
+      await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 10);
+      await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.status === 502).length === 10);
+      expect(await deleteKeysWithPrefix(prefix)).toBeGreaterThan(0);
+      fakes.telegram.reset();
+
+      await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200').length === 10, 15_000);
+      expect((await cycles.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['ops-cycle-0900', 'ops-cycle-2100']);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fakes.telegram.inChat('-200')).toHaveLength(10);
+      expect(fakes.discord.inChannel('100')).toHaveLength(10);
+    } finally {
+      await cycles.close();
+      await bot.stop();
     }
   });
 });

@@ -11,6 +11,8 @@ import { ServiceManager } from './service-manager.js';
 export interface HealHandles {
   manager: ServiceManager;
   heal: HealService;
+  /** Re-creates the probe schedules (after Redis lost them). */
+  ensureSchedules(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startHeal(
   return {
     manager,
     heal,
+    ensureSchedules: probes.ensureSchedules,
     async stop() {
       await probes.worker.close();
       await probes.queue.close();
