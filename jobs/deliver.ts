@@ -4,7 +4,7 @@ import type { DeliveryWork } from '../src/alerts/accept.js';
 import type { SummaryWork } from '../src/alerts/summaries-to-sync.js';
 import type { DeliveryContext, FollowUps, Step } from '../src/delivery/context.js';
 import { processDelivery, processFlush, processSummary } from '../src/delivery/post.js';
-import { logWorkerErrors } from './worker-errors.js';
+import type { QueueErrors } from './queue-errors.js';
 
 /**
  * One deliver queue per platform, each with its own worker, so a platform whose requests hang or fail
@@ -152,8 +152,14 @@ export function runDeliverJob(ctx: DeliveryContext, data: DeliverJob, jobId: str
 }
 
 /** One worker per platform's queue, each running up to `concurrency` jobs at once. */
-export function createDeliverWorkers(ctx: DeliveryContext, connection: ConnectionOptions, prefix: string, concurrency: number): Worker<DeliverJob>[] {
-  return PLATFORMS.map((platform) => createDeliverWorker(ctx, connection, prefix, platform, concurrency));
+export function createDeliverWorkers(
+  ctx: DeliveryContext,
+  connection: ConnectionOptions,
+  prefix: string,
+  concurrency: number,
+  errors: QueueErrors,
+): Worker<DeliverJob>[] {
+  return PLATFORMS.map((platform) => createDeliverWorker(ctx, connection, prefix, platform, concurrency, errors));
 }
 
 function createDeliverWorker(
@@ -162,6 +168,7 @@ function createDeliverWorker(
   prefix: string,
   platform: Platform,
   concurrency: number,
+  errors: QueueErrors,
 ): Worker<DeliverJob> {
   const worker = new Worker<DeliverJob>(
     deliverQueueName(platform),
@@ -180,7 +187,7 @@ function createDeliverWorker(
       maxStalledCount: 10,
     },
   );
-  logWorkerErrors(worker, ctx.log, deliverQueueName(platform));
+  errors.watch(worker, deliverQueueName(platform));
   worker.on('failed', (job, error) =>
     ctx.log.error({ err: error, jobId: job?.id, data: job?.data }, 'deliver job failed unexpectedly'),
   );

@@ -2,7 +2,7 @@ import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'b
 import type { EscalationWork } from '../src/escalation/plan.js';
 import { runEscalationStep, type EscalationContext } from '../src/escalation/run.js';
 import { STALLED_CHECK_MS, WORKER_LOCK_MS } from './deliver.js';
-import { logWorkerErrors } from './worker-errors.js';
+import type { QueueErrors } from './queue-errors.js';
 
 export const ESCALATE_QUEUE = 'escalate';
 
@@ -27,7 +27,7 @@ export function escalateJob(work: EscalationWork, now = Date.now()) {
   };
 }
 
-export function createEscalateWorker(ctx: EscalationContext, connection: ConnectionOptions, prefix: string): Worker<EscalateJob> {
+export function createEscalateWorker(ctx: EscalationContext, connection: ConnectionOptions, prefix: string, errors: QueueErrors): Worker<EscalateJob> {
   const worker = new Worker<EscalateJob>(
     ESCALATE_QUEUE,
     async (job: Job<EscalateJob>, token?: string) => {
@@ -38,7 +38,7 @@ export function createEscalateWorker(ctx: EscalationContext, connection: Connect
     },
     { connection, prefix, concurrency: 10, lockDuration: WORKER_LOCK_MS, stalledInterval: STALLED_CHECK_MS, maxStalledCount: 10 },
   );
-  logWorkerErrors(worker, ctx.log, ESCALATE_QUEUE);
+  errors.watch(worker, ESCALATE_QUEUE);
   worker.on('failed', (job, error) => ctx.log.error({ err: error, jobId: job?.id }, 'escalation step failed unexpectedly'));
   return worker;
 }

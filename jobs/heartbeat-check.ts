@@ -1,7 +1,7 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Heartbeats } from '../src/heartbeats/heartbeats.js';
-import { logWorkerErrors } from './worker-errors.js';
+import type { JobConnections } from './queue-errors.js';
 
 export const HEARTBEAT_CHECK_QUEUE = 'heartbeat-check';
 
@@ -15,14 +15,14 @@ export class HeartbeatChecks {
 
   constructor(
     private readonly heartbeats: Heartbeats,
-    connection: { queue: ConnectionOptions; worker: ConnectionOptions },
+    connection: JobConnections,
     prefix: string,
     private readonly log: Logger,
   ) {
     this.queue = new Queue(HEARTBEAT_CHECK_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
-    this.queue.on('error', (error) => log.error({ err: error }, 'heartbeat-check queue error'));
     this.worker = new Worker(HEARTBEAT_CHECK_QUEUE, async () => this.check(), { connection: connection.worker, prefix, concurrency: 1 });
-    logWorkerErrors(this.worker, log, HEARTBEAT_CHECK_QUEUE);
+    connection.errors.watch(this.queue, HEARTBEAT_CHECK_QUEUE);
+    connection.errors.watch(this.worker, HEARTBEAT_CHECK_QUEUE);
     this.worker.on('failed', (_job, error) => log.error({ err: error }, 'heartbeat check failed'));
   }
 

@@ -1,6 +1,6 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { logWorkerErrors } from './worker-errors.js';
+import type { JobConnections } from './queue-errors.js';
 
 export const OPS_CYCLE_QUEUE = 'ops-cycle';
 const schedulerId = (time: string) => `ops-cycle-${time.replace(':', '')}`;
@@ -15,12 +15,12 @@ export async function scheduleOpsCycles(
   times: string[],
   timezone: string,
   run: () => Promise<unknown>,
-  connection: { queue: ConnectionOptions; worker: ConnectionOptions },
+  connection: JobConnections,
   prefix: string,
   log: Logger,
 ): Promise<{ queue: Queue; worker: Worker; ensureSchedules: () => Promise<void> }> {
   const queue = new Queue(OPS_CYCLE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 } });
-  queue.on('error', (error) => log.error({ err: error }, 'ops-cycle queue error'));
+  connection.errors.watch(queue, OPS_CYCLE_QUEUE);
   const ensureSchedules = async () => {
     for (const time of times) {
       const [hours, minutes] = time.split(':');
@@ -33,7 +33,7 @@ export async function scheduleOpsCycles(
   };
   await ensureSchedules();
   const worker = new Worker(OPS_CYCLE_QUEUE, async () => run(), { connection: connection.worker, prefix, concurrency: 1, lockDuration: 60_000 });
-  logWorkerErrors(worker, log, OPS_CYCLE_QUEUE);
+  connection.errors.watch(worker, OPS_CYCLE_QUEUE);
   worker.on('failed', (_job, error) => log.error({ err: error }, 'ops cycle failed'));
   return { queue, worker, ensureSchedules };
 }

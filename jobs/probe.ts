@@ -1,7 +1,7 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ServiceManager } from '../src/heal/service-manager.js';
-import { logWorkerErrors } from './worker-errors.js';
+import type { JobConnections } from './queue-errors.js';
 
 export const PROBE_QUEUE = 'probe';
 const schedulerId = (service: string) => `probe-${service}`;
@@ -18,12 +18,12 @@ export interface ProbeJob {
  */
 export async function scheduleProbes(
   manager: ServiceManager,
-  connection: { queue: ConnectionOptions; worker: ConnectionOptions },
+  connection: JobConnections,
   prefix: string,
   log: Logger,
 ): Promise<{ queue: Queue<ProbeJob>; worker: Worker<ProbeJob>; ensureSchedules: () => Promise<void> }> {
   const queue = new Queue<ProbeJob>(PROBE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
-  queue.on('error', (error) => log.error({ err: error }, 'probe queue error'));
+  connection.errors.watch(queue, PROBE_QUEUE);
   const watched = manager.all().filter((s) => s.probe || s.pidfile);
   const ensureSchedules = async () => {
     for (const service of watched) {
@@ -40,7 +40,7 @@ export async function scheduleProbes(
     prefix,
     concurrency: 10,
   });
-  logWorkerErrors(worker, log, PROBE_QUEUE);
+  connection.errors.watch(worker, PROBE_QUEUE);
   worker.on('failed', (job, error) => log.error({ err: error, service: job?.data.service }, 'probe failed unexpectedly'));
   return { queue, worker, ensureSchedules };
 }

@@ -1,6 +1,6 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { logWorkerErrors } from './worker-errors.js';
+import type { JobConnections } from './queue-errors.js';
 
 export const RECONCILE_QUEUE = 'reconcile';
 export const RECONCILE_EVERY_MS = 30_000;
@@ -11,19 +11,19 @@ const SCHEDULER_ID = 'reconcile-every-30s';
  * already queued. `ensureSchedule` puts the schedule back after Redis lost it (src/redis/state-watch.ts).
  */
 export async function scheduleReconcile(
-  connection: ConnectionOptions,
+  connection: JobConnections,
   prefix: string,
   reconcile: () => Promise<unknown>,
   log: Logger,
 ): Promise<{ queue: Queue; worker: Worker; ensureSchedule: () => Promise<void> }> {
-  const queue = new Queue(RECONCILE_QUEUE, { connection, prefix });
-  queue.on('error', (error) => log.error({ err: error }, 'reconcile queue error'));
+  const queue = new Queue(RECONCILE_QUEUE, { connection: connection.queue, prefix });
+  connection.errors.watch(queue, RECONCILE_QUEUE);
   const ensureSchedule = async () => {
     await queue.upsertJobScheduler(SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: 'reconcile' });
   };
   await ensureSchedule();
-  const worker = new Worker(RECONCILE_QUEUE, async () => reconcile(), { connection, prefix, concurrency: 1 });
-  logWorkerErrors(worker, log, RECONCILE_QUEUE);
+  const worker = new Worker(RECONCILE_QUEUE, async () => reconcile(), { connection: connection.worker, prefix, concurrency: 1 });
+  connection.errors.watch(worker, RECONCILE_QUEUE);
   worker.on('failed', (_job, error) => log.error({ err: error }, 'reconcile sweep failed'));
   return { queue, worker, ensureSchedule };
 }

@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
-import { logWorkerErrors } from './worker-errors.js';
+import type { QueueErrors } from './queue-errors.js';
 
 export const SILENCE_END_QUEUE = 'silence-end';
 
@@ -30,9 +30,10 @@ export function createSilenceEndWorker(
   connection: ConnectionOptions,
   prefix: string,
   log: Logger,
+  errors: QueueErrors,
 ): Worker<SilenceEndJob> {
   const worker = new Worker<SilenceEndJob>(SILENCE_END_QUEUE, release, { connection, prefix, concurrency: 1 });
-  logWorkerErrors(worker, log, SILENCE_END_QUEUE);
+  errors.watch(worker, SILENCE_END_QUEUE);
   worker.on('failed', (job, error) => log.error({ err: error, jobId: job?.id }, 'releasing a silence failed'));
   return worker;
 }

@@ -23,6 +23,7 @@ import { scheduleReconcile } from '../jobs/reconcile.js';
 import { createEscalateQueue, createEscalateWorker } from '../jobs/escalate.js';
 import { createSilenceEndQueue, createSilenceEndWorker } from '../jobs/silence-end.js';
 import { WorkSink } from './alerts/work-sink.js';
+import { QueueErrors } from '../jobs/queue-errors.js';
 import { FastPath } from './delivery/fast-path.js';
 import { reconcileEscalations } from './escalation/reconcile.js';
 import { releaseEndedSilences } from './routing/silences.js';
@@ -56,9 +57,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const prefix = env.OPSBOT_QUEUE_PREFIX;
   const workerConnection = new Redis(redisHandle.url, { maxRetriesPerRequest: null });
   const commandConnection = new Redis(redisHandle.url, { maxRetriesPerRequest: 3 });
-  for (const connection of [workerConnection, commandConnection]) {
-    connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
-  }
+  const queueErrors = new QueueErrors(log.child({ component: 'queues' }));
+  queueErrors.watchConnection(workerConnection, 'worker');
+  queueErrors.watchConnection(commandConnection, 'command');
+  const jobConnections = { queue: commandConnection, worker: workerConnection, errors: queueErrors };
 
   const adapters = createAdapters(env, file.delivery.requestTimeoutMs, file.pacing.discordGlobal.perSecond);
   log.info(describeChannels(env), 'channels');
@@ -67,7 +69,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   const pacer = new Pacer(commandConnection, prefix, file.pacing);
   const deliverQueues = createDeliverQueues(commandConnection, prefix);
-  for (const q of Object.values(deliverQueues)) q.on('error', (error) => log.error({ err: error, queue: q.name }, 'deliver queue error'));
+  for (const q of Object.values(deliverQueues)) queueErrors.watch(q, q.name);
   const followUps = queueFollowUps(deliverQueues, (platform, destination) => pacer.paceFor(platform, destination).intervalMs);
   const ctx: DeliveryContext = {
     store: new DeliveryStore(db),
@@ -80,11 +82,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     followUps,
     log: log.child({ component: 'delivery' }),
   };
-  const deliverWorkers = createDeliverWorkers(ctx, workerConnection, prefix, file.delivery.concurrency);
+  const deliverWorkers = createDeliverWorkers(ctx, workerConnection, prefix, file.delivery.concurrency, queueErrors);
 
   const escalateQueue = createEscalateQueue(commandConnection, prefix);
   const silenceEndQueue = createSilenceEndQueue(commandConnection, prefix);
-  for (const q of [escalateQueue, silenceEndQueue]) q.on('error', (error) => log.error({ err: error, queue: q.name }, 'queue error'));
+  for (const q of [escalateQueue, silenceEndQueue]) queueErrors.watch(q, q.name);
   const burstFor = (platform: Platform, destination: string) => pacer.paceFor(platform, destination).burst;
   const sink = new WorkSink({ deliver: deliverQueues, escalate: escalateQueue, silenceEnd: silenceEndQueue }, burstFor, log.child({ component: 'queues' }));
   const fastPath = new FastPath(ctx, file.delivery.directPosts, burstFor);
@@ -92,6 +94,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     { db, queueNext: (next) => sink.escalations([next]), config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
     workerConnection,
     prefix,
+    queueErrors,
   );
   const silenceEndWorker = createSilenceEndWorker(
     async () => {
@@ -103,6 +106,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     workerConnection,
     prefix,
     log,
+    queueErrors,
   );
 
   const intake = new IntakeService(db, file, sink, fastPath, log.child({ component: 'intake' }));
@@ -115,8 +119,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   const metrics = new Metrics({ db, heartbeats, backlog });
   ctx.hooks = { sent: (_deliveryId, platform, acceptedAt) => metrics.deliverySent(platform, acceptedAt) };
-  const heartbeatChecks = new HeartbeatChecks(heartbeats, { queue: commandConnection, worker: workerConnection }, prefix, log);
-  const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), { queue: commandConnection, worker: workerConnection }, prefix, log);
+  const heartbeatChecks = new HeartbeatChecks(heartbeats, jobConnections, prefix, log);
+  const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), jobConnections, prefix, log);
   const triggers = new TriggerEngine(db, file.triggers, (input) => intake.accept([input]), healing.heal, log.child({ component: 'triggers' }));
 
   /** Re-enqueues unfinished work; `all` also re-plans escalation steps not yet due (at start-up and after Redis lost its keys). */
@@ -132,7 +136,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     return report;
   };
   await sweep('all');
-  const periodic = await scheduleReconcile(workerConnection, prefix, () => sweep('overdue'), log);
+  const periodic = await scheduleReconcile(jobConnections, prefix, () => sweep('overdue'), log);
 
   const cycleDeps: CycleDeps = {
     db,
@@ -152,7 +156,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     return row ? readFile(row.markdownPath, 'utf8').catch(() => null) : null;
   };
   const latestReports = () => listReports(db, 10).map((r) => ({ name: r.name, at: r.at, path: r.markdownPath }));
-  const cycles = await scheduleOpsCycles(file.opsCycle.times, env.OPSBOT_TZ, () => runReport('schedule'), { queue: commandConnection, worker: workerConnection }, prefix, log);
+  const cycles = await scheduleOpsCycles(file.opsCycle.times, env.OPSBOT_TZ, () => runReport('schedule'), jobConnections, prefix, log);
   const redisWatch = new RedisStateWatch(
     commandConnection,
     `${prefix}:instance:${ctx.claims.holderId}`,

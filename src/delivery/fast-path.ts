@@ -4,6 +4,7 @@ import { plannedByDestination } from '../../jobs/deliver.js';
 import type { DeliveryContext } from './context.js';
 import type { PaceDecision } from './pacer.js';
 import { postOwnMessage } from './post.js';
+import { isRedisUnreachable } from '../../jobs/queue-errors.js';
 
 /**
  * Posts new deliveries from the process that accepted them, right after their commit, instead of
@@ -85,7 +86,8 @@ export class FastPath {
 
   private async recover(work: DeliveryWork, error: unknown): Promise<void> {
     const log = this.ctx.log.child({ deliveryId: work.deliveryId, platform: work.platform, destination: work.destination });
-    log.error({ err: error }, 'posting right after intake failed; handing the delivery to the queue');
+    if (isRedisUnreachable(error)) log.warn({ err: error }, 'no pace slot while Redis is unreachable; the delivery waits in SQLite for the queue');
+    else log.error({ err: error }, 'posting right after intake failed; handing the delivery to the queue');
     try {
       await this.handBack(work, 0);
     } catch (again) {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import type { ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { scheduleProbes } from '../../jobs/probe.js';
+import type { JobConnections } from '../../jobs/queue-errors.js';
 import { HealRefusal, HealService } from './heal-service.js';
 import { ServiceManager } from './service-manager.js';
 
@@ -25,7 +25,7 @@ export async function startHeal(
   services: ServiceConfig[],
   dataDir: string,
   raise: RaiseAlert,
-  connection: { queue: ConnectionOptions; worker: ConnectionOptions },
+  connection: JobConnections,
   prefix: string,
   log: Logger,
 ): Promise<HealHandles> {
