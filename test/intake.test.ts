@@ -190,6 +190,22 @@ describe('intake API (no chat platform configured)', () => {
     expect(broken.body.issues.map((i: any) => i.field)).toContain('alerts[0].fingerprint');
   });
 
+  it('answers 503 naming the storage problem when SQLite refuses the write (disk full), and keeps nothing from that request', async () => {
+    const sqlite = bot.bot.db.$client;
+    const before = (await bot.get('/api/v1/alerts?limit=1000')).body.alerts.length;
+    sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true })}`);
+    try {
+      const big = Array.from({ length: 50 }, (_, i) => ({ severity: 'WARN', title: `disk ${i}`, body: 'x'.repeat(1_000), service: 'postgres' }));
+      const full = await bot.post('/api/v1/alerts', big);
+      expect(full.status).toBe(503);
+      expect(full.body.error).toMatch(/^could not store this request \(SQLite SQLITE_FULL: database or disk is full\); nothing from it was kept, retry later$/);
+    } finally {
+      sqlite.pragma('max_page_count = 4294967294');
+    }
+    expect((await bot.get('/api/v1/alerts?limit=1000')).body.alerts.length).toBe(before);
+    expect((await bot.post('/api/v1/alerts', { severity: 'WARN', title: 'disk ok again', service: 'postgres' })).status).toBe(202);
+  });
+
   it('reports health and readiness', async () => {
     expect((await bot.get('/healthz', null)).body).toEqual({ ok: true });
     expect((await bot.get('/readyz', null)).body).toEqual({ ok: true });

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
 import { bearerAuth } from './auth.js';
@@ -52,6 +53,12 @@ export function buildHttpServer(options: HttpServerOptions) {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof Database.SqliteError) {
+      request.log.error({ err: error, path: request.url }, 'the SQLite store refused a write');
+      return reply.code(503).send({
+        error: `could not store this request (SQLite ${error.code}: ${error.message}); nothing from it was kept, retry later`,
+      });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error, path: request.url }, 'request failed');
