@@ -8,6 +8,7 @@ import { ensureRedis } from './redis/embedded.js';
 import { RedisStateWatch } from './redis/state-watch.js';
 import { isLoopback } from './http/auth.js';
 import { buildHttpServer } from './http/server.js';
+import { readinessCheck } from './http/readiness.js';
 import { IntakeService } from './http/intake-service.js';
 import { Pacer } from './delivery/pacer.js';
 import { DeliveryStore } from './delivery/store.js';
@@ -193,18 +194,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     apiToken: env.API_TOKEN,
     bodyLimitBytes: file.http.bodyLimitBytes,
     maxAlertsPerRequest: file.http.maxAlertsPerRequest,
-    checkReady: async () => {
-      try {
-        db.$client.prepare('select 1').get();
-      } catch (error) {
-        throw new Error(`SQLite: ${(error as Error).message}`);
-      }
-      try {
-        await commandConnection.ping();
-      } catch (error) {
-        throw new Error(`Redis: ${(error as Error).message}`);
-      }
-    },
+    checkReady: readinessCheck(db, commandConnection),
     heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
     healing,
     triggers,

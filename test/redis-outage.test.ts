@@ -87,4 +87,22 @@ describe('the Redis under a running bot goes away', () => {
       await cycles.close();
     }
   });
+
+  it('its redis-server hangs (accepts connections, answers nothing): /readyz says so within a second or two, intake still answers 202', async () => {
+    const pid = await redisPid(redisUrl);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const ready = await bot.get('/readyz', null);
+      expect(ready.status).toBe(503);
+      expect(ready.body).toEqual({ ok: false, error: 'Redis: no answer within 1000 ms' });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const accepted = await bot.post('/api/v1/alerts', { severity: 'WARN', title: 'while redis hangs', service: 'db' });
+      expect(accepted.status).toBe(202);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await fakes.telegram.waitFor(() => titled(fakes.telegram.inChat('-200').map((m) => m.text), 'while redis hangs') === 1, 15_000);
+    expect((await bot.get('/readyz', null)).body).toEqual({ ok: true });
+  });
 });
