@@ -137,6 +137,14 @@ function headline(latency?: LatencyResult, flood?: FloodResult): string[][] {
     rows.push(['(a) HTTP 202 p50 / p99', `${ms(latency.http202.p50)} / ${ms(latency.http202.p99)}`, '', '', '']);
     const { httpRoundTrip, redisPing, sqliteCommit } = latency.floor;
     rows.push(['(a) machine floor p50: HTTP round trip / Redis PING / fsync commit', `${ms(httpRoundTrip.p50)} / ${ms(redisPing.p50)} / ${ms(sqliteCommit.p50)}`, '', '', 'idle, at the phase\'s spacing (bench/floor.ts)']);
+    const floorSum = httpRoundTrip.p50 + redisPing.p50 + sqliteCommit.p50;
+    rows.push([
+      '(a) p50 above that floor (their sum): Discord / Telegram',
+      `${ms(latency.latency.discord.p50 - floorSum)} / ${ms(latency.latency.telegram.p50 - floorSum)} (floor ${ms(floorSum)})`,
+      '',
+      '',
+      'the rest: parsing, routing, SQL, rendering, client libraries, the fakes',
+    ]);
     const got = latency.measured - latency.missing.discord + (latency.measured - latency.missing.telegram);
     const dup = latency.duplicates.discord + latency.duplicates.telegram;
     const sums = latency.summaries.discord + latency.summaries.telegram;
