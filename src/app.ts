@@ -58,7 +58,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const prefix = env.OPSBOT_QUEUE_PREFIX;
   const workerConnection = new Redis(redisHandle.url, { maxRetriesPerRequest: null });
   const commandConnection = new Redis(redisHandle.url, { maxRetriesPerRequest: 3 });
-  const queueErrors = new QueueErrors(log.child({ component: 'queues' }));
+  const queueLog = log.child({ component: 'queues' });
+  const queueErrors = new QueueErrors(queueLog);
   queueErrors.watchConnection(workerConnection, 'worker');
   queueErrors.watchConnection(commandConnection, 'command');
   const jobConnections = { queue: commandConnection, worker: workerConnection, errors: queueErrors };
@@ -89,7 +90,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const silenceEndQueue = createSilenceEndQueue(commandConnection, prefix);
   for (const q of [escalateQueue, silenceEndQueue]) queueErrors.watch(q, q.name);
   const burstFor = (platform: Platform, destination: string) => pacer.paceFor(platform, destination).burst;
-  const sink = new WorkSink({ deliver: deliverQueues, escalate: escalateQueue, silenceEnd: silenceEndQueue }, burstFor, log.child({ component: 'queues' }));
+  const sink = new WorkSink({ deliver: deliverQueues, escalate: escalateQueue, silenceEnd: silenceEndQueue }, burstFor, queueLog);
   const fastPath = new FastPath(ctx, file.delivery.directPosts, burstFor);
   const escalateWorker = createEscalateWorker(
     { db, queueNext: (next) => sink.escalations([next]), config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },

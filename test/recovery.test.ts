@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISCORD_TEST_TOKEN, startTestBot, TELEGRAM_TEST_TOKEN, TEST_API_TOKEN } from './helpers/bot.js';
+import { DISCORD_TEST_TOKEN, startTestBot, TELEGRAM_TEST_TOKEN, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { carriedIds } from './helpers/carried-ids.js';
+import { freePort } from './helpers/net.js';
 import { killLeftoverBots, spawnBot } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
@@ -37,6 +39,19 @@ async function discordStates(url: string, ids: number[]): Promise<string[]> {
 const alerts = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ severity: 'CRIT', title: `${tag} ${i}`, service: 'db' }));
 
+/** The pid of the redis-server answering at `url` (from INFO). */
+async function redisPid(url: string): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const info = await redis.info('server');
+    return Number(/process_id:(\d+)/.exec(info)?.[1]);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const titled = (texts: string[], tag: string) => texts.filter((t) => t.includes(tag)).length;
+
 describe('nothing lost', () => {
   let fakes: Fakes;
   const dirs: string[] = [];
@@ -50,6 +65,9 @@ describe('nothing lost', () => {
     for (const prefix of prefixes) await deleteKeysWithPrefix(prefix);
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
+
+  const startWithFakes = (where: { dataDir: string; prefix: string }, env: Record<string, string> = {}) =>
+    startTestBot({ yaml: YAML, ...where, env, discordApiUrl: fakes.discord.apiUrl, telegramApiRoot: fakes.telegram.apiRoot });
 
   const fresh = () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'opsbot-recovery-'));
@@ -117,13 +135,7 @@ describe('nothing lost', () => {
     fakes.telegram.reset();
     const { dataDir, prefix } = fresh();
     fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
-    const first = await startTestBot({
-      yaml: YAML,
-      dataDir,
-      prefix,
-      discordApiUrl: fakes.discord.apiUrl,
-      telegramApiRoot: fakes.telegram.apiRoot,
-    });
+    const first = await startWithFakes({ dataDir, prefix });
     const res = await first.post('/api/v1/alerts', alerts(10, 'kept'));
     expect(res.status).toBe(202);
     await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 10);
@@ -132,13 +144,7 @@ describe('nothing lost', () => {
     expect(await deleteKeysWithPrefix(prefix)).toBeGreaterThan(0);
 
     fakes.telegram.reset();
-    const second = await startTestBot({
-      yaml: YAML,
-      dataDir,
-      prefix,
-      discordApiUrl: fakes.discord.apiUrl,
-      telegramApiRoot: fakes.telegram.apiRoot,
-    });
+    const second = await startWithFakes({ dataDir, prefix });
     try {
       await fakes.telegram.waitFor(() => fakes.telegram.inChat('-200').length === 10, 10_000);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -154,13 +160,7 @@ describe('nothing lost', () => {
     fakes.telegram.reset();
     const { dataDir, prefix } = fresh();
     fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
-    const bot = await startTestBot({
-      yaml: YAML,
-      dataDir,
-      prefix,
-      discordApiUrl: fakes.discord.apiUrl,
-      telegramApiRoot: fakes.telegram.apiRoot,
-    });
+    const bot = await startWithFakes({ dataDir, prefix });
     const cycles = new Queue('ops-cycle', { connection: { url: TEST_REDIS_URL }, prefix });
     try {
       const res = await bot.post('/api/v1/alerts', alerts(10, 'flushed'));
@@ -179,5 +179,69 @@ describe('nothing lost', () => {
       await cycles.close();
       await bot.stop();
     }
+  });
+
+  describe('the Redis under a running bot goes away', () => {
+    let bot: TestBot;
+    let redisUrl: string;
+    beforeAll(async () => {
+      fakes.discord.reset();
+      fakes.telegram.reset();
+      redisUrl = `redis://127.0.0.1:${await freePort()}`;
+      bot = await startWithFakes(fresh(), { REDIS_URL: redisUrl });
+    });
+    afterAll(() => bot?.stop());
+
+    it('its private redis-server is killed: it comes back empty, and every alert waiting or accepted meanwhile arrives once', async () => {
+      const discordTexts = () => fakes.discord.inChannel('100').map((m) => m.embeds[0]?.title ?? '');
+      const telegramTexts = () => fakes.telegram.inChat('-200').map((m) => m.text);
+      const arrived = (tag: string) => titled(telegramTexts(), tag) === 5 && titled(discordTexts(), tag) === 5;
+
+      expect((await bot.post('/api/v1/alerts', alerts(5, 'before'))).status).toBe(202);
+      await fakes.telegram.waitFor(() => arrived('before'));
+      fakes.telegram.script('sendMessage', { kind: '5xx' }, 5);
+      expect((await bot.post('/api/v1/alerts', alerts(5, 'retried'))).status).toBe(202);
+      await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.status === 502).length === 5);
+
+      const pid = await redisPid(redisUrl);
+      process.kill(pid, 'SIGKILL');
+      const during = await bot.post('/api/v1/alerts', alerts(5, 'during'));
+      expect(during.status).toBe(202);
+      expect(during.body.accepted).toBe(5);
+
+      await fakes.telegram.waitFor(() => arrived('retried') && arrived('during'), 20_000);
+      expect(await redisPid(redisUrl)).not.toBe(pid);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const tag of ['before', 'retried', 'during']) {
+        expect(titled(telegramTexts(), tag)).toBe(5);
+        expect(titled(discordTexts(), tag)).toBe(5);
+      }
+      const detail = await bot.get(`/api/v1/alerts/${during.body.alerts[0].id}`);
+      expect(detail.body.deliveries.map((d: { state: string }) => d.state)).toEqual(['sent', 'sent']);
+      const cycles = new Queue('ops-cycle', { connection: { url: redisUrl }, prefix: bot.prefix });
+      try {
+        expect((await cycles.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['ops-cycle-0900', 'ops-cycle-2100']);
+      } finally {
+        await cycles.close();
+      }
+    });
+
+    it('its redis-server hangs (accepts connections, answers nothing): /readyz says so within a second or two, intake still answers 202', async () => {
+      const pid = await redisPid(redisUrl);
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const started = Date.now();
+        const ready = await bot.get('/readyz', null);
+        expect(ready.status).toBe(503);
+        expect(ready.body).toEqual({ ok: false, error: 'Redis: no answer within 1000 ms' });
+        expect(Date.now() - started).toBeLessThan(3_000);
+        const accepted = await bot.post('/api/v1/alerts', { severity: 'WARN', title: 'while redis hangs', service: 'db' });
+        expect(accepted.status).toBe(202);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      await fakes.telegram.waitFor(() => titled(fakes.telegram.inChat('-200').map((m) => m.text), 'while redis hangs') === 1, 15_000);
+      expect((await bot.get('/readyz', null)).body).toEqual({ ok: true });
+    });
   });
 });
