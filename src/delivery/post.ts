@@ -10,6 +10,14 @@ import type { Platform } from '../channels/types.js';
  */
 export const FOLD_AFTER_WAITING_MS = 3_000;
 
+/**
+ * What waits at a destination besides what is being posted right now: deliveries pending or waiting
+ * for a retry, and storm summaries waiting for their retry (a new alert there joins one of those).
+ */
+export function waitingAt(ctx: DeliveryContext, platform: Platform, destination: string): number {
+  return ctx.store.countWaiting(platform, destination) + ctx.summaries.countRetrying(platform, destination);
+}
+
 function shouldFold(othersWaiting: number, remaining: number, waitingSince: Date): boolean {
   return othersWaiting > remaining || (othersWaiting > 0 && Date.now() - waitingSince.getTime() >= FOLD_AFTER_WAITING_MS);
 }
@@ -34,7 +42,7 @@ async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
   const { platform, destination } = row.delivery;
   const slot = await ctx.pacer.take(platform, destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
-  const othersWaiting = ctx.store.countPending(platform, destination) - 1;
+  const othersWaiting = waitingAt(ctx, platform, destination) - 1;
   if (shouldFold(othersWaiting, slot.remaining, row.delivery.createdAt)) {
     await sendNewSummary(ctx, platform, destination);
     return DONE;
@@ -45,13 +53,21 @@ async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
 
 /**
  * A delivery already claimed for its own message: a retry after a failed attempt, work found after a
- * crash, or a second run of a job whose first run is still posting. Only the first two post.
+ * crash, or a second run of a job whose first run is still posting. Only the first two post. A retry
+ * (its claim released after the failed attempt) is folded into a summary like a pending delivery when
+ * others wait at the destination, so alerts that piled up behind an outage come back as one message;
+ * a claim a crashed process left may have posted already, so that delivery is never folded.
  */
 async function postClaimed(ctx: DeliveryContext, row: DeliveryWithAlert): Promise<Step> {
   const lease = ctx.claims.check(row.delivery);
   if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
-  const slot = await ctx.pacer.take(row.delivery.platform, row.delivery.destination, `delivery:${row.delivery.id}`);
+  const { platform, destination } = row.delivery;
+  const slot = await ctx.pacer.take(platform, destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
+  if (row.delivery.claimedBy === null && shouldFold(waitingAt(ctx, platform, destination) - 1, slot.remaining, row.delivery.createdAt)) {
+    await sendNewSummary(ctx, platform, destination);
+    return DONE;
+  }
   if (!ctx.store.takeOverClaim(row.delivery.id, row.delivery, ctx.claims.holderId)) return retryIn(1);
   return postOwnMessage(ctx, row);
 }
@@ -175,7 +191,7 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
     }
     const oldest = ctx.store.oldestPending(platform, destination);
     if (oldest === undefined) continue;
-    if (shouldFold(waiting - 1, slot.remaining, oldest.createdAt)) {
+    if (shouldFold(waitingAt(ctx, platform, destination) - 1, slot.remaining, oldest.createdAt)) {
       await sendNewSummary(ctx, platform, destination);
       continue;
     }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, type AlertRow, type DeliveryRow } from '../db/schema.js';
 import type { AlertView, Platform } from '../channels/types.js';
@@ -30,10 +30,18 @@ export function toAlertView(alert: AlertRow): AlertView {
 }
 
 const p = sql.placeholder;
-export const atDestination = and(
-  eq(deliveries.platform, p('platform')),
-  eq(deliveries.destination, p('destination')),
-  eq(deliveries.state, 'pending'),
+const sameDestination = and(eq(deliveries.platform, p('platform')), eq(deliveries.destination, p('destination')));
+/** Deliveries at the destination that no post has taken yet: a flush drains these in order. */
+const atDestination = and(sameDestination, eq(deliveries.state, 'pending'));
+/**
+ * Deliveries at the destination that wait for a chance to be posted: the pending ones, and those back
+ * from a failed or rate-limited attempt that wait for their retry (`sending`, claim released). No
+ * post of theirs is in flight, so a storm summary may take them all.
+ */
+export const waitingAtDestination = and(
+  sameDestination,
+  inArray(deliveries.state, ['pending', 'sending']),
+  or(eq(deliveries.state, 'pending'), isNull(deliveries.claimedBy)),
 );
 
 function prepareStatements(db: Db) {
@@ -45,6 +53,7 @@ function prepareStatements(db: Db) {
       .where(eq(deliveries.id, p('id')))
       .prepare(),
     countPending: db.select({ n: count() }).from(deliveries).where(atDestination).prepare(),
+    countWaiting: db.select({ n: count() }).from(deliveries).where(waitingAtDestination).prepare(),
     oldestPending: db
       .select({ id: deliveries.id, createdAt: deliveries.createdAt })
       .from(deliveries)
@@ -130,6 +139,11 @@ export class DeliveryStore {
 
   countPending(platform: Platform, destination: string): number {
     return this.statements.countPending.get({ platform, destination })?.n ?? 0;
+  }
+
+  /** Pending deliveries plus those waiting for a retry: what a storm summary would take. */
+  countWaiting(platform: Platform, destination: string): number {
+    return this.statements.countWaiting.get({ platform, destination })?.n ?? 0;
   }
 
   oldestPending(platform: Platform, destination: string): { id: number; createdAt: Date } | undefined {

@@ -1,9 +1,9 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, summaries, type SummaryRow } from '../db/schema.js';
 import type { Platform, SummaryView } from '../channels/types.js';
 import type { Claim } from './claim-lease.js';
-import { atDestination } from './store.js';
+import { waitingAtDestination } from './store.js';
 
 /** Most alerts one storm summary takes; the rest wait for the destination's next slot. */
 export const SUMMARY_MAX_ALERTS = 1_000;
@@ -15,6 +15,14 @@ export interface LoadedSummary {
 
 const p = sql.placeholder;
 
+/** A summary at the destination that is not posted yet and waits for its retry: nothing is posting it right now. */
+const retryingAtDestination = and(
+  eq(summaries.platform, p('platform')),
+  eq(summaries.destination, p('destination')),
+  eq(summaries.state, 'pending'),
+  isNull(summaries.claimedBy),
+);
+
 function prepareStatements(db: Db) {
   return {
     countSummarizable: db
@@ -23,10 +31,23 @@ function prepareStatements(db: Db) {
         db
           .select({ id: deliveries.id })
           .from(deliveries)
-          .where(atDestination)
-          .limit(SUMMARY_MAX_ALERTS)
+          .where(waitingAtDestination)
+          .limit(p('room'))
           .as('summarizable'),
       )
+      .prepare(),
+    countRetrying: db.select({ n: count() }).from(summaries).where(retryingAtDestination).prepare(),
+    retryingWithRoom: db
+      .select({ id: summaries.id, alertCount: summaries.alertCount })
+      .from(summaries)
+      .where(and(retryingAtDestination, lt(summaries.alertCount, SUMMARY_MAX_ALERTS)))
+      .orderBy(desc(summaries.id))
+      .limit(1)
+      .prepare(),
+    growAndClaim: db
+      .update(summaries)
+      .set({ alertCount: sql`${summaries.alertCount} + ${p('added')}`, claimedAt: sql`${p('nowMs')}`, claimedBy: sql`${p('holder')}` })
+      .where(eq(summaries.id, p('id')))
       .prepare(),
     insertSummary: db
       .insert(summaries)
@@ -48,9 +69,9 @@ function prepareStatements(db: Db) {
         sql`${deliveries.id} in (${db
           .select({ id: deliveries.id })
           .from(deliveries)
-          .where(atDestination)
+          .where(waitingAtDestination)
           .orderBy(asc(deliveries.id))
-          .limit(SUMMARY_MAX_ALERTS)})`,
+          .limit(p('room'))})`,
       )
       .prepare(),
     summary: db.select().from(summaries).where(eq(summaries.id, p('id'))).prepare(),
@@ -132,11 +153,19 @@ export class SummaryStore {
   constructor(db: Db) {
     const s = (this.statements = prepareStatements(db));
     this.claimSummaryInTransaction = db.$client.transaction((platform: Platform, destination: string, holder: string, now: Date) => {
-      const alertCount = s.countSummarizable.get({ platform, destination })?.n ?? 0;
-      if (alertCount === 0) return undefined;
-      const summary = s.insertSummary.get({ platform, destination, alertCount, now, holder })!;
-      s.summarizeOldestPending.run({ platform, destination, summaryId: summary.id });
-      return summary.id;
+      const retrying = s.retryingWithRoom.get({ platform, destination });
+      const room = SUMMARY_MAX_ALERTS - (retrying?.alertCount ?? 0);
+      const added = s.countSummarizable.get({ platform, destination, room })?.n ?? 0;
+      if (added === 0) return undefined;
+      let summaryId: number;
+      if (retrying) {
+        summaryId = retrying.id;
+        s.growAndClaim.run({ id: summaryId, added, nowMs: now.getTime(), holder });
+      } else {
+        summaryId = s.insertSummary.get({ platform, destination, alertCount: added, now, holder })!.id;
+      }
+      s.summarizeOldestPending.run({ platform, destination, summaryId, room });
+      return summaryId;
     });
     this.markSummaryFailedInTransaction = db.$client.transaction((summaryId: number, error: string) => {
       s.markSummaryFailed.run({ id: summaryId, error });
@@ -144,7 +173,11 @@ export class SummaryStore {
     });
   }
 
-  /** Moves the destination's pending deliveries (oldest first) into a new summary claimed by `holder`, atomically. */
+  /**
+   * Moves what waits at the destination (oldest first, pending or waiting for a retry) into a summary
+   * claimed by `holder`, atomically: into the summary there that waits for its own retry when there is
+   * one (so alerts piling up behind an outage all come back in one message), else into a new one.
+   */
   claimSummary(platform: Platform, destination: string, holder: string, now = new Date()): number | undefined {
     return this.claimSummaryInTransaction(platform, destination, holder, now);
   }
@@ -159,6 +192,11 @@ export class SummaryStore {
       previousBy: previous.claimedBy,
     }).changes;
     return changed === 1;
+  }
+
+  /** Summaries at the destination not posted yet that wait for a retry; new alerts there join them rather than post alone. */
+  countRetrying(platform: Platform, destination: string): number {
+    return this.statements.countRetrying.get({ platform, destination })?.n ?? 0;
   }
 
   releaseSummaryClaim(summaryId: number) {
