@@ -161,7 +161,7 @@ function breakdownOf(
       const sent = origin + data.sentAt[seq]!;
       add('1 POST sent → intake handler (HTTP, JSON, auth, zod)', r.acceptStart - sent);
       add('2 SQLite transaction (alert, deliveries claimed, escalation) + commit', r.acceptEnd! - r.acceptStart);
-      add('3 → post begins (countPending, Redis pacer round trip)', r.loadAt - r.acceptEnd!);
+      add('3 → post begins (waiting count, Redis pacer round trip)', r.loadAt - r.acceptEnd!);
       add('4 load the row', r.postStart - r.loadAt);
       add('5 postAlert → fake receives (render, client lib, HTTP)', origin + fake - r.postStart);
       add('  total', origin + fake - sent);
