@@ -3,6 +3,7 @@ import ack from './ack.js';
 import heal from './heal.js';
 import help from './help.js';
 import report from './report.js';
+import resend from './resend.js';
 import resolve from './resolve.js';
 import restart from './restart.js';
 import silence from './silence.js';
@@ -18,6 +19,7 @@ export const ALL_COMMANDS: CommandDefinition[] = [
   status,
   ack,
   resolve,
+  resend,
   silence,
   silences,
   unsilence,

@@ -141,4 +141,21 @@ describe('chat commands on both platforms', () => {
     expect(scoped).toContain('opsbot status for payments');
     expect(scoped).not.toContain('db down');
   });
+
+  it('/resend sends a delivery again that failed while the bot was out of the Telegram group; it needs responder', async () => {
+    world.fakes.telegram.rejectChat(GROUP, 403, 'Forbidden: bot was kicked from the group chat');
+    const id = await postAlert({ title: 'cache cold', service: 'cache' });
+    const telegramState = async () => (await world.bot.get(`/api/v1/alerts/${id}`)).body.deliveries.find((d: { platform: string }) => d.platform === 'telegram')?.state;
+    await waitUntil('the Telegram delivery failed', async () => (await telegramState()) === 'failed');
+    world.fakes.telegram.allowChat(GROUP);
+
+    const viewer = await slashCommand('resend', { alert: String(id) }, VIEWER_DC);
+    expect((await discordAnswer(viewer.id)).content).toContain('/resend needs the responder role; you have viewer');
+    expect(await telegramState()).toBe('failed');
+    const responder = await slashCommand('resend', { alert: String(id) }, RESPONDER_DC);
+    expect((await discordAnswer(responder.id)).content).toBe(`1 failed delivery queued again (1 to telegram ${GROUP}).`);
+    await waitUntil('the alert in the Telegram group', () => telegramMessageOf(id));
+    expect(await telegramState()).toBe('sent');
+    expect(await telegramCommand(`/resend ${id}`)).toContain('No failed deliveries matched; nothing was sent again.');
+  });
 });

@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { runCli } from './helpers/cli.js';
 
 let bot: TestBot;
 let web: Server;
@@ -34,22 +34,7 @@ afterAll(async () => {
   rmSync(reportsDir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function opsbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { env: { PATH: process.env.PATH ?? '', OPSBOT_URL: bot.url, API_TOKEN: TEST_API_TOKEN, USER: 'tester', ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const opsbot = (args: string[], env: Record<string, string> = {}) => runCli(bot.url, args, env);
 
 describe('opsbot CLI against the running bot', () => {
   it('send, alerts, ack and resolve: tables for people, JSON for scripts, exit codes for mistakes', async () => {

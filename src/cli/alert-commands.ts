@@ -60,3 +60,25 @@ export async function actOnAlert(verb: 'ack' | 'resolve', id: string | undefined
   const stopped = result.stoppedEscalationSteps ? `; ${result.stoppedEscalationSteps} escalation steps stopped` : '';
   write(`alert #${result.alert.id} ${verb === 'ack' ? 'acknowledged' : 'resolved'}${stopped}\n`);
 }
+
+/** Sends failed deliveries again; the bot validates the filters and says what it queued. */
+export async function resendFailed(
+  id: string | undefined,
+  options: { platform?: string; destination?: string; hours?: string; by?: string },
+  json: boolean,
+  write: Write,
+) {
+  if (id !== undefined && !/^#?\d+$/.test(id)) throw new CliError(`usage: opsbot resend [<alert id>] [--platform discord|telegram] [--destination D] [--hours N]; ${JSON.stringify(id)} is not an alert id`);
+  const hours = options.hours === undefined ? undefined : Number(options.hours);
+  if (hours !== undefined && !(hours > 0)) throw new CliError(`--hours ${JSON.stringify(options.hours)} is not a positive number`);
+  const body = {
+    ...(id !== undefined ? { alert: Number(id.replace('#', '')) } : {}),
+    ...(options.platform ? { platform: options.platform.toLowerCase() } : {}),
+    ...(options.destination ? { destination: options.destination } : {}),
+    ...(hours !== undefined ? { hours } : {}),
+    by: options.by ?? process.env.USER ?? 'cli',
+  };
+  const result = await api<{ resent: number; message: string }>('POST', '/api/v1/deliveries/resend', body);
+  if (json) return write(`${JSON.stringify(result, null, 2)}\n`);
+  write(`${result.message}\n`);
+}

@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { BotRefusal, CliError } from './api-client.js';
-import { actOnAlert, listAlerts, sendAlert } from './alert-commands.js';
+import { actOnAlert, listAlerts, resendFailed, sendAlert } from './alert-commands.js';
 import { deployCommands } from './deploy-commands.js';
 import { printHistory, printStatus, runHeal, runReport } from './ops-commands.js';
 import { printTriggers } from './triggers.js';
@@ -17,6 +17,9 @@ commands:
   send --severity CRIT --title "…" [--body …] [--service S] [--label k=v]… [--dedup-key K] [--resolved]
   ack <id> [--by name]                acknowledge an alert (stops its escalation)
   resolve <id> [--by name]            resolve an alert by hand
+  resend [<id>] [--platform discord|telegram] [--destination D] [--hours N] [--by name]
+                                      send failed deliveries again (all, or one alert's, one destination's,
+                                      the last N hours'); many to one chat are combined into summaries
   heal <service> [action]             run a configured heal action
   history <service> [--hours N]       a service's state changes and uptime
   triggers                            trigger rules, last values and fires
@@ -43,6 +46,7 @@ const SPECS: Record<string, ParseArgsConfig['options']> = {
   },
   ack: { json, by: { type: 'string' } },
   resolve: { json, by: { type: 'string' } },
+  resend: { json, by: { type: 'string' }, platform: { type: 'string' }, destination: { type: 'string' }, hours: { type: 'string' } },
   heal: { json },
   history: { json, hours: { type: 'string' } },
   triggers: { json },
@@ -86,6 +90,9 @@ async function run(argv: string[]): Promise<number> {
     case 'ack':
     case 'resolve':
       await actOnAlert(command, positionals[0], text('by'), asJson, write);
+      break;
+    case 'resend':
+      await resendFailed(positionals[0], { platform: text('platform'), destination: text('destination'), hours: text('hours'), by: text('by') }, asJson, write);
       break;
     case 'heal':
       await runHeal(positionals[0], positionals[1], asJson, write);

@@ -58,7 +58,7 @@ const globalPace = z.strictObject({
  * (0 sends everything through the queue).
  */
 const DELIVERY_DEFAULTS = {
-  maxAttempts: 8,
+  maxAttempts: 20,
   backoffMs: 2_000,
   backoffMaxMs: 300_000,
   requestTimeoutMs: 10_000,

@@ -3,7 +3,7 @@ import { historyChart } from './chart.js';
 import { actionForm } from './forms.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './layout.js';
-import { alertsSection, escalationsSection, SHOWN } from './sections/alerts.js';
+import { alertsSection, escalationsSection, FAILED_WINDOW_MS, SHOWN } from './sections/alerts.js';
 import type { AlertsQuery } from './sections/alerts-query.js';
 import type { ServicesQuery } from './sections/services-query.js';
 import { healRunsSection, heartbeatsSection, reportsSection } from './sections/activity.js';
@@ -31,7 +31,7 @@ export function mainPage(options: DashboardOptions, queries: PageQueries, sessio
   const services = queries.services.load(now);
   const views = services.map((s) => s.view);
   const charts = new Map(services.map((s) => [s.view.name, historyChart(s.view.name, s.lastDay, nowMs - DAY, nowMs)]));
-  const alerts = queries.alerts.load(SHOWN, new Date(nowMs - DAY));
+  const alerts = queries.alerts.load(SHOWN, new Date(nowMs - FAILED_WINDOW_MS));
   const flash = session?.flash;
   if (session) delete session.flash;
   const header = session

@@ -3,7 +3,8 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { ackAlert, auditDashboard, switchService } from './actions.js';
+import { ackAlert, auditDashboard, resendFailed, switchService } from './actions.js';
+import { FAILED_WINDOW_MS } from './sections/alerts.js';
 import { BASE, canLogIn, checkToken, clearSessionCookie, sameOrigin, sessionOf, setSessionCookie, validCsrf, type Credentials } from './auth.js';
 import { html } from './html.js';
 import { page } from './layout.js';
@@ -133,6 +134,12 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
     const session = guard(request, reply, 'ack', { alert: String(param.data.id) });
     if (!session) return reply;
     return done(reply, session, await ackAlert(options, session, param.data.id, request.ip));
+  });
+
+  app.post(`${BASE}/deliveries/resend`, async (request, reply) => {
+    const session = guard(request, reply, 'resend', {});
+    if (!session) return reply;
+    return done(reply, session, await resendFailed(options, session, new Date(Date.now() - FAILED_WINDOW_MS), request.ip));
   });
 
   for (const [path, enabled] of [['enable', true], ['disable', false]] as const) {

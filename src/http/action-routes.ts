@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { acknowledgeAlert, resolveAlert } from '../alerts/lifecycle.js';
@@ -10,11 +11,21 @@ import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 import { describeServices } from '../heal/service-view.js';
 import { badRequest, issuesOf } from './errors.js';
+import { PLATFORMS } from '../channels/types.js';
+import { alerts } from '../db/schema.js';
+import { describeResent, resendFailedDeliveries } from '../delivery/resend.js';
 
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 const byBody = z.union([z.strictObject({ by: z.string().trim().min(1).max(200).optional() }), z.undefined(), z.null()]);
 const nameParam = z.strictObject({ name: z.string().min(1).max(64) });
 const historyQuery = z.strictObject({ hours: z.coerce.number().positive().max(24 * 90).default(24) });
+const resendBody = z.strictObject({
+  alert: z.number().int().positive().optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  destination: z.string().trim().min(1).max(200).optional(),
+  hours: z.number().positive().max(24 * 366).optional(),
+  by: z.string().trim().min(1).max(200).optional(),
+});
 const DAY_MS = 86_400_000;
 
 export interface ActionDeps {
@@ -46,6 +57,30 @@ export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
       return { alert: outcome.alert, stoppedEscalationSteps: outcome.stoppedSteps };
     });
   }
+
+  app.post('/api/v1/deliveries/resend', async (request, reply) => {
+    const body = resendBody.safeParse(request.body ?? {});
+    if (!body.success) return badRequest(reply, request, 'invalid resend request', issuesOf(body.error));
+    const { alert, platform, destination, hours, by = 'api' } = body.data;
+    const args = Object.fromEntries(Object.entries({ alert, platform, destination, hours }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const audit = (result: 'ok' | 'invalid', detail: string) =>
+      recordAudit(deps.db, { at: new Date(), platform: 'api', userId: by, userName: by, chatId: null, via: 'api', command: 'resend', args, result, detail });
+    if (alert !== undefined && !deps.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.id, alert)).get()) {
+      audit('invalid', 'unknown alert');
+      return reply.code(404).send({ error: `no alert #${alert}` });
+    }
+    const since = hours === undefined ? undefined : new Date(Date.now() - hours * 3_600_000);
+    const resent = await resendFailedDeliveries(deps.db, deps.sink, {
+      ...(alert !== undefined ? { alertId: alert } : {}),
+      ...(platform ? { platform } : {}),
+      ...(destination ? { destination } : {}),
+      ...(since ? { since } : {}),
+    });
+    const message = describeResent(resent);
+    audit('ok', message);
+    request.log.info({ by, ...args, resent: resent.length }, 'failed deliveries sent again');
+    return { resent: resent.length, message, deliveries: resent };
+  });
 
   app.get('/api/v1/status', async () => {
     const now = new Date();

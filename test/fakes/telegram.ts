@@ -126,6 +126,11 @@ export class FakeTelegram {
     this.rejected.set(String(chatId), new TgApiError(code, description));
   }
 
+  /** Undoes `rejectChat`: the chat accepts calls again (the bot was added back, say). */
+  allowChat(chatId: string | number): void {
+    this.rejected.delete(String(chatId));
+  }
+
   /** Called for each accepted sendMessage (not for edits); returns the unsubscribe function. */
   onMessage(listener: (m: TgMessage) => void): () => void {
     return this.store.onMessage(listener);

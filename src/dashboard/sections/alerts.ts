@@ -5,6 +5,14 @@ import { formatAgo, formatTime, html, type SafeHtml } from '../html.js';
 import type { AlertsView } from './alerts-query.js';
 
 export const SHOWN = 100;
+/** The window of the failed-deliveries count, and of what its Re-send button sends again. */
+export const FAILED_WINDOW_MS = 86_400_000;
+
+function resendButton(view: AlertsView, csrf: string | null): SafeHtml | '' {
+  if (view.failedDeliveriesSince === 0 || !csrf) return '';
+  const label = `Re-send the ${view.failedDeliveriesSince} failed ${view.failedDeliveriesSince === 1 ? 'delivery' : 'deliveries'}`;
+  return html`<div class="resend">${actionForm(`${BASE}/deliveries/resend`, csrf, label, { title: 'Send the deliveries that failed in the last 24 h again' })}</div>`;
+}
 
 function ackCell(alert: AlertRow, csrf: string | null, now: Date): SafeHtml {
   if (alert.ackedAt) return html`<span class="acked">acked by ${alert.ackedBy ?? '?'} ${formatAgo(alert.ackedAt, now)}</span>`;
@@ -27,6 +35,7 @@ export function alertsSection(view: AlertsView, csrf: string | null, now: Date):
   return html`<section id="alerts"><h2>Firing alerts</h2>
 <p class="counts"><span class="sev sev-CRIT">${counts.CRIT} CRIT</span><span class="sev sev-WARN">${counts.WARN} WARN</span><span class="sev sev-INFO">${counts.INFO} INFO</span>
 <span class="muted">${view.pendingDeliveries} deliveries pending · ${view.failedDeliveriesSince} failed in 24 h</span></p>
+${resendButton(view, csrf)}
 ${total === 0 ? html`<p class="muted">Nothing is firing.</p>` : html`<table><thead><tr><th>#</th><th>Severity</th><th>Title</th><th>Service</th><th>Fired</th><th>Ack</th></tr></thead><tbody>${rows}</tbody></table>${more}`}
 </section>`;
 }

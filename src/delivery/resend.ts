@@ -1,0 +1,69 @@
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { alerts, deliveries } from '../db/schema.js';
+import type { Platform } from '../channels/types.js';
+import type { DeliveryWork } from '../alerts/accept.js';
+import type { WorkSink } from '../alerts/work-sink.js';
+
+/** Which failed deliveries to send again; every field narrows, none means all of them. */
+export interface ResendFilter {
+  alertId?: number;
+  platform?: Platform;
+  destination?: string;
+  /** Only deliveries planned after this time. */
+  since?: Date;
+}
+
+export interface ResentDelivery {
+  deliveryId: number;
+  alertId: number;
+  platform: Platform;
+  destination: string;
+}
+
+/**
+ * Puts failed deliveries back to `pending` with their attempts counted from zero and out of the
+ * storm summary that failed with them, in one transaction. From there they go like new ones:
+ * posted on their destination's pace, or folded into a summary when many wait there.
+ */
+export function reopenFailedDeliveries(db: Db, filter: ResendFilter): { resent: ResentDelivery[]; work: DeliveryWork[] } {
+  const conditions: SQL[] = [eq(deliveries.state, 'failed')];
+  if (filter.alertId !== undefined) conditions.push(eq(deliveries.alertId, filter.alertId));
+  if (filter.platform !== undefined) conditions.push(eq(deliveries.platform, filter.platform));
+  if (filter.destination !== undefined) conditions.push(eq(deliveries.destination, filter.destination));
+  if (filter.since !== undefined) conditions.push(gt(deliveries.createdAt, filter.since));
+  const failed = and(...conditions);
+  return db.transaction((tx) => {
+    const rows = tx
+      .select({ deliveryId: deliveries.id, alertId: deliveries.alertId, platform: deliveries.platform, destination: deliveries.destination, revision: alerts.revision })
+      .from(deliveries)
+      .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
+      .where(failed)
+      .orderBy(asc(deliveries.id))
+      .all();
+    tx.update(deliveries).set({ state: 'pending', attempts: 0, summaryId: null, claimedAt: null, claimedBy: null }).where(failed).run();
+    return {
+      resent: rows.map(({ deliveryId, alertId, platform, destination }) => ({ deliveryId, alertId, platform, destination })),
+      work: rows.map(({ deliveryId, revision, platform, destination }) => ({ deliveryId, revision, platform, destination, planned: true })),
+    };
+  });
+}
+
+/** Sends failed deliveries again: reopened in SQLite first, then handed to the deliver queues. */
+export async function resendFailedDeliveries(db: Db, sink: WorkSink, filter: ResendFilter): Promise<ResentDelivery[]> {
+  const { resent, work } = reopenFailedDeliveries(db, filter);
+  await sink.deliveries(work);
+  return resent;
+}
+
+/** "3 deliveries (2 to discord 123, 1 to telegram -100)" for replies and the audit log. */
+export function describeResent(resent: ResentDelivery[]): string {
+  if (resent.length === 0) return 'No failed deliveries matched; nothing was sent again';
+  const perDestination = new Map<string, number>();
+  for (const d of resent) {
+    const key = `${d.platform} ${d.destination}`;
+    perDestination.set(key, (perDestination.get(key) ?? 0) + 1);
+  }
+  const parts = [...perDestination].map(([where, n]) => `${n} to ${where}`);
+  return `${resent.length} failed ${resent.length === 1 ? 'delivery' : 'deliveries'} queued again (${parts.join(', ')})`;
+}
