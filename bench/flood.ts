@@ -135,7 +135,9 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
     duringFlood = { discord: received.discord.own + received.discord.summaries, telegram: received.telegram.own + received.telegram.summaries };
     acceptSeconds = (floodEnd - start) / 1000;
 
-    const deadline = floodEnd + options.drainSeconds * 1000;
+    const floor = pacingFloor(ids.length / routes.length);
+    const paced = start + (Math.max(floor.discord.seconds, floor.telegram.seconds) + PACING_MARGIN_S) * 1000;
+    const deadline = Math.max(floodEnd + options.drainSeconds * 1000, paced);
     while (performance.now() < deadline) {
       if (coverage().covered === ids.length * 2) {
         drainMs = performance.now() - floodEnd;
@@ -174,6 +176,9 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
 }
 
 /** Summaries of ≤ SUMMARY_MAX_ALERTS at the default pace: `burst` at once, then one per interval. */
+/** A flood whose summaries need longer than the drain at the default pace gets its pacing floor plus this. */
+const PACING_MARGIN_S = 30;
+
 function pacingFloor(perDestination: number): FloodResult['pacingFloor'] {
   const { discordChannel, telegramGroup } = fileConfigSchema.parse({}).pacing;
   const floor = (pace: { burst: number; intervalMs: number }) => ({

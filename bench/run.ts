@@ -70,7 +70,7 @@ async function main() {
     const o = { clients: num('clients', 8), batch: num('batch', 200), seconds: num('flood-seconds', 10), routes: num('flood-routes', 4), drainSeconds: 150 };
     const deliverConcurrency = args.has('deliver-concurrency') ? { deliverConcurrency: num('deliver-concurrency', 0) } : {};
     console.log(
-      `(b) running: ${o.clients} clients × ${o.batch}-alert batches for ${o.seconds} s → ${o.routes} Discord channels + ${o.routes} Telegram groups; drain ≤ ${o.drainSeconds} s${
+      `(b) running: ${o.clients} clients × ${o.batch}-alert batches for ${o.seconds} s → ${o.routes} Discord channels + ${o.routes} Telegram groups; drain ≤ ${o.drainSeconds} s or the pacing floor + 30 s${
         deliverConcurrency.deliverConcurrency !== undefined ? `; delivery.concurrency ${deliverConcurrency.deliverConcurrency}` : ''
       }…`,
     );
