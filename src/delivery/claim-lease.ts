@@ -3,6 +3,12 @@ import { hostname } from 'node:os';
 
 /** How long a claim protects a post attempt whose holder may still be running it, in request timeouts. */
 export const CLAIM_LEASE_REQUEST_TIMEOUTS = 3;
+/**
+ * How soon a job that found a live claim looks again. A post attempt usually ends (and releases or
+ * settles its claim) long before the lease does, and the work it leaves, such as a storm summary's
+ * next attempt, must not wait for the whole lease.
+ */
+export const CLAIM_RECHECK_MS = 1_000;
 
 export interface Claim {
   claimedAt: Date | null;
@@ -31,7 +37,7 @@ export class ClaimLease {
     if (claim.claimedAt === null || claim.claimedBy === null) return { mayTakeOver: true };
     const age = now - claim.claimedAt.getTime();
     if (age >= this.leaseMs || this.holderIsGone(claim.claimedBy)) return { mayTakeOver: true };
-    return { mayTakeOver: false, retryInMs: this.leaseMs - age };
+    return { mayTakeOver: false, retryInMs: Math.min(this.leaseMs - age, CLAIM_RECHECK_MS) };
   }
 
   private holderIsGone(claimedBy: string): boolean {

@@ -46,7 +46,7 @@ function prepareStatements(db: Db) {
       .prepare(),
     growAndClaim: db
       .update(summaries)
-      .set({ alertCount: sql`${summaries.alertCount} + ${p('added')}`, claimedAt: sql`${p('nowMs')}`, claimedBy: sql`${p('holder')}` })
+      .set({ alertCount: sql`${summaries.alertCount} + ${p('added')}`, attempts: 0, claimedAt: sql`${p('nowMs')}`, claimedBy: sql`${p('holder')}` })
       .where(eq(summaries.id, p('id')))
       .prepare(),
     insertSummary: db
@@ -176,7 +176,9 @@ export class SummaryStore {
   /**
    * Moves what waits at the destination (oldest first, pending or waiting for a retry) into a summary
    * claimed by `holder`, atomically: into the summary there that waits for its own retry when there is
-   * one (so alerts piling up behind an outage all come back in one message), else into a new one.
+   * one (so alerts piling up behind an outage all come back in one message), else into a new one. A
+   * summary that takes new alerts counts its attempts from zero again, so that an alert that joins it
+   * late gets every retry it would have had on its own before the summary gives up.
    */
   claimSummary(platform: Platform, destination: string, holder: string, now = new Date()): number | undefined {
     return this.claimSummaryInTransaction(platform, destination, holder, now);
