@@ -24,6 +24,7 @@ let browser: Browser;
 const shots = mkdtempSync(join(tmpdir(), 'opsbot-dashboard-shots-'));
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`the dashboard's browser test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   tb = await startTestBot({ yaml });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 });
