@@ -119,6 +119,22 @@ describe('sending failed deliveries again', () => {
     expect(audit.body.entries[0]).toMatchObject({ via: 'dashboard', result: 'ok' });
   });
 
+  it('an alert resolved while its delivery had failed arrives once, showing the resolution, with no "resolved" reply after it', async () => {
+    world.fakes.telegram.rejectChat('302', 400, 'Bad Request: chat not found');
+    const [id] = await post([{ severity: 'CRIT', title: 'disk latency high' }]);
+    await waitForStates([id!], ['failed']);
+    expect((await world.bot.post(`/api/v1/alerts/${id}/resolve`, { by: 'alice' })).status).toBe(200);
+    world.fakes.telegram.allowChat('302');
+
+    expect((await world.bot.post('/api/v1/deliveries/resend', { alert: id })).body.resent).toBe(1);
+    await waitForStates([id!], ['sent']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const messages = world.fakes.telegram.inChat('302');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.text).toContain('RESOLVED');
+    expect(messages[0]!.text).toContain('disk latency high');
+  });
+
   it('names what is wrong with a resend request and changes nothing', async () => {
     world.fakes.telegram.rejectChat('302', 400, 'Bad Request: chat not found');
     const [id] = await post([{ severity: 'INFO', title: 'left failed' }]);

@@ -1,6 +1,6 @@
 import { asDeliveryError } from './errors.js';
 import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
-import { toAlertView, type DeliveryWithAlert } from './store.js';
+import { RESOLVED_BEFORE_FIRST_POST, toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery, syncSummary } from './sync.js';
 import type { Platform } from '../channels/types.js';
 
@@ -82,6 +82,7 @@ export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAler
     return handlePostFailure(ctx, row, error);
   }
   ctx.store.markSent(delivery.id, messageId, alert.revision);
+  if (alert.status === 'resolved') ctx.store.markResolveReplied(delivery.id, RESOLVED_BEFORE_FIRST_POST);
   ctx.hooks?.sent?.(delivery.id, delivery.platform, alert.acceptedAt);
   const fresh = ctx.store.load(delivery.id);
   return fresh ? syncDelivery(ctx, fresh) : DONE;

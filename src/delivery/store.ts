@@ -29,6 +29,12 @@ export function toAlertView(alert: AlertRow): AlertView {
   };
 }
 
+/**
+ * The `resolveReplyId` of a delivery whose first message already showed the alert resolved (it was
+ * resolved while the delivery waited or after it failed and was sent again): no "resolved" reply follows.
+ */
+export const RESOLVED_BEFORE_FIRST_POST = 'none: resolved before the first post';
+
 const p = sql.placeholder;
 const sameDestination = and(eq(deliveries.platform, p('platform')), eq(deliveries.destination, p('destination')));
 /** Deliveries at the destination that no post has taken yet: a flush drains these in order. */
