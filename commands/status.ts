@@ -61,7 +61,7 @@ export default defineCommand({
     lines.push(
       `Queues: ${view.pendingDeliveries} deliveries unsent, ${backlog.deliver} delivery jobs and ${backlog.escalate} escalation steps queued`,
     );
-    lines.push(`Failed deliveries (24 h): ${view.failedDeliveriesSince}${services.platforms.length < 2 ? ` · chat platforms on: ${services.platforms.join(', ') || 'none'}` : ''}`);
+    lines.push(`Failed deliveries (24 h): ${view.failedDeliveriesSince}${view.failedDeliveriesSince > 0 ? ' (/resend sends them again)' : ''}${services.platforms.length < 2 ? ` · chat platforms on: ${services.platforms.join(', ') || 'none'}` : ''}`);
     return publicReply(lines.join('\n'));
   },
 });

@@ -148,6 +148,7 @@ describe('chat commands on both platforms', () => {
     const telegramState = async () => (await world.bot.get(`/api/v1/alerts/${id}`)).body.deliveries.find((d: { platform: string }) => d.platform === 'telegram')?.state;
     await waitUntil('the Telegram delivery failed', async () => (await telegramState()) === 'failed');
     world.fakes.telegram.allowChat(GROUP);
+    expect(await telegramCommand('/status')).toContain('Failed deliveries (24 h): 1 (/resend sends them again)');
 
     const viewer = await slashCommand('resend', { alert: String(id) }, VIEWER_DC);
     expect((await discordAnswer(viewer.id)).content).toContain('/resend needs the responder role; you have viewer');

@@ -76,6 +76,7 @@ describe('sending failed deliveries again', () => {
     const ids = await post(Array.from({ length: 6 }, (_, i) => ({ severity: i < 2 ? 'CRIT' : 'WARN', title: `queue backlog ${i}`, labels: { team: 'batch' } })));
     await waitForStates(ids, ['failed']);
     world.fakes.telegram.reset();
+    expect((await runCli(world.bot.url, ['status'])).stdout).toContain('failed deliveries (24 h): 6 (opsbot resend sends them again)');
 
     const run = await runCli(world.bot.url, ['resend', '--platform', 'telegram', '--destination=-303']);
     expect(run).toMatchObject({ code: 0, stdout: '6 failed deliveries queued again (6 to telegram -303)\n' });

@@ -26,7 +26,7 @@ export async function printStatus(json: boolean, write: Write) {
   write(table(['service', 'role', 'owner', 'state', 'health', 'restarts', 'up 24 h'], status.services.map((s) => [s.name, s.role, s.owner, s.enabled ? s.state : 'disabled', s.health, s.restarts, pct(s.uptime24h)])));
   write('\nHeartbeats\n');
   write(table(['heartbeat', 'state', 'last beat'], status.heartbeats.map((h) => [h.name, h.state, when(h.lastBeatAt)])));
-  write(`\nQueues: ${Object.entries(status.queues).map(([q, n]) => `${q} ${n}`).join(' · ')} · failed deliveries (24 h): ${status.failedDeliveries24h}\n`);
+  write(`\nQueues: ${Object.entries(status.queues).map(([q, n]) => `${q} ${n}`).join(' · ')} · failed deliveries (24 h): ${status.failedDeliveries24h}${status.failedDeliveries24h > 0 ? ' (opsbot resend sends them again)' : ''}\n`);
 }
 
 export async function runHeal(service: string | undefined, action: string | undefined, json: boolean, write: Write) {
