@@ -12,6 +12,6 @@ export default defineCommand({
   async handle({ services, now }, { alert }) {
     const filter = alert === undefined ? { since: new Date(now.getTime() - DAY_MS) } : { alertId: alert };
     const resent = await resendFailedDeliveries(services.db, services.sink, filter);
-    return publicReply(`${describeResent(resent)}.`);
+    return publicReply(`${describeResent(resent, services.platforms)}.`);
   },
 });

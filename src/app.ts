@@ -200,9 +200,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     healing,
     triggers,
     metrics,
-    actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, backlog },
+    actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog },
     reports: { db, run: runReport },
-    dashboard: { sink, password: env.DASHBOARD_PASSWORD, sessionHours: file.dashboard.sessionHours, listReports: latestReports, reportText },
+    dashboard: { sink, platforms, password: env.DASHBOARD_PASSWORD, sessionHours: file.dashboard.sessionHours, listReports: latestReports, reportText },
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
   const url = await http.listen({ host: env.HOST, port: env.PORT });

@@ -4,6 +4,7 @@ import { TEST_API_TOKEN } from './helpers/bot.js';
 import { carriedIds } from './helpers/carried-ids.js';
 import { runCli } from './helpers/cli.js';
 import { waitUntil } from './helpers/wait.js';
+import { describeResent } from '../src/delivery/resend.js';
 
 const YAML = `
 routes:
@@ -151,5 +152,22 @@ describe('sending failed deliveries again', () => {
     expect(cli).toMatchObject({ code: 2, stderr: expect.stringContaining('"latest" is not an alert id') });
     expect(await runCli(world.bot.url, ['resend', '--hours', 'soon'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--hours "soon" is not a positive number') });
     expect(await statesOf(id!)).toEqual(['failed']);
+  });
+});
+
+describe('what a resend answers', () => {
+  const resent = [
+    { deliveryId: 1, alertId: 1, platform: 'discord' as const, destination: '100' },
+    { deliveryId: 2, alertId: 1, platform: 'telegram' as const, destination: '-5' },
+    { deliveryId: 3, alertId: 2, platform: 'telegram' as const, destination: '-5' },
+  ];
+
+  it('counts per destination, and says which platform has no token so its deliveries wait', () => {
+    expect(describeResent(resent, ['discord', 'telegram'])).toBe('3 failed deliveries queued again (1 to discord 100, 2 to telegram -5)');
+    expect(describeResent(resent, ['telegram'])).toBe(
+      '3 failed deliveries queued again (1 to discord 100, 2 to telegram -5); discord has no token, so those wait until one is set',
+    );
+    expect(describeResent(resent, [])).toContain('discord and telegram have no token');
+    expect(describeResent([], [])).toBe('No failed deliveries matched; nothing was sent again');
   });
 });

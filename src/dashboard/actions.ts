@@ -65,7 +65,7 @@ export async function ackAlert(options: DashboardOptions, session: Session, aler
 export async function resendFailed(options: DashboardOptions, session: Session, since: Date, ip: string): Promise<Flash> {
   const args = { since: since.toISOString() };
   const resent = await resendFailedDeliveries(options.db, options.sink, { since });
-  const text = `${describeResent(resent)}.`;
+  const text = `${describeResent(resent, options.platforms)}.`;
   auditDashboard(options, session, 'resend', args, 'ok', text, ip);
   return { kind: resent.length > 0 ? 'ok' : 'error', text };
 }

@@ -1,3 +1,4 @@
+import type { Platform } from '../channels/types.js';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import type { WorkSink } from '../alerts/work-sink.js';
@@ -18,6 +19,8 @@ export type ListReports = () => ReportEntry[];
 export interface DashboardOptions {
   db: Db;
   sink: WorkSink;
+  /** Chat platforms with a token. */
+  platforms: Platform[];
   manager: ServiceManager;
   heal: HealService;
   heartbeats: Heartbeats;

@@ -56,8 +56,11 @@ export async function resendFailedDeliveries(db: Db, sink: WorkSink, filter: Res
   return resent;
 }
 
-/** "3 deliveries (2 to discord 123, 1 to telegram -100)" for replies and the audit log. */
-export function describeResent(resent: ResentDelivery[]): string {
+/**
+ * "3 failed deliveries queued again (2 to discord 123, 1 to telegram -100)" for replies and the audit
+ * log, saying which of them wait for a platform that has no token.
+ */
+export function describeResent(resent: ResentDelivery[], platformsOn: readonly Platform[]): string {
   if (resent.length === 0) return 'No failed deliveries matched; nothing was sent again';
   const perDestination = new Map<string, number>();
   for (const d of resent) {
@@ -65,5 +68,7 @@ export function describeResent(resent: ResentDelivery[]): string {
     perDestination.set(key, (perDestination.get(key) ?? 0) + 1);
   }
   const parts = [...perDestination].map(([where, n]) => `${n} to ${where}`);
-  return `${resent.length} failed ${resent.length === 1 ? 'delivery' : 'deliveries'} queued again (${parts.join(', ')})`;
+  const off = [...new Set(resent.map((d) => d.platform))].filter((platform) => !platformsOn.includes(platform));
+  const waiting = off.length === 0 ? '' : `; ${off.join(' and ')} ${off.length === 1 ? 'has' : 'have'} no token, so those wait until one is set`;
+  return `${resent.length} failed ${resent.length === 1 ? 'delivery' : 'deliveries'} queued again (${parts.join(', ')})${waiting}`;
 }

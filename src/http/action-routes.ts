@@ -11,7 +11,7 @@ import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 import { describeServices } from '../heal/service-view.js';
 import { badRequest, issuesOf } from './errors.js';
-import { PLATFORMS } from '../channels/types.js';
+import { PLATFORMS, type Platform } from '../channels/types.js';
 import { alerts } from '../db/schema.js';
 import { describeResent, resendFailedDeliveries } from '../delivery/resend.js';
 
@@ -34,6 +34,8 @@ export interface ActionDeps {
   heartbeats: Heartbeats;
   manager: ServiceManager;
   heal: HealService;
+  /** Chat platforms with a token. */
+  platforms: Platform[];
   backlog(): Promise<Record<string, number>>;
 }
 
@@ -76,7 +78,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
       ...(destination ? { destination } : {}),
       ...(since ? { since } : {}),
     });
-    const message = describeResent(resent);
+    const message = describeResent(resent, deps.platforms);
     audit('ok', message);
     request.log.info({ by, ...args, resent: resent.length }, 'failed deliveries sent again');
     return { resent: resent.length, message, deliveries: resent };

@@ -1,3 +1,4 @@
+import type { Platform } from '../channels/types.js';
 import Database from 'better-sqlite3';
 import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
@@ -41,7 +42,7 @@ export interface HttpServerOptions {
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
   /** The governance dashboard at /ops/governance (same server); absent means no dashboard. */
-  dashboard?: { sink: WorkSink; password: string | undefined; sessionHours: number; listReports: ListReports; reportText: (name: string) => Promise<string | null> };
+  dashboard?: { sink: WorkSink; platforms: Platform[]; password: string | undefined; sessionHours: number; listReports: ListReports; reportText: (name: string) => Promise<string | null> };
 }
 
 export function buildHttpServer(options: HttpServerOptions) {
