@@ -102,7 +102,7 @@ await patch('src/delivery/store.js', 'DeliveryStore', 'load', (original) =>
 for (const method of ['countPending', 'countWaiting', 'claimForSending', 'markSent']) {
   await patch('src/delivery/store.js', 'DeliveryStore', method, timed(`store.${method}`));
 }
-for (const method of ['claimSummary', 'countRetrying', 'loadSummary', 'markSummarySent']) {
+for (const method of ['claimSummary', 'loadSummary', 'markSummarySent']) {
   await patch('src/delivery/summary-store.js', 'SummaryStore', method, timed(`summaries.${method}`));
 }
 await patch('src/delivery/pacer.js', 'Pacer', 'take', timed('pacer.take (Redis eval)'));

@@ -1,6 +1,6 @@
 import { defineCommand, publicReply } from '../src/chat/command.js';
 import { idOption } from '../src/chat/options.js';
-import { describeResent, resendFailedDeliveries } from '../src/delivery/resend.js';
+import { resendFailedDeliveries } from '../src/delivery/resend.js';
 
 const DAY_MS = 86_400_000;
 
@@ -11,7 +11,7 @@ export default defineCommand({
   options: { alert: idOption(false, 'The alert number; leave out for every delivery that failed in the last 24 h', 'alert') },
   async handle({ services, now }, { alert }) {
     const filter = alert === undefined ? { since: new Date(now.getTime() - DAY_MS) } : { alertId: alert };
-    const resent = await resendFailedDeliveries(services.db, services.sink, filter);
-    return publicReply(`${describeResent(resent, services.platforms)}.`);
+    const { message } = await resendFailedDeliveries(services, filter);
+    return publicReply(`${message}.`);
   },
 });

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { JobConnections } from './queue-errors.js';
+import { syncJobSchedulers } from './schedulers.js';
 
 export const OPS_CYCLE_QUEUE = 'ops-cycle';
 const schedulerId = (time: string) => `ops-cycle-${time.replace(':', '')}`;
@@ -21,16 +22,14 @@ export async function scheduleOpsCycles(
 ): Promise<{ queue: Queue; worker: Worker; ensureSchedules: () => Promise<void> }> {
   const queue = new Queue(OPS_CYCLE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 } });
   connection.errors.watch(queue, OPS_CYCLE_QUEUE);
-  const ensureSchedules = async () => {
-    for (const time of times) {
-      const [hours, minutes] = time.split(':');
-      await queue.upsertJobScheduler(schedulerId(time), { pattern: `${Number(minutes)} ${Number(hours)} * * *`, tz: timezone }, { name: 'cycle' });
-    }
-    const wanted = new Set(times.map(schedulerId));
-    for (const scheduler of await queue.getJobSchedulers()) {
-      if (scheduler.key && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
-    }
-  };
+  const ensureSchedules = () =>
+    syncJobSchedulers(
+      queue,
+      times.map((time) => {
+        const [hours, minutes] = time.split(':');
+        return { id: schedulerId(time), repeat: { pattern: `${Number(minutes)} ${Number(hours)} * * *`, tz: timezone }, template: { name: 'cycle' } };
+      }),
+    );
   await ensureSchedules();
   const worker = new Worker(OPS_CYCLE_QUEUE, async () => run(), { connection: connection.worker, prefix, concurrency: 1, lockDuration: 60_000 });
   connection.errors.watch(worker, OPS_CYCLE_QUEUE);

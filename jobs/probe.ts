@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ServiceManager } from '../src/heal/service-manager.js';
 import type { JobConnections } from './queue-errors.js';
+import { syncJobSchedulers } from './schedulers.js';
 
 export const PROBE_QUEUE = 'probe';
 const schedulerId = (service: string) => `probe-${service}`;
@@ -25,15 +26,15 @@ export async function scheduleProbes(
   const queue = new Queue<ProbeJob>(PROBE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
   connection.errors.watch(queue, PROBE_QUEUE);
   const watched = manager.all().filter((s) => s.probe || s.pidfile);
-  const ensureSchedules = async () => {
-    for (const service of watched) {
-      await queue.upsertJobScheduler(schedulerId(service.name), { every: service.probe?.interval ?? 30_000 }, { name: 'probe', data: { service: service.name } });
-    }
-    const wanted = new Set(watched.map((s) => schedulerId(s.name)));
-    for (const scheduler of await queue.getJobSchedulers()) {
-      if (scheduler.key && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
-    }
-  };
+  const ensureSchedules = () =>
+    syncJobSchedulers(
+      queue,
+      watched.map((service) => ({
+        id: schedulerId(service.name),
+        repeat: { every: service.probe?.interval ?? 30_000 },
+        template: { name: 'probe', data: { service: service.name } },
+      })),
+    );
   await ensureSchedules();
   const worker = new Worker<ProbeJob>(PROBE_QUEUE, async (job) => manager.check(job.data.service), {
     connection: connection.worker,

@@ -84,6 +84,20 @@ describe('nothing lost', () => {
     return { dataDir, prefix };
   };
 
+  /** A bot on fresh storage whose ten alerts reached Discord while Telegram answered 502 to each: ten Telegram posts wait for a retry. */
+  const tenWaitingForTelegram = async (tag: string) => {
+    fakes.discord.reset();
+    fakes.telegram.reset();
+    const where = fresh();
+    fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
+    const bot = await startWithFakes(where);
+    const res = await bot.post('/api/v1/alerts', alerts(10, tag));
+    expect(res.status).toBe(202);
+    await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 10);
+    await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.status === 502).length === 10);
+    return { ...where, bot, res };
+  };
+
   it('SIGKILL with deliveries in flight: after a restart every alert arrives once, within 15 s', async () => {
     fakes.discord.reset();
     fakes.telegram.reset();
@@ -138,15 +152,7 @@ describe('nothing lost', () => {
   });
 
   it('Redis emptied between two runs: the reconciler re-plans every unfinished delivery', async () => {
-    fakes.discord.reset();
-    fakes.telegram.reset();
-    const { dataDir, prefix } = fresh();
-    fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
-    const first = await startWithFakes({ dataDir, prefix });
-    const res = await first.post('/api/v1/alerts', alerts(10, 'kept'));
-    expect(res.status).toBe(202);
-    await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 10);
-    await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.status === 502).length === 10);
+    const { dataDir, prefix, bot: first } = await tenWaitingForTelegram('kept');
     await first.stop();
     expect(await deleteKeysWithPrefix(prefix)).toBeGreaterThan(0);
 
@@ -163,17 +169,9 @@ describe('nothing lost', () => {
   });
 
   it('Redis emptied while the bot runs: its schedules come back and every unfinished delivery goes out', async () => {
-    fakes.discord.reset();
-    fakes.telegram.reset();
-    const { dataDir, prefix } = fresh();
-    fakes.telegram.script('sendMessage', { kind: '5xx' }, 10);
-    const bot = await startWithFakes({ dataDir, prefix });
+    const { prefix, bot, res } = await tenWaitingForTelegram('flushed');
     const cycles = new Queue('ops-cycle', { connection: { url: TEST_REDIS_URL }, prefix });
     try {
-      const res = await bot.post('/api/v1/alerts', alerts(10, 'flushed'));
-      expect(res.status).toBe(202);
-      await fakes.discord.waitFor(() => fakes.discord.inChannel('100').length === 10);
-      await fakes.telegram.waitFor(() => fakes.telegram.calls.filter((c) => c.status === 502).length === 10);
       expect(await deleteKeysWithPrefix(prefix)).toBeGreaterThan(0);
       fakes.telegram.reset();
 

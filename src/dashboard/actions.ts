@@ -1,6 +1,6 @@
 import { acknowledgeAlert } from '../alerts/lifecycle.js';
 import { recordAudit, type AuditEntry } from '../chat/audit.js';
-import { describeResent, resendFailedDeliveries } from '../delivery/resend.js';
+import { resendFailedDeliveries } from '../delivery/resend.js';
 import type { Session } from './sessions.js';
 import type { DashboardOptions } from './types.js';
 
@@ -64,8 +64,8 @@ export async function ackAlert(options: DashboardOptions, session: Session, aler
 /** The Re-send button beside the failed count: sends the deliveries that failed in the window shown there again. */
 export async function resendFailed(options: DashboardOptions, session: Session, since: Date, ip: string): Promise<Flash> {
   const args = { since: since.toISOString() };
-  const resent = await resendFailedDeliveries(options.db, options.sink, { since });
-  const text = `${describeResent(resent, options.platforms)}.`;
+  const { resent, message } = await resendFailedDeliveries(options, { since });
+  const text = `${message}.`;
   auditDashboard(options, session, 'resend', args, 'ok', text, ip);
   return { kind: resent.length > 0 ? 'ok' : 'error', text };
 }

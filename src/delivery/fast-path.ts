@@ -3,7 +3,7 @@ import type { Platform } from '../channels/types.js';
 import { plannedByDestination } from '../../jobs/deliver.js';
 import type { DeliveryContext } from './context.js';
 import type { PaceDecision } from './pacer.js';
-import { postOwnMessage, waitingAt } from './post.js';
+import { postOwnMessage } from './post.js';
 import { isRedisUnreachable } from '../../jobs/queue-errors.js';
 
 /**
@@ -65,9 +65,9 @@ export class FastPath {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** No slot (wait 0) while others already wait at the destination (see `waitingAt`): the delivery queues behind them. */
+  /** No slot (wait 0) while others already wait at the destination (see `countWaiting`): the delivery queues behind them. */
   private async slotFor({ deliveryId, platform, destination }: DeliveryWork): Promise<PaceDecision> {
-    if (waitingAt(this.ctx, platform, destination) > 0) return { allowed: false, waitMs: 0 };
+    if (this.ctx.store.countWaiting(platform, destination) > 0) return { allowed: false, waitMs: 0 };
     return this.ctx.pacer.take(platform, destination, `delivery:${deliveryId}`);
   }
 

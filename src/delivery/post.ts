@@ -1,6 +1,6 @@
 import { asDeliveryError } from './errors.js';
 import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
-import { RESOLVED_BEFORE_FIRST_POST, toAlertView, type DeliveryWithAlert } from './store.js';
+import { toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery, syncSummary } from './sync.js';
 import type { Platform } from '../channels/types.js';
 
@@ -9,14 +9,6 @@ import type { Platform } from '../channels/types.js';
  * budget cannot keep up) is folded into a summary with the others waiting for its destination.
  */
 export const FOLD_AFTER_WAITING_MS = 3_000;
-
-/**
- * What waits at a destination besides what is being posted right now: deliveries pending or waiting
- * for a retry, and storm summaries waiting for their retry (a new alert there joins one of those).
- */
-export function waitingAt(ctx: DeliveryContext, platform: Platform, destination: string): number {
-  return ctx.store.countWaiting(platform, destination) + ctx.summaries.countRetrying(platform, destination);
-}
 
 function shouldFold(othersWaiting: number, remaining: number, waitingSince: Date): boolean {
   return othersWaiting > remaining || (othersWaiting > 0 && Date.now() - waitingSince.getTime() >= FOLD_AFTER_WAITING_MS);
@@ -42,7 +34,7 @@ async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
   const { platform, destination } = row.delivery;
   const slot = await ctx.pacer.take(platform, destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
-  const othersWaiting = waitingAt(ctx, platform, destination) - 1;
+  const othersWaiting = ctx.store.countWaiting(platform, destination) - 1;
   if (shouldFold(othersWaiting, slot.remaining, row.delivery.createdAt)) {
     await sendNewSummary(ctx, platform, destination);
     return DONE;
@@ -64,7 +56,7 @@ async function postClaimed(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
   const { platform, destination } = row.delivery;
   const slot = await ctx.pacer.take(platform, destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
-  if (row.delivery.claimedBy === null && shouldFold(waitingAt(ctx, platform, destination) - 1, slot.remaining, row.delivery.createdAt)) {
+  if (row.delivery.claimedBy === null && shouldFold(ctx.store.countWaiting(platform, destination) - 1, slot.remaining, row.delivery.createdAt)) {
     await sendNewSummary(ctx, platform, destination);
     return DONE;
   }
@@ -81,8 +73,7 @@ export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAler
   } catch (error) {
     return handlePostFailure(ctx, row, error);
   }
-  ctx.store.markSent(delivery.id, messageId, alert.revision);
-  if (alert.status === 'resolved') ctx.store.markResolveReplied(delivery.id, RESOLVED_BEFORE_FIRST_POST);
+  ctx.store.markSent(delivery.id, messageId, alert);
   ctx.hooks?.sent?.(delivery.id, delivery.platform, alert.acceptedAt);
   const fresh = ctx.store.load(delivery.id);
   return fresh ? syncDelivery(ctx, fresh) : DONE;
@@ -192,7 +183,7 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
     }
     const oldest = ctx.store.oldestPending(platform, destination);
     if (oldest === undefined) continue;
-    if (shouldFold(waitingAt(ctx, platform, destination) - 1, slot.remaining, oldest.createdAt)) {
+    if (shouldFold(ctx.store.countWaiting(platform, destination) - 1, slot.remaining, oldest.createdAt)) {
       await sendNewSummary(ctx, platform, destination);
       continue;
     }

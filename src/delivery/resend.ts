@@ -49,11 +49,18 @@ export function reopenFailedDeliveries(db: Db, filter: ResendFilter): { resent: 
   });
 }
 
-/** Sends failed deliveries again: reopened in SQLite first, then handed to the deliver queues. */
-export async function resendFailedDeliveries(db: Db, sink: WorkSink, filter: ResendFilter): Promise<ResentDelivery[]> {
-  const { resent, work } = reopenFailedDeliveries(db, filter);
-  await sink.deliveries(work);
-  return resent;
+/** What a resend needs: the store, the queues, and which chat platforms have a token. The API, the dashboard and chat each have them. */
+export interface ResendDeps {
+  db: Db;
+  sink: WorkSink;
+  platforms: readonly Platform[];
+}
+
+/** Sends failed deliveries again (reopened in SQLite first, then handed to the deliver queues) and says what it did. */
+export async function resendFailedDeliveries(deps: ResendDeps, filter: ResendFilter): Promise<{ resent: ResentDelivery[]; message: string }> {
+  const { resent, work } = reopenFailedDeliveries(deps.db, filter);
+  await deps.sink.deliveries(work);
+  return { resent, message: describeResent(resent, deps.platforms) };
 }
 
 /**

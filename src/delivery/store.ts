@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { alerts, deliveries, type AlertRow, type DeliveryRow } from '../db/schema.js';
+import { alerts, deliveries, summaries, type AlertRow, type DeliveryRow } from '../db/schema.js';
 import type { AlertView, Platform } from '../channels/types.js';
 import type { Claim } from './claim-lease.js';
 
@@ -33,7 +33,7 @@ export function toAlertView(alert: AlertRow): AlertView {
  * The `resolveReplyId` of a delivery whose first message already showed the alert resolved (it was
  * resolved while the delivery waited or after it failed and was sent again): no "resolved" reply follows.
  */
-export const RESOLVED_BEFORE_FIRST_POST = 'none: resolved before the first post';
+const RESOLVED_BEFORE_FIRST_POST = 'none: resolved before the first post';
 
 const p = sql.placeholder;
 const sameDestination = and(eq(deliveries.platform, p('platform')), eq(deliveries.destination, p('destination')));
@@ -49,6 +49,13 @@ export const waitingAtDestination = and(
   inArray(deliveries.state, ['pending', 'sending']),
   or(eq(deliveries.state, 'pending'), isNull(deliveries.claimedBy)),
 );
+/** A summary at the destination that is not posted yet and waits for its retry: nothing is posting it right now. */
+export const retryingAtDestination = and(
+  eq(summaries.platform, p('platform')),
+  eq(summaries.destination, p('destination')),
+  eq(summaries.state, 'pending'),
+  isNull(summaries.claimedBy),
+);
 
 function prepareStatements(db: Db) {
   return {
@@ -59,7 +66,11 @@ function prepareStatements(db: Db) {
       .where(eq(deliveries.id, p('id')))
       .prepare(),
     countPending: db.select({ n: count() }).from(deliveries).where(atDestination).prepare(),
-    countWaiting: db.select({ n: count() }).from(deliveries).where(waitingAtDestination).prepare(),
+    countWaiting: db
+      .select({ n: sql<number>`count(*) + (${db.select({ n: count() }).from(summaries).where(retryingAtDestination)})` })
+      .from(deliveries)
+      .where(waitingAtDestination)
+      .prepare(),
     oldestPending: db
       .select({ id: deliveries.id, createdAt: deliveries.createdAt })
       .from(deliveries)
@@ -101,6 +112,7 @@ function prepareStatements(db: Db) {
         messageId: sql`${p('messageId')}`,
         syncedRevision: sql`${p('revision')}`,
         sentAt: sql`${p('nowMs')}`,
+        resolveReplyId: sql`${p('resolveReplyId')}`,
         lastError: null,
       })
       .where(eq(deliveries.id, p('id')))
@@ -147,7 +159,11 @@ export class DeliveryStore {
     return this.statements.countPending.get({ platform, destination })?.n ?? 0;
   }
 
-  /** Pending deliveries plus those waiting for a retry: what a storm summary would take. */
+  /**
+   * What waits at a destination besides what is being posted right now: deliveries pending or waiting
+   * for a retry (what a storm summary would take), and storm summaries waiting for their retry (a new
+   * alert there joins one of those). One statement, as the fast path asks it for every new alert.
+   */
   countWaiting(platform: Platform, destination: string): number {
     return this.statements.countWaiting.get({ platform, destination })?.n ?? 0;
   }
@@ -183,8 +199,10 @@ export class DeliveryStore {
     return this.statements.returnToPending.run({ id: deliveryId, holder }).changes === 1;
   }
 
-  markSent(deliveryId: number, messageId: string, revision: number, now = new Date()) {
-    this.statements.markSent.run({ id: deliveryId, messageId, revision, nowMs: now.getTime() });
+  /** The delivery's own message is posted, showing `alert` as it was; one already showing the resolution needs no "resolved" reply. */
+  markSent(deliveryId: number, messageId: string, alert: Pick<AlertRow, 'revision' | 'status'>, now = new Date()) {
+    const resolveReplyId = alert.status === 'resolved' ? RESOLVED_BEFORE_FIRST_POST : null;
+    this.statements.markSent.run({ id: deliveryId, messageId, revision: alert.revision, resolveReplyId, nowMs: now.getTime() });
   }
 
   markSynced(deliveryId: number, revision: number, error: string | null = null) {

@@ -1,9 +1,9 @@
-import { and, asc, count, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, summaries, type SummaryRow } from '../db/schema.js';
 import type { Platform, SummaryView } from '../channels/types.js';
 import type { Claim } from './claim-lease.js';
-import { waitingAtDestination } from './store.js';
+import { retryingAtDestination, waitingAtDestination } from './store.js';
 
 /** Most alerts one storm summary takes; the rest wait for the destination's next slot. */
 export const SUMMARY_MAX_ALERTS = 1_000;
@@ -14,14 +14,6 @@ export interface LoadedSummary {
 }
 
 const p = sql.placeholder;
-
-/** A summary at the destination that is not posted yet and waits for its retry: nothing is posting it right now. */
-const retryingAtDestination = and(
-  eq(summaries.platform, p('platform')),
-  eq(summaries.destination, p('destination')),
-  eq(summaries.state, 'pending'),
-  isNull(summaries.claimedBy),
-);
 
 function prepareStatements(db: Db) {
   return {
@@ -36,7 +28,6 @@ function prepareStatements(db: Db) {
           .as('summarizable'),
       )
       .prepare(),
-    countRetrying: db.select({ n: count() }).from(summaries).where(retryingAtDestination).prepare(),
     retryingWithRoom: db
       .select({ id: summaries.id, alertCount: summaries.alertCount })
       .from(summaries)
@@ -194,11 +185,6 @@ export class SummaryStore {
       previousBy: previous.claimedBy,
     }).changes;
     return changed === 1;
-  }
-
-  /** Summaries at the destination not posted yet that wait for a retry; new alerts there join them rather than post alone. */
-  countRetrying(platform: Platform, destination: string): number {
-    return this.statements.countRetrying.get({ platform, destination })?.n ?? 0;
   }
 
   releaseSummaryClaim(summaryId: number) {

@@ -13,7 +13,7 @@ import { describeServices } from '../heal/service-view.js';
 import { badRequest, issuesOf } from './errors.js';
 import { PLATFORMS, type Platform } from '../channels/types.js';
 import { alerts } from '../db/schema.js';
-import { describeResent, resendFailedDeliveries } from '../delivery/resend.js';
+import { resendFailedDeliveries } from '../delivery/resend.js';
 
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 const byBody = z.union([z.strictObject({ by: z.string().trim().min(1).max(200).optional() }), z.undefined(), z.null()]);
@@ -72,13 +72,12 @@ export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
       return reply.code(404).send({ error: `no alert #${alert}` });
     }
     const since = hours === undefined ? undefined : new Date(Date.now() - hours * 3_600_000);
-    const resent = await resendFailedDeliveries(deps.db, deps.sink, {
+    const { resent, message } = await resendFailedDeliveries(deps, {
       ...(alert !== undefined ? { alertId: alert } : {}),
       ...(platform ? { platform } : {}),
       ...(destination ? { destination } : {}),
       ...(since ? { since } : {}),
     });
-    const message = describeResent(resent, deps.platforms);
     audit('ok', message);
     request.log.info({ by, ...args, resent: resent.length }, 'failed deliveries sent again');
     return { resent: resent.length, message, deliveries: resent };

@@ -1,4 +1,3 @@
-import type { Platform } from '../channels/types.js';
 import Database from 'better-sqlite3';
 import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
@@ -24,6 +23,7 @@ import type { ServiceManager } from '../heal/service-manager.js';
 import type { WorkSink } from '../alerts/work-sink.js';
 import { registerDashboardRoutes } from '../dashboard/routes.js';
 import type { ListReports } from '../dashboard/types.js';
+import type { Platform } from '../channels/types.js';
 
 export interface HttpServerOptions {
   intake: IntakeService;
