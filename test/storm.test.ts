@@ -127,7 +127,11 @@ describe('storm control and per-destination pacing (default pacing, rate-limited
     expect(fakes.telegram.inChat('-700')).toHaveLength(1);
     const discordEdited = await waitUntil(
       'the Discord summary edited',
-      () => fakes.discord.inChannel('700').find((m) => JSON.stringify(m.embeds ?? []).includes('✅ 1 resolved · 👀 1 acked')),
+      () =>
+        fakes.discord.inChannel('700').find((m) => {
+          const embeds = JSON.stringify(m.embeds ?? []);
+          return embeds.includes('✅ 1 resolved · 👀 1 acked') && embeds.includes('WARN ×2');
+        }),
       10_000,
     );
     expect(discordEdited.embeds?.[0]?.description).toContain(`#${ids[2]} \\[WARN ×2\\] edit me 2`);
