@@ -56,6 +56,15 @@ describe('slow clients', () => {
     expect(slow.filter((c) => c.answer.startsWith('HTTP/1.1 408 Request Timeout'))).toHaveLength(50);
     expect((await bot.get('/api/v1/alerts')).body.alerts).toHaveLength(0);
   });
+
+  it('refuses connections beyond http.maxConnections, and takes new ones once some close', async () => {
+    const bot = await start('http: { maxConnections: 10 }');
+    const held = await Promise.all(Array.from({ length: 10 }, () => slowClient(bot.url)));
+    const answered = () => rawRequest(bot.url, '/healthz').then(() => true, () => false);
+    await waitUntil('a connection past the cap to be refused', async () => !(await answered()));
+    for (const client of held.slice(0, 5)) client.socket.destroy();
+    await waitUntil('a new connection to be answered', answered);
+  });
 });
 
 describe('guessing tokens', () => {

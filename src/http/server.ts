@@ -56,6 +56,20 @@ const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 /** Wrong API or heartbeat tokens a client may send per window before it gets 429. */
 const BEARER_FAILURES_PER_CLIENT = 10;
 const BEARER_FAILURE_WINDOW_MS = 60_000;
+const DROPPED_CONNECTIONS_WARNING_EVERY_MS = 60_000;
+
+/** Logs connections refused at the cap: the first at once, then one line a minute with how many. */
+function warnOfDroppedConnections(log: Logger, maxConnections: number) {
+  let dropped = 0;
+  let lastWarnedAt = -Infinity;
+  return () => {
+    dropped += 1;
+    if (Date.now() - lastWarnedAt < DROPPED_CONNECTIONS_WARNING_EVERY_MS) return;
+    log.warn({ dropped, maxConnections }, 'refused new connections: http.maxConnections are open');
+    lastWarnedAt = Date.now();
+    dropped = 0;
+  };
+}
 
 export function buildHttpServer(options: HttpServerOptions) {
   const app = Fastify({
@@ -73,6 +87,7 @@ export function buildHttpServer(options: HttpServerOptions) {
     },
   });
   app.server.maxConnections = options.http.maxConnections;
+  app.server.on('drop', warnOfDroppedConnections(options.log, options.http.maxConnections));
   const bearerFailures = new FailureThrottle(BEARER_FAILURES_PER_CLIENT, BEARER_FAILURE_WINDOW_MS);
   if (!options.apiToken) app.addHook('onRequest', sameSiteGuard(options.http.allowedHosts));
 
