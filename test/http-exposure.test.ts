@@ -81,7 +81,9 @@ describe('without API_TOKEN, only this machine may call', () => {
   });
 
   it('does not start without API_TOKEN on a HOST that only looks like loopback', async () => {
-    await expect(startTestBot({ env: { API_TOKEN: '', HOST: '127.0.0.1.nip.io' } })).rejects.toThrow(/API_TOKEN is not set and HOST=127\.0\.0\.1\.nip\.io is not loopback/);
+    await expect(startTestBot({ dataDir: open.dataDir, env: { API_TOKEN: '', HOST: '127.0.0.1.nip.io' } })).rejects.toThrow(
+      /API_TOKEN is not set and HOST=127\.0\.0\.1\.nip\.io is not loopback/,
+    );
   });
 });
 

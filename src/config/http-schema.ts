@@ -20,10 +20,10 @@ export const httpSchema = z
     requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /** The request headers must arrive within this. */
     headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
-    /** An idle keep-alive connection is closed after this. */
-    keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
-    /** A connection on which nothing at all arrives or leaves for this long is closed. */
-    idleTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    /** An idle keep-alive connection is closed after this (longer than the 60 s of common proxies and load balancers). */
+    keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(72_000),
+    /** A connection on which nothing at all arrives or leaves for this long is closed (a client that stops reading its answer). */
+    idleTimeoutMs: z.number().int().min(100).max(3_600_000).default(120_000),
     /** Connections beyond this many open at once are refused (closed at once). */
     maxConnections: z.number().int().min(10).max(100_000).default(1_000),
   })

@@ -21,7 +21,7 @@ export function sameOrigin(request: FastifyRequest): boolean {
   if (source === undefined) return true;
   if (!host) return false;
   try {
-    return new URL(source).host === host;
+    return new URL(source).host === host.toLowerCase();
   } catch {
     return false;
   }
