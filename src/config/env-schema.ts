@@ -10,12 +10,12 @@ const url = (protocols: string[]) =>
     message: `must be a URL starting with ${protocols.join(' or ')}`,
   });
 
-/** Secrets and endpoints come from the environment only, never from the YAML file. */
 /** A secret callers present (a bearer token): long enough that guessing it is hopeless. */
 const callerSecret = optionalText.refine((v) => v === undefined || v.length >= 16, {
   message: 'must be at least 16 characters long, or anyone who can reach the bot could guess it; generate one with `openssl rand -hex 24`',
 });
 
+/** Secrets and endpoints come from the environment only, never from the YAML file. */
 export const envSchema = z.object({
   API_TOKEN: callerSecret,
   DISCORD_TOKEN: optionalText,
