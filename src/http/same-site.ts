@@ -58,7 +58,7 @@ export function sameSiteGuard(allowedHosts: readonly string[]) {
       request.log.warn({ path: loggablePath(request.url), host }, 'refused: Host is not this machine (no API_TOKEN)');
       return reply.code(403).send({
         error:
-          `refused: Host ${JSON.stringify(host)} is neither a loopback address nor in http.allowedHosts, and API_TOKEN is not set ` +
+          `refused: Host ${JSON.stringify(host.slice(0, 200))} is neither a loopback address nor in http.allowedHosts, and API_TOKEN is not set ` +
           '(a web page could reach this bot by DNS rebinding). Set API_TOKEN, or add the host name to http.allowedHosts in the config.',
       });
     }
