@@ -16,7 +16,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where the bot under test lives (its dist/, drizzle/, package.json): this project unless BENCH_BOT_ROOT names a patched copy. */
 export const BOT_ROOT = process.env.BENCH_BOT_ROOT ?? ROOT;
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const API_TOKEN = 'bench-api-token';
+export const API_TOKEN = 'bench-api-token-0123';
 export const DISCORD_TOKEN = 'bench-discord-token';
 export const TELEGRAM_TOKEN = '123456:bench-telegram-token';
 const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));

@@ -195,6 +195,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     apiToken: env.API_TOKEN,
     bodyLimitBytes: file.http.bodyLimitBytes,
     maxAlertsPerRequest: file.http.maxAlertsPerRequest,
+    http: { ...file.http, allowedHosts: [...file.http.allowedHosts, ...(env.TELEGRAM_WEBHOOK_URL ? [new URL(env.TELEGRAM_WEBHOOK_URL).hostname] : [])] },
     checkReady: readinessCheck(db, commandConnection),
     heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
     healing,

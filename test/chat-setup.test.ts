@@ -59,11 +59,11 @@ describe('Telegram webhook mode', () => {
     const bot = await startTestBot({
       telegramApiRoot: fakes.telegram.apiRoot,
       yaml: 'defaultRoute: { telegram: ["-200"] }',
-      env: { TELEGRAM_WEBHOOK_URL: 'https://ops.example.com/telegram/hook', TELEGRAM_WEBHOOK_SECRET: 'hook-secret_1' },
+      env: { TELEGRAM_WEBHOOK_URL: 'https://ops.example.com/telegram/hook', TELEGRAM_WEBHOOK_SECRET: 'hook-secret_1-abcdefgh' },
     });
     try {
       const setWebhook = fakes.telegram.calls.find((c) => c.method === 'setWebhook');
-      expect(setWebhook?.payload).toMatchObject({ url: 'https://ops.example.com/telegram/hook', secret_token: 'hook-secret_1' });
+      expect(setWebhook?.payload).toMatchObject({ url: 'https://ops.example.com/telegram/hook', secret_token: 'hook-secret_1-abcdefgh' });
       expect(fakes.telegram.calls.some((c) => c.method === 'getUpdates')).toBe(false);
 
       const update = {
@@ -79,7 +79,7 @@ describe('Telegram webhook mode', () => {
       expect((await send()).status).toBe(401);
       expect((await send('wrong')).status).toBe(401);
       expect(fakes.telegram.inChat('-200')).toHaveLength(0);
-      expect((await send('hook-secret_1')).status).toBe(200);
+      expect((await send('hook-secret_1-abcdefgh')).status).toBe(200);
       await waitUntil('the reply to the webhook update', () => fakes.telegram.inChat('-200').find((m) => m.text.includes('no subscription')));
     } finally {
       await bot.destroy();

@@ -47,12 +47,32 @@ describe('config file', () => {
   });
 
   it('keeps the dashboard password out of the config file and checks it without printing it', () => {
-    expect(() => parseConfigText('dashboard: { password: a-long-random-passphrase }', 'x.yaml')).toThrowError(
+    const inFile = () => parseConfigText('dashboard: { password: a-long-random-passphrase }', 'x.yaml');
+    expect(inFile).toThrowError(
       /dashboard\.password: secrets are not kept in the config file: set the DASHBOARD_PASSWORD environment variable instead/,
     );
+    expect(inFile).not.toThrowError(/a-long-random-passphrase/);
     const short = () => loadConfig({ DASHBOARD_PASSWORD: 'hunter2' });
     expect(short).toThrowError(/DASHBOARD_PASSWORD: must be 12 to 200 characters long/);
     expect(short).not.toThrowError(/hunter2/);
+  });
+
+  it('names a bad secret-bearing key and its problem, never its value', () => {
+    const shortToken = () => parseConfigText('heartbeats:\n  - { name: backup, token: hunter2-beat }', 'x.yaml');
+    expect(shortToken).toThrowError(/heartbeats\[0\]\.token: at least 16 characters/);
+    expect(shortToken).not.toThrowError(/hunter2/);
+    const wrongType = () => parseConfigText('heartbeats:\n  - { name: backup, token: 12345678901234567890 }', 'x.yaml');
+    expect(wrongType).toThrowError(/heartbeats\[0\]\.token: /);
+    expect(wrongType).not.toThrowError(/1234567890/);
+  });
+
+  it('refuses an API_TOKEN or webhook secret shorter than 16 characters, without printing it', () => {
+    for (const key of ['API_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']) {
+      const short = () => loadConfig({ [key]: 'hunter2-hunter2' });
+      expect(short).toThrowError(new RegExp(`${key}: must be at least 16 characters long`));
+      expect(short).not.toThrowError(/hunter2/);
+    }
+    expect(loadConfig({ API_TOKEN: 'a'.repeat(16) }).env.API_TOKEN).toBe('a'.repeat(16));
   });
 
   it('stops when OPSBOT_CONFIG points at a missing file', () => {

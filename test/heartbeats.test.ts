@@ -20,14 +20,15 @@ const heartbeatAlert = async (name: string) =>
   );
 
 describe('heartbeats', () => {
-  it('takes a beat by plain GET with the heartbeat token, and refuses a wrong token or an unknown name', async () => {
+  it('takes a beat by plain GET with the heartbeat token, and refuses a wrong token, and names an unknown heartbeat only to a caller with the API token', async () => {
     const ok = await fetch(`${world.bot.url}/api/v1/heartbeats/backup?token=${TOKEN}`);
     expect(ok.status).toBe(200);
     expect((await ok.json()).heartbeat).toMatchObject({ name: 'backup', state: 'up', beats: 1 });
     expect((await fetch(`${world.bot.url}/api/v1/heartbeats/backup?token=wrong`)).status).toBe(401);
-    const unknown = await fetch(`${world.bot.url}/api/v1/heartbeats/backpu?token=${TOKEN}`);
+    expect((await fetch(`${world.bot.url}/api/v1/heartbeats/backpu?token=${TOKEN}`)).status).toBe(401);
+    const unknown = await world.bot.post('/api/v1/heartbeats/backpu', undefined);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error).toContain('no heartbeat named "backpu" is configured');
+    expect(unknown.body.error).toContain('no heartbeat named "backpu" is configured');
     expect((await world.bot.post('/api/v1/heartbeats/deploy/start', undefined)).status).toBe(200);
     expect((await fetch(`${world.bot.url}/api/v1/heartbeats/deploy`, { method: 'POST' })).status).toBe(401);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
 
 const YAML = `
 routes:
@@ -107,7 +107,7 @@ describe('intake API (no chat platform configured)', () => {
 
     const text = await fetch(`${bot.url}/api/v1/alerts`, {
       method: 'POST',
-      headers: { authorization: 'Bearer test-api-token', 'content-type': 'text/plain' },
+      headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'text/plain' },
       body: 'CRIT: disk full',
     });
     expect(text.status).toBe(415);

@@ -10,9 +10,14 @@ const url = (protocols: string[]) =>
     message: `must be a URL starting with ${protocols.join(' or ')}`,
   });
 
+/** A secret callers present (a bearer token): long enough that guessing it is hopeless. */
+const callerSecret = optionalText.refine((v) => v === undefined || v.length >= 16, {
+  message: 'must be at least 16 characters long, or anyone who can reach the bot could guess it; generate one with `openssl rand -hex 24`',
+});
+
 /** Secrets and endpoints come from the environment only, never from the YAML file. */
 export const envSchema = z.object({
-  API_TOKEN: optionalText,
+  API_TOKEN: callerSecret,
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   TELEGRAM_TOKEN: optionalText,
@@ -23,7 +28,7 @@ export const envSchema = z.object({
   /** When set, Telegram pushes updates to this URL instead of opsbot long-polling. */
   TELEGRAM_WEBHOOK_URL: url(['https://', 'http://']),
   /** Telegram's X-Telegram-Bot-Api-Secret-Token for the webhook; derived from the bot token when unset. */
-  TELEGRAM_WEBHOOK_SECRET: optionalText,
+  TELEGRAM_WEBHOOK_SECRET: callerSecret,
   /** A second way into the governance dashboard, besides API_TOKEN. */
   DASHBOARD_PASSWORD: optionalText.refine((v) => v === undefined || (v.length >= 12 && v.length <= 200), {
     message: 'must be 12 to 200 characters long',

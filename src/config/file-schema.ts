@@ -5,6 +5,7 @@ import { accessSchema } from './access-schema.js';
 import { dashboardSchema } from './dashboard-schema.js';
 import { escalationSchema } from './escalation-schema.js';
 import { heartbeatsSchema } from './heartbeat-schema.js';
+import { httpSchema } from './http-schema.js';
 import { servicesSchema } from './service-schema.js';
 import { triggerRulesSchema } from '../triggers/rule-schema.js';
 import { opsCycleSchema } from './ops-cycle-schema.js';
@@ -103,12 +104,7 @@ export const fileConfigSchema = z
       telegramGlobal: globalPace.default(PACING_DEFAULTS.telegramGlobal),
     })
     .default(PACING_DEFAULTS),
-  http: z
-    .strictObject({
-      bodyLimitBytes: z.number().int().positive().default(1_048_576),
-      maxAlertsPerRequest: z.number().int().positive().default(1_000),
-    })
-    .default({ bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }),
+  http: httpSchema,
   access: accessSchema,
   escalation: escalationSchema,
   heartbeats: heartbeatsSchema,

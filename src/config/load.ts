@@ -18,8 +18,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Values of these keys never appear in error messages. */
-const SECRET_KEYS = /TOKEN|SECRET|PASSWORD|REDIS_URL/;
+/** Values of keys whose name (or a parent's) says it holds a secret never appear in error messages. */
+const SECRET_KEYS = /token|secret|passw|credential|api_?key|redis_url|database_url/i;
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const env = parseEnv(environment);
@@ -31,9 +31,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 function parseEnv(environment: NodeJS.ProcessEnv): EnvConfig {
   const result = envSchema.safeParse(environment);
   if (result.success) return result.data;
-  throw new ConfigError(
-    `invalid environment:\n${describeIssues(result.error, (key) => (SECRET_KEYS.test(key) ? undefined : environment[key]))}`,
-  );
+  throw new ConfigError(`invalid environment:\n${describeIssues(result.error, (key) => environment[key])}`);
 }
 
 function chooseConfigPath(explicit: string | undefined): string | null {
@@ -66,13 +64,12 @@ function describeIssues(error: z.ZodError, valueOf: (path: string) => unknown): 
   return error.issues
     .map((issue) => {
       const path = formatIssuePath(issue.path);
-      const value = path ? valueOf(path) : undefined;
+      const value = path && !SECRET_KEYS.test(path) ? valueOf(path) : undefined;
       const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
       return `  ${path || '(top level)'}: ${issue.message}${got}`;
     })
     .join('\n');
 }
-
 
 function valueAt(root: unknown, dottedPath: string): unknown {
   const parts = dottedPath.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');

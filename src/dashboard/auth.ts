@@ -46,22 +46,6 @@ export function clearSessionCookie(reply: FastifyReply) {
   reply.clearCookie(SESSION_COOKIE, { path: BASE });
 }
 
-/**
- * A state-changing request must come from our own page: when the browser says where it comes
- * from (Origin, else Referer), that must be this host.
- */
-export function sameOrigin(request: FastifyRequest): boolean {
-  const host = request.headers.host;
-  const source = request.headers.origin ?? request.headers.referer;
-  if (source === undefined) return true;
-  if (!host) return false;
-  try {
-    return new URL(source).host === host;
-  } catch {
-    return false;
-  }
-}
-
 export function validCsrf(session: Session, given: unknown): boolean {
   return typeof given === 'string' && sameSecret(given, session.csrf);
 }

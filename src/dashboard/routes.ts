@@ -5,8 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ackAlert, auditDashboard, resendFailed, switchService } from './actions.js';
 import { FAILED_WINDOW_MS } from './sections/alerts.js';
-import { BASE, canLogIn, checkToken, clearSessionCookie, sameOrigin, sessionOf, setSessionCookie, validCsrf, type Credentials } from './auth.js';
+import { BASE, canLogIn, checkToken, clearSessionCookie, sessionOf, setSessionCookie, validCsrf, type Credentials } from './auth.js';
 import { html } from './html.js';
+import { sameOrigin } from '../http/same-site.js';
+import { FailureThrottle } from '../http/failure-throttle.js';
 import { page } from './layout.js';
 import { loginPage, mainPage } from './page.js';
 import { SessionStore, type Session } from './sessions.js';
@@ -15,6 +17,11 @@ import { AlertsQuery } from './sections/alerts-query.js';
 import { ServicesQuery } from './sections/services-query.js';
 
 const HOUR = 3_600_000;
+/** Failed logins one address may make per window before it gets 429, and all addresses together. */
+const LOGIN_FAILURES_PER_CLIENT = 5;
+const LOGIN_FAILURES_OVERALL = 30;
+const LOGIN_FAILURE_WINDOW_MS = 60_000;
+const EVERYBODY = 'everybody';
 const loginForm = z.object({ token: z.string().max(1_000).default(''), name: z.string().max(200).optional() });
 const alertParam = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const serviceParam = z.strictObject({ name: z.string().min(1).max(64) });
@@ -47,6 +54,9 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
   const failedLoginDelayMs = options.failedLoginDelayMs ?? 1_000;
   /** Refused logins from one address are answered one after the other, each after the delay. */
   const refusalQueues = new Map<string, Promise<void>>();
+  const failuresByClient = new FailureThrottle(LOGIN_FAILURES_PER_CLIENT, LOGIN_FAILURE_WINDOW_MS);
+  /** The dashboard has no accounts, only the shared token and password: this counts the guesses against them from everywhere. */
+  const failuresOverall = new FailureThrottle(LOGIN_FAILURES_OVERALL, LOGIN_FAILURE_WINDOW_MS);
   const log = options.log.child({ component: 'dashboard' });
 
   app.addHook('onSend', async (_request, reply) => {
@@ -82,9 +92,17 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
       log.warn({ ip: request.ip, origin: request.headers.origin ?? request.headers.referer }, 'dashboard: refused login from another origin');
       return refuse(reply, 403, 'This form must be sent from the dashboard itself.');
     }
+    const retryAfter = Math.max(failuresByClient.retryAfterSeconds(request.ip), failuresOverall.retryAfterSeconds(EVERYBODY));
+    if (retryAfter > 0) {
+      log.warn({ ip: request.ip, retryAfter }, 'dashboard: refused login, too many failed logins');
+      reply.header('retry-after', String(retryAfter));
+      return sendPage(reply, 429, loginPage({ kind: 'error', text: `Too many failed logins; try again in ${retryAfter} s.` }, true));
+    }
     const form = loginForm.safeParse(request.body ?? {});
     const credential = form.success ? checkToken(form.data.token, credentials) : null;
     if (!form.success || !credential) {
+      failuresByClient.fail(request.ip);
+      failuresOverall.fail(EVERYBODY);
       const previous = refusalQueues.get(request.ip) ?? Promise.resolve();
       const mine = previous.then(() => sleep(failedLoginDelayMs));
       refusalQueues.set(request.ip, mine);

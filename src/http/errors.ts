@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { formatIssuePath } from '../validation.js';
+import { loggablePath } from './loggable-path.js';
 
 export interface FieldIssue {
   field: string;
@@ -12,6 +13,6 @@ export function issuesOf(error: z.ZodError): FieldIssue[] {
 }
 
 export async function badRequest(reply: FastifyReply, request: FastifyRequest, error: string, issues: FieldIssue[]) {
-  request.log.warn({ path: request.url, issues }, `rejected: ${error}`);
+  request.log.warn({ path: loggablePath(request.url), issues }, `rejected: ${error}`);
   return reply.code(400).send({ error, issues });
 }

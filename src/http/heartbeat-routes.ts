@@ -1,19 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Heartbeats, Signal } from '../heartbeats/heartbeats.js';
 import { badRequest, issuesOf } from './errors.js';
+import { bearerOf, refusedAsThrottled, sameSecret } from './auth.js';
+import type { FailureThrottle } from './failure-throttle.js';
 
 const params = z.strictObject({ name: z.string().min(1).max(100), signal: z.enum(['fail', 'start']).optional() });
 const query = z.strictObject({ token: z.string().max(200).optional(), message: z.string().max(2_000).optional() });
 const body = z.union([z.strictObject({ message: z.string().max(2_000).optional() }), z.undefined(), z.null()]);
-
-function same(given: string | undefined, expected: string | undefined): boolean {
-  if (!given || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /**
  * `POST` or `GET /api/v1/heartbeats/:name[/fail|/start]`: the API token as a bearer, or the
@@ -23,6 +17,7 @@ export function registerHeartbeatSignalRoutes(
   app: FastifyInstance,
   heartbeats: Heartbeats,
   apiToken: string | undefined,
+  failures: FailureThrottle,
   afterSignal: () => Promise<void>,
 ) {
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -34,17 +29,19 @@ export function registerHeartbeatSignalRoutes(
       return badRequest(reply, request, 'invalid heartbeat signal', issuesOf(error));
     }
     const config = heartbeats.get(p.data.name);
+    if (apiToken !== undefined && (await refusedAsThrottled(request, reply, failures))) return reply;
+    const header = request.headers['x-heartbeat-token'];
+    const own = q.data.token ?? (Array.isArray(header) ? header[0] : header);
+    const bearer = bearerOf(request);
+    const allowed = apiToken === undefined || sameSecret(bearer, apiToken) || sameSecret(own, config?.token);
+    if (!allowed) {
+      if (bearer !== undefined || own !== undefined) failures.fail(request.ip);
+      request.log.warn({ heartbeat: p.data.name }, 'refused heartbeat signal: wrong or missing token');
+      return reply.code(401).send({ error: `send the API token as a bearer, or this heartbeat's token as ?token= or X-Heartbeat-Token` });
+    }
     if (!config) {
       request.log.warn({ heartbeat: p.data.name }, 'signal for an unknown heartbeat');
       return reply.code(404).send({ error: `no heartbeat named ${JSON.stringify(p.data.name)} is configured (heartbeats: in the config)` });
-    }
-    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-    const header = request.headers['x-heartbeat-token'];
-    const own = q.data.token ?? (Array.isArray(header) ? header[0] : header);
-    const allowed = apiToken === undefined || same(bearer, apiToken) || same(own, config.token);
-    if (!allowed) {
-      request.log.warn({ heartbeat: config.name }, 'refused heartbeat signal: wrong or missing token');
-      return reply.code(401).send({ error: `send the API token as a bearer, or this heartbeat's token as ?token= or X-Heartbeat-Token` });
     }
     const signal: Signal = p.data.signal ?? 'beat';
     const message = (b.data && 'message' in b.data ? b.data.message : undefined) ?? q.data.message ?? null;
@@ -54,7 +51,7 @@ export function registerHeartbeatSignalRoutes(
   };
   for (const path of ['/api/v1/heartbeats/:name', '/api/v1/heartbeats/:name/:signal']) {
     app.post(path, handle);
-    app.get(path, handle);
+    app.get(path, { config: { changesState: true } }, handle);
   }
 }
 

@@ -2,6 +2,10 @@ import Database from 'better-sqlite3';
 import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
 import { bearerAuth } from './auth.js';
+import { FailureThrottle } from './failure-throttle.js';
+import { loggablePath } from './loggable-path.js';
+import { sameSiteGuard } from './same-site.js';
+import type { HttpConfig } from '../config/http-schema.js';
 import { registerAlertRoutes } from './alerts-routes.js';
 import type { IntakeService } from './intake-service.js';
 import { registerAuditRoutes } from './audit-routes.js';
@@ -31,6 +35,8 @@ export interface HttpServerOptions {
   apiToken: string | undefined;
   bodyLimitBytes: number;
   maxAlertsPerRequest: number;
+  /** Timeouts, the connection cap and the host names allowed without a token. */
+  http: HttpConfig;
   /** Resolves when SQLite and Redis both answer; throws naming the one that does not. */
   checkReady: () => Promise<void>;
   heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
@@ -45,27 +51,59 @@ export interface HttpServerOptions {
   dashboard?: { sink: WorkSink; platforms: Platform[]; password: string | undefined; sessionHours: number; listReports: ListReports; reportText: (name: string) => Promise<string | null> };
 }
 
+/** How often Node looks for requests past their timeout. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
+/** Wrong API or heartbeat tokens a client may send per window before it gets 429. */
+const BEARER_FAILURES_PER_CLIENT = 10;
+const BEARER_FAILURE_WINDOW_MS = 60_000;
+const DROPPED_CONNECTIONS_WARNING_EVERY_MS = 60_000;
+
+/** Logs connections refused at the cap: the first at once, then one line a minute with how many. */
+function warnOfDroppedConnections(log: Logger, maxConnections: number) {
+  let dropped = 0;
+  let lastWarnedAt = -Infinity;
+  return () => {
+    dropped += 1;
+    if (Date.now() - lastWarnedAt < DROPPED_CONNECTIONS_WARNING_EVERY_MS) return;
+    log.warn({ dropped, maxConnections }, 'refused new connections: http.maxConnections are open');
+    lastWarnedAt = Date.now();
+    dropped = 0;
+  };
+}
+
 export function buildHttpServer(options: HttpServerOptions) {
   const app = Fastify({
     loggerInstance: options.log,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     forceCloseConnections: 'idle',
+    requestTimeout: options.http.requestTimeoutMs,
+    connectionTimeout: options.http.idleTimeoutMs,
+    keepAliveTimeout: options.http.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: options.http.requestTimeoutMs,
+      headersTimeout: options.http.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(CONNECTIONS_CHECKING_INTERVAL_MS, options.http.headersTimeoutMs),
+    },
   });
+  app.server.maxConnections = options.http.maxConnections;
+  app.server.on('drop', warnOfDroppedConnections(options.log, options.http.maxConnections));
+  const bearerFailures = new FailureThrottle(BEARER_FAILURES_PER_CLIENT, BEARER_FAILURE_WINDOW_MS);
+  if (!options.apiToken) app.addHook('onRequest', sameSiteGuard(options.http.allowedHosts));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof Database.SqliteError) {
-      request.log.error({ err: error, path: request.url }, 'the SQLite store refused a write');
+      request.log.error({ err: error, path: loggablePath(request.url) }, 'the SQLite store refused a write');
       return reply.code(503).send({
         error: `could not store this request (SQLite ${error.code}: ${error.message}); nothing from it was kept, retry later`,
       });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
-      request.log.error({ err: error, path: request.url }, 'request failed');
+      request.log.error({ err: error, path: loggablePath(request.url) }, 'request failed');
       return reply.code(500).send({ error: 'internal error; see the opsbot log' });
     }
-    request.log.warn({ path: request.url, code: error.code, reason: error.message }, 'rejected request');
+    request.log.warn({ path: loggablePath(request.url), code: error.code, reason: error.message }, 'rejected request');
     return reply.code(status).send({ error: describeClientError(error, options.bodyLimitBytes) });
   });
   app.removeContentTypeParser('text/plain');
@@ -86,16 +124,16 @@ export function buildHttpServer(options: HttpServerOptions) {
   const webhook = options.telegramWebhook;
   if (webhook) app.register(async (hooks) => registerTelegramWebhook(hooks, webhook.chat, webhook.path));
   app.register(async (beats) =>
-    registerHeartbeatSignalRoutes(beats, options.heartbeats.heartbeats, options.apiToken, options.heartbeats.afterSignal),
+    registerHeartbeatSignalRoutes(beats, options.heartbeats.heartbeats, options.apiToken, bearerFailures, options.heartbeats.afterSignal),
   );
   app.register(async (scrape) => {
-    scrape.addHook('onRequest', bearerAuth(options.apiToken));
+    scrape.addHook('onRequest', bearerAuth(options.apiToken, bearerFailures));
     scrape.get('/metrics', async (_request, reply) =>
       reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
     );
   });
   app.register(async (api) => {
-    api.addHook('onRequest', bearerAuth(options.apiToken));
+    api.addHook('onRequest', bearerAuth(options.apiToken, bearerFailures));
     registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
     registerServiceRoutes(api, options.healing.manager, options.healing.heal);
     registerTriggerRoutes(api, options.triggers);

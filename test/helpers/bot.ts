@@ -7,7 +7,7 @@ import { parseConfigText, type Config } from '../../src/config/load.js';
 import { createLogger } from '../../src/telemetry/log.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
-export const TEST_API_TOKEN = 'test-api-token';
+export const TEST_API_TOKEN = 'test-api-token-0123456';
 
 export interface TestBotOptions {
   /** YAML config text (routes, pacing, …). */
