@@ -30,6 +30,8 @@ const action = z
       })
       .optional(),
     timeout: durationWithDefault('60s'),
+    /** Set for a command on top of the service's `env` (opsbot's own secrets are never passed on). */
+    env: z.record(z.string(), z.string()).default({}),
   })
   .refine((a) => [a.command, a.http].filter(Boolean).length === 1, { message: 'an action is exactly one of command or http' });
 

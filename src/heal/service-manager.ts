@@ -115,7 +115,7 @@ export class ServiceManager implements ServiceControl {
     const config = this.configs.get(name);
     const tracker = this.trackers.get(name);
     if (!config?.probe || !tracker) return null;
-    const result = await runProbe(config.probe);
+    const result = await runProbe(config.probe, config);
     this.records.noteProbe(name, result.detail);
     const transition = tracker.record(result);
     if (transition === null && tracker.state !== 'unknown' && this.records.get(name)?.health !== tracker.state) {
