@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import type { ServiceRow } from '../db/schema.js';
@@ -6,7 +7,7 @@ import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { ProcessSupervisor, type SupervisorEvent } from './supervisor.js';
 import { HealthTracker, type HealthTransition } from './health.js';
 import { isPidAlive, readPidfile } from './process-group.js';
-import { stopOrphan } from './orphans.js';
+import { SERVICE_MARK_VAR, serviceMark, stopOrphan } from './orphans.js';
 import { appendAutoheal } from './autoheal-log.js';
 import { runProbe } from './run-probe.js';
 import { UptimeBuckets } from './uptime-buckets.js';
@@ -64,7 +65,7 @@ export class ServiceManager implements ServiceControl {
   async start(): Promise<void> {
     for (const config of this.configs.values()) {
       const row = this.records.ensure(config.name, config.command ? 'stopped' : 'external', config.enabled);
-      if (config.command && row.pid !== null && (await stopOrphan(row.pid, config.command[0]!, config.stopTimeout))) {
+      if (config.command && row.pid !== null && (await stopOrphan(row.pid, this.markOf(config), config.stopTimeout))) {
         this.log.warn({ service: config.name, pid: row.pid }, 'stopped the copy left running by the previous opsbot');
         this.records.event(config.name, 'orphan-stopped', false, `pid ${row.pid}`);
       }
@@ -169,12 +170,17 @@ export class ServiceManager implements ServiceControl {
     this.autoHeal(config, detail);
   }
 
+  /** Marks the processes of one service of this opsbot (its log directory tells two opsbots on one host apart). */
+  private markOf(config: ServiceConfig): string {
+    return serviceMark(config.name, resolve(this.logDir));
+  }
+
   private supervisorFor(config: ServiceConfig): ProcessSupervisor {
     return new ProcessSupervisor({
       name: config.name,
       command: config.command!,
       ...(config.cwd ? { cwd: config.cwd } : {}),
-      env: config.env,
+      env: { ...config.env, [SERVICE_MARK_VAR]: this.markOf(config) },
       restartOnZeroExit: config.restartOnZeroExit,
       backoff: { initialMs: config.backoff.initial, factor: config.backoff.factor, maxMs: config.backoff.max, resetAfterMs: config.backoff.resetAfter },
       crashLoop: { maxRestarts: config.crashLoop.maxRestarts, windowMs: config.crashLoop.window },
