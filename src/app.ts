@@ -35,6 +35,7 @@ import { startHeal } from './heal/start-heal.js';
 import { TriggerEngine } from './triggers/engine.js';
 import { Metrics } from './telemetry/metrics.js';
 import { findReport, listReports, runOpsCycle, type CycleDeps } from './reports/cycle.js';
+import { OpsCycleRunner } from './reports/cycle-runner.js';
 import { readFile } from 'node:fs/promises';
 import { scheduleOpsCycles } from '../jobs/ops-cycle.js';
 import { dataDirFailure, listenFailure } from './startup-error.js';
@@ -158,7 +159,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     pacer,
     log: log.child({ component: 'ops-cycle' }),
   };
-  const runReport = (trigger: string) => runOpsCycle(cycleDeps, trigger);
+  const cycleRunner = new OpsCycleRunner((trigger) => runOpsCycle(cycleDeps, trigger));
+  const runReport = (trigger: string) => cycleRunner.run(trigger);
   const reportText = async (name: string) => {
     const row = findReport(db, name);
     return row ? readFile(row.markdownPath, 'utf8').catch(() => null) : null;
