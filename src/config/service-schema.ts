@@ -43,6 +43,7 @@ export const serviceSchema = z
     /** What it does in the estate, shown by /status and the dashboard. */
     role: z.string().min(1).max(200),
     owner: z.string().min(1).max(200),
+    /** false: opsbot starts, probes and heals nothing of it; switched off again at every start (see ServiceManager.start). */
     enabled: z.boolean().default(true),
     severity: z.enum(SEVERITIES).default('CRIT'),
     /** opsbot starts and supervises it. */
