@@ -6,8 +6,9 @@ export default defineCommand({
   role: 'responder',
   options: {},
   async handle({ services, invoker }) {
-    const { row, report } = await services.runReport(`chat:${invoker.userName}`);
+    const { row, report, joined } = await services.runReport(`chat:${invoker.userName}`);
     const failed = report.failures.length ? ` ${report.failures.length} part(s) failed: ${report.failures.join('; ')}.` : '';
-    return publicReply(`Report ${row.name} written (${row.headline}); the digest went to the digest chats.${failed}`);
+    const already = joined ? ' (it was already being written when you asked; no second report)' : '';
+    return publicReply(`Report ${row.name} written${already} (${row.headline}); the digest went to the digest chats.${failed}`);
   },
 });

@@ -35,8 +35,10 @@ import { startHeal } from './heal/start-heal.js';
 import { TriggerEngine } from './triggers/engine.js';
 import { Metrics } from './telemetry/metrics.js';
 import { findReport, listReports, runOpsCycle, type CycleDeps } from './reports/cycle.js';
+import { OpsCycleRunner } from './reports/cycle-runner.js';
 import { readFile } from 'node:fs/promises';
 import { scheduleOpsCycles } from '../jobs/ops-cycle.js';
+import { dataDirFailure, listenFailure } from './startup-error.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -53,7 +55,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         'Set API_TOKEN, or HOST=127.0.0.1.',
     );
   }
-  const db = openDb(env.OPSBOT_DATA_DIR);
+  let db: Db;
+  try {
+    db = openDb(env.OPSBOT_DATA_DIR);
+  } catch (error) {
+    throw dataDirFailure(error, env.OPSBOT_DATA_DIR);
+  }
   const redisHandle = await ensureRedis(env.REDIS_URL, env.OPSBOT_DATA_DIR, log);
   const prefix = env.OPSBOT_QUEUE_PREFIX;
   const workerConnection = new Redis(redisHandle.url, { maxRetriesPerRequest: null });
@@ -152,7 +159,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     pacer,
     log: log.child({ component: 'ops-cycle' }),
   };
-  const runReport = (trigger: string) => runOpsCycle(cycleDeps, trigger);
+  const cycleRunner = new OpsCycleRunner((trigger) => runOpsCycle(cycleDeps, trigger));
+  const runReport = (trigger: string) => cycleRunner.run(trigger);
   const reportText = async (name: string) => {
     const row = findReport(db, name);
     return row ? readFile(row.markdownPath, 'utf8').catch(() => null) : null;
@@ -206,7 +214,14 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     dashboard: { sink, platforms, password: env.DASHBOARD_PASSWORD, sessionHours: file.dashboard.sessionHours, listReports: latestReports, reportText },
     ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
   });
-  const url = await http.listen({ host: env.HOST, port: env.PORT });
+  let url: string;
+  try {
+    url = await http.listen({ host: env.HOST, port: env.PORT });
+  } catch (error) {
+    await healing.stop();
+    await redisHandle.stop();
+    throw listenFailure(error, env.HOST, env.PORT);
+  }
   await startChat(chat, log);
   log.info({ url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');
 

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config/load.js';
 import { RedisUnavailableError } from './redis/embedded.js';
 import { createLogger } from './telemetry/log.js';
 import { startBot } from './app.js';
+import { describeStartupFailure, StartupError } from './startup-error.js';
 
 async function main() {
   let config;
@@ -27,7 +28,11 @@ async function main() {
       process.stderr.write(`opsbot: ${error.message}\n`);
       process.exit(2);
     }
-    throw error;
+    const line = describeStartupFailure(error);
+    if (error instanceof StartupError) log.fatal(line);
+    else log.fatal({ err: error }, line);
+    process.stderr.write(`opsbot: ${line}\n`);
+    process.exit(1);
   }
 
   let stopping = false;

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,5 +87,29 @@ describe('start-up', () => {
     expect(output).toMatch(/no Redis answers at 127\.0\.0\.1:\d+/);
     expect(output).toMatch(/apt-get install -y redis-server/);
     expect(output).toMatch(/REDIS_URL/);
+  });
+
+  it('exits 1 with one line naming the address when its port is already taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const { code, output } = await runBotExpectingExit({ ...baseEnv(), PORT: String(port) }, 10_000);
+      expect(code).toBe(1);
+      const lines = output.split('\n').filter((line) => line.startsWith('opsbot: '));
+      expect(lines).toEqual([`opsbot: cannot listen on 127.0.0.1:${port}: address already in use (PORT)`]);
+      expect(output).not.toMatch(/unhandled rejection/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('exits 1 naming OPSBOT_DATA_DIR when the data directory cannot be made', async () => {
+    const file = join(tempDir(), 'not-a-directory');
+    writeFileSync(file, '');
+    const { code, output } = await runBotExpectingExit({ ...baseEnv(), OPSBOT_DATA_DIR: join(file, 'data') }, 10_000);
+    expect(code).toBe(1);
+    expect(output).toContain(`opsbot: cannot use the data directory ${join(file, 'data')}: a path component is not a directory`);
+    expect(output).toContain('(OPSBOT_DATA_DIR)');
   });
 });

@@ -6,8 +6,7 @@ import type { Platform } from '../channels/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
-import type { ReportRow } from '../db/schema.js';
-import type { OpsReport } from '../reports/report.js';
+import type { CycleResult } from '../reports/cycle-runner.js';
 
 /** Jobs waiting in the queues right now (BullMQ's counts). */
 export interface QueueBacklog {
@@ -27,6 +26,6 @@ export interface CommandServices {
   heal: HealService;
   services: ServiceManager;
   /** Runs an ops cycle now (on demand) and returns its report. */
-  runReport(trigger: string): Promise<{ row: ReportRow; report: OpsReport }>;
+  runReport(trigger: string): Promise<CycleResult>;
   backlog(): Promise<QueueBacklog>;
 }

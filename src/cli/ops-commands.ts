@@ -56,8 +56,9 @@ export async function runReport(list: boolean, json: boolean, write: Write) {
     if (json) return write(`${JSON.stringify(reports, null, 2)}\n`);
     return write(table(['report', 'written', 'summary', 'file'], reports.map((r) => [r.name, when(r.at), r.headline, r.markdownPath])));
   }
-  const { report } = await api<{ report: { name: string; path: string; summary: string; failures: string[] } }>('POST', '/api/v1/reports', { by: process.env.USER ?? 'cli' });
+  const { report, joined } = await api<{ report: { name: string; path: string; summary: string; failures: string[] }; joined: boolean }>('POST', '/api/v1/reports', { by: process.env.USER ?? 'cli' });
   if (json) return write(`${JSON.stringify(report, null, 2)}\n`);
-  write(`report ${report.name} written to ${report.path}: ${report.summary}\n`);
+  const already = joined ? ' (it was already being written; no second report)' : '';
+  write(`report ${report.name} written to ${report.path}${already}: ${report.summary}\n`);
   for (const failure of report.failures) write(`  not made: ${failure}\n`);
 }

@@ -15,6 +15,20 @@ const callerSecret = optionalText.refine((v) => v === undefined || v.length >= 1
   message: 'must be at least 16 characters long, or anyone who can reach the bot could guess it; generate one with `openssl rand -hex 24`',
 });
 
+/**
+ * The environment variables that carry opsbot's secrets (a Redis or database URL may hold a
+ * password). No child process opsbot starts ever inherits them.
+ */
+export const SECRET_ENV_VARS = [
+  'API_TOKEN',
+  'DISCORD_TOKEN',
+  'TELEGRAM_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'DASHBOARD_PASSWORD',
+  'REDIS_URL',
+  'DATABASE_URL',
+] as const;
+
 /** Secrets and endpoints come from the environment only, never from the YAML file. */
 export const envSchema = z.object({
   API_TOKEN: callerSecret,

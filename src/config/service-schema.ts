@@ -30,6 +30,8 @@ const action = z
       })
       .optional(),
     timeout: durationWithDefault('60s'),
+    /** Set for a command on top of the service's `env` (opsbot's own secrets are never passed on). */
+    env: z.record(z.string(), z.string()).default({}),
   })
   .refine((a) => [a.command, a.http].filter(Boolean).length === 1, { message: 'an action is exactly one of command or http' });
 
@@ -41,6 +43,7 @@ export const serviceSchema = z
     /** What it does in the estate, shown by /status and the dashboard. */
     role: z.string().min(1).max(200),
     owner: z.string().min(1).max(200),
+    /** false: opsbot starts, probes and heals nothing of it; switched off again at every start (see ServiceManager.start). */
     enabled: z.boolean().default(true),
     severity: z.enum(SEVERITIES).default('CRIT'),
     /** opsbot starts and supervises it. */

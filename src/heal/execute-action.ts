@@ -8,10 +8,11 @@ export interface ActionResult {
   detail: string;
 }
 
-/** Runs one configured action: its fixed command line, or its HTTP call. */
-export async function executeAction(action: ActionConfig, cwd: string | undefined): Promise<ActionResult> {
+/** Runs one configured action: its fixed command line (in the service's `cwd`, with its `env` and the action's own), or its HTTP call. */
+export async function executeAction(action: ActionConfig, service: { cwd?: string | undefined; env: Readonly<Record<string, string>> }): Promise<ActionResult> {
   if (action.command) {
-    const outcome = await runCommand(action.command, { timeoutMs: action.timeout, ...(cwd ? { cwd } : {}) });
+    const env = { ...service.env, ...action.env };
+    const outcome = await runCommand(action.command, { timeoutMs: action.timeout, env, ...(service.cwd ? { cwd: service.cwd } : {}) });
     return { ok: outcome.exitCode === 0, exitCode: outcome.exitCode, outputTail: outcome.outputTail, detail: describeOutcome(outcome, action.timeout) };
   }
   const http = action.http!;

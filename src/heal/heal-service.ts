@@ -140,7 +140,7 @@ export class HealService {
         return { ok: false, exitCode: null, outputTail: '', detail: error instanceof Error ? error.message : String(error) };
       }
     }
-    return executeAction(config.actions[action]!, config.cwd);
+    return executeAction(config.actions[action]!, config);
   }
 
   /** Re-probes until healthy or `verifyWithin`; without a probe, a live process (or a clean action) is the proof. */

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { childEnv } from './child-env.js';
 import { OutputTail } from './output-tail.js';
 import { signalGroup } from './process-group.js';
 
@@ -32,6 +33,8 @@ export interface CommandProbeOptions {
   command: readonly string[];
   timeoutMs: number;
   cwd?: string;
+  /** Set over opsbot's environment without its secrets (see `childEnv`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -142,7 +145,7 @@ export function commandProbe(options: CommandProbeOptions): Promise<ProbeResult>
   return new Promise((resolve) => {
     let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
-      child = spawn(program, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = spawn(program, args, { cwd: options.cwd, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     } catch (error) {
       resolve(finish(false, `could not run ${program}: ${(error as Error).message}`));
       return;

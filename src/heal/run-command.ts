@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childEnv } from './child-env.js';
 import { OutputTail } from './output-tail.js';
 import { signalGroup } from './process-group.js';
 
@@ -19,14 +20,14 @@ const TAIL_BYTES = 4_096;
  * Runs a fixed argv (never through a shell), keeping only the tail of its output, and kills its
  * whole process group when it overruns the timeout.
  */
-export function runCommand(argv: string[], options: { timeoutMs: number; cwd?: string; env?: Record<string, string> }): Promise<CommandOutcome> {
+export function runCommand(argv: string[], options: { timeoutMs: number; cwd?: string; env?: Readonly<Record<string, string>> }): Promise<CommandOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     const tail = new OutputTail(TAIL_BYTES);
     const keep = (chunk: Buffer) => tail.push(chunk);
     const child = spawn(argv[0]!, argv.slice(1), {
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      env: { ...process.env, ...options.env },
+      env: childEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -1,8 +1,8 @@
 import type { ProbeConfig } from '../config/service-schema.js';
 import { commandProbe, httpProbe, tcpProbe, type ProbeResult } from './probes.js';
 
-/** Runs the one probe a service's config describes. */
-export function runProbe(probe: ProbeConfig): Promise<ProbeResult> {
+/** Runs the one probe a service's config describes; a command probe runs in the service's `cwd` with its `env`. */
+export function runProbe(probe: ProbeConfig, service: { cwd?: string | undefined; env?: Readonly<Record<string, string>> } = {}): Promise<ProbeResult> {
   if (probe.http) {
     return httpProbe({
       url: probe.http.url,
@@ -12,5 +12,5 @@ export function runProbe(probe: ProbeConfig): Promise<ProbeResult> {
     });
   }
   if (probe.tcp) return tcpProbe({ host: probe.tcp.host, port: probe.tcp.port, timeoutMs: probe.timeout });
-  return commandProbe({ command: probe.command!, timeoutMs: probe.timeout });
+  return commandProbe({ command: probe.command!, timeoutMs: probe.timeout, ...(service.cwd ? { cwd: service.cwd } : {}), ...(service.env ? { env: service.env } : {}) });
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import type { ServiceRow } from '../db/schema.js';
@@ -6,12 +7,17 @@ import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { ProcessSupervisor, type SupervisorEvent } from './supervisor.js';
 import { HealthTracker, type HealthTransition } from './health.js';
 import { isPidAlive, readPidfile } from './process-group.js';
-import { stopOrphan } from './orphans.js';
+import { SERVICE_MARK_VAR, serviceMark, stopOrphan } from './orphans.js';
+import { childEnv } from './child-env.js';
+import { whatKeepsFromStarting } from './launch-check.js';
 import { appendAutoheal } from './autoheal-log.js';
 import { runProbe } from './run-probe.js';
 import { UptimeBuckets } from './uptime-buckets.js';
 import { ServiceRecords } from './service-records.js';
 import type { ServiceControl } from './heal-service.js';
+
+/** Who switched a service off (or back on) because of `enabled:` in the config file. */
+const CONFIG_FILE = 'the config file';
 
 /** Called when a service turns unhealthy (or its process is gone) and its config names an automatic heal. */
 export type AutoHeal = (service: ServiceConfig, reason: string) => void;
@@ -58,18 +64,57 @@ export class ServiceManager implements ServiceControl {
 
   /**
    * Starts every enabled supervised service; the enabled flag set from chat or the dashboard
-   * survives restarts. A child left running by an opsbot that was killed is stopped first, so a
-   * service never runs twice.
+   * survives restarts, `enabled: false` in the config file switches a service off at every start.
+   * A child left running by an opsbot that was killed is stopped first, so a service never runs
+   * twice. A service whose cwd or program is missing is not started: a WARN alert and a warning
+   * name what is missing, and everything else runs on.
    */
   async start(): Promise<void> {
     for (const config of this.configs.values()) {
-      const row = this.records.ensure(config.name, config.command ? 'stopped' : 'external', config.enabled);
-      if (config.command && row.pid !== null && (await stopOrphan(row.pid, config.command[0]!, config.stopTimeout))) {
+      const row = this.records.ensure(config.name, config.command ? 'stopped' : 'external');
+      if (config.command && row.pid !== null && (await stopOrphan(row.pid, this.markOf(config), config.stopTimeout))) {
         this.log.warn({ service: config.name, pid: row.pid }, 'stopped the copy left running by the previous opsbot');
         this.records.event(config.name, 'orphan-stopped', false, `pid ${row.pid}`);
       }
-      if (row.enabled) this.supervisors.get(config.name)?.start();
+      if (this.applyConfigSwitch(config, row.enabled)) await this.startSupervised(config);
     }
+  }
+
+  /**
+   * `enabled: false` in the config file switches the service off; `enabled: true` switches it back
+   * on only when the config file was what switched it off (maintenance from chat, the API or the
+   * dashboard stays). Returns whether the service is enabled now.
+   */
+  private applyConfigSwitch(config: ServiceConfig, enabled: boolean): boolean {
+    if (!config.enabled && enabled) {
+      this.records.setEnabled(config.name, false, CONFIG_FILE);
+      this.log.info({ service: config.name }, 'service is off: enabled: false in the config file');
+      return false;
+    }
+    if (config.enabled && !enabled && this.records.lastSwitchedBy(config.name) === CONFIG_FILE) {
+      this.records.setEnabled(config.name, true, CONFIG_FILE);
+      return true;
+    }
+    return enabled;
+  }
+
+  /** Starts a supervised service unless its cwd or program is missing; then says so (WARN alert and log) and returns that. */
+  private async startSupervised(config: ServiceConfig): Promise<string | undefined> {
+    const supervisor = this.supervisors.get(config.name);
+    if (!supervisor) return undefined;
+    const missing = await whatKeepsFromStarting(config.command!, config.cwd, childEnv(config.env).PATH);
+    if (!missing) {
+      supervisor.start();
+      return undefined;
+    }
+    const problem = `${config.name} cannot start: ${missing}`;
+    this.log.warn({ service: config.name, command: config.command, cwd: config.cwd }, problem);
+    this.records.setProcess(config.name, 'fatal', problem, false);
+    const fix = `Fix services[${config.name}] in the config file (or install what is missing), then /restart ${config.name}.`;
+    void this.raise(this.alert(config, 'setup', 'firing', problem, fix, 'WARN')).catch((error: unknown) =>
+      this.log.error({ err: error, service: config.name }, 'could not raise a service alert'),
+    );
+    return problem;
   }
 
   async stop(): Promise<void> {
@@ -92,7 +137,9 @@ export class ServiceManager implements ServiceControl {
   async restart(name: string): Promise<void> {
     const supervisor = this.supervisors.get(name);
     if (!supervisor) throw new Error(`${name} is not supervised by opsbot (no command in its config)`);
-    await supervisor.restart();
+    await supervisor.stop();
+    const problem = await this.startSupervised(this.configs.get(name)!);
+    if (problem) throw new Error(problem);
     const deadline = Date.now() + 10_000;
     while (supervisor.state !== 'running') {
       if (supervisor.state === 'fatal' || supervisor.state === 'exited' || Date.now() > deadline) {
@@ -115,7 +162,7 @@ export class ServiceManager implements ServiceControl {
     const config = this.configs.get(name);
     const tracker = this.trackers.get(name);
     if (!config?.probe || !tracker) return null;
-    const result = await runProbe(config.probe);
+    const result = await runProbe(config.probe, config);
     this.records.noteProbe(name, result.detail);
     const transition = tracker.record(result);
     if (transition === null && tracker.state !== 'unknown' && this.records.get(name)?.health !== tracker.state) {
@@ -130,9 +177,8 @@ export class ServiceManager implements ServiceControl {
     const config = this.configs.get(name);
     if (!config) return undefined;
     this.records.setEnabled(name, enabled, by);
-    const supervisor = this.supervisors.get(name);
-    if (enabled) supervisor?.start();
-    else await supervisor?.stop();
+    if (enabled) await this.startSupervised(config);
+    else await this.supervisors.get(name)?.stop();
     this.log.info({ service: name, enabled, by }, enabled ? 'service enabled' : 'service disabled (maintenance)');
     return this.records.get(name);
   }
@@ -169,12 +215,17 @@ export class ServiceManager implements ServiceControl {
     this.autoHeal(config, detail);
   }
 
+  /** Marks the processes of one service of this opsbot (its log directory tells two opsbots on one host apart). */
+  private markOf(config: ServiceConfig): string {
+    return serviceMark(config.name, resolve(this.logDir));
+  }
+
   private supervisorFor(config: ServiceConfig): ProcessSupervisor {
     return new ProcessSupervisor({
       name: config.name,
       command: config.command!,
       ...(config.cwd ? { cwd: config.cwd } : {}),
-      env: config.env,
+      env: { ...config.env, [SERVICE_MARK_VAR]: this.markOf(config) },
       restartOnZeroExit: config.restartOnZeroExit,
       backoff: { initialMs: config.backoff.initial, factor: config.backoff.factor, maxMs: config.backoff.max, resetAfterMs: config.backoff.resetAfter },
       crashLoop: { maxRestarts: config.crashLoop.maxRestarts, windowMs: config.crashLoop.window },
@@ -191,16 +242,21 @@ export class ServiceManager implements ServiceControl {
     const say = (promise: Promise<unknown>) => void promise.catch((error: unknown) => this.log.error({ err: error, service: name }, 'could not raise a service alert'));
     switch (event.type) {
       case 'started':
-        if (this.records.get(name)?.state === 'fatal') say(this.raise(this.alert(config, 'fatal', 'resolved', `${name} is running again`)));
+        if (this.records.get(name)?.state === 'fatal') {
+          say(this.raise(this.alert(config, 'fatal', 'resolved', `${name} is running again`)));
+          say(this.raise(this.alert(config, 'setup', 'resolved', `${name} is running again`)));
+        }
         this.records.started(name, event.pid, new Date(event.at));
         this.stableTimers.set(name, setTimeout(() => say(this.raise(this.alert(config, 'restarts', 'resolved', `${name} is stable again`))), config.backoff.resetAfter));
         return;
       case 'exited':
         clearTimeout(this.stableTimers.get(name));
         this.records.exited(name, event.code, event.signal, new Date(event.at));
+        if (this.supervisors.get(name)?.state !== 'stopped') this.logExit(name, event);
         return;
       case 'spawn-error':
         this.records.event(name, 'spawn-error', false, event.message);
+        this.log.warn({ service: name, error: event.message }, 'service could not be started');
         return;
       case 'restarting':
         this.records.restarting(name, event.delayMs);
@@ -216,6 +272,13 @@ export class ServiceManager implements ServiceControl {
         this.records.setProcess(name, 'stopped', 'stopped', false);
         return;
     }
+  }
+
+  /** An exit opsbot did not ask for: a crash (non-zero code or a signal) at warn, a clean exit at info. */
+  private logExit(name: string, event: Extract<SupervisorEvent, { type: 'exited' }>) {
+    const fields = { service: name, exitCode: event.code, signal: event.signal, uptimeMs: Math.round(event.uptimeMs) };
+    if (event.code === 0) this.log.info(fields, 'service exited with code 0');
+    else this.log.warn(fields, event.signal ? `service crashed: killed by ${event.signal}` : `service crashed: exit code ${event.code}`);
   }
 
   private alert(config: ServiceConfig, topic: string, status: 'firing' | 'resolved', title: string, body?: string, severity = config.severity) {

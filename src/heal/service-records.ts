@@ -1,4 +1,4 @@
-import { and, desc, eq, gte } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { serviceEvents, services, type ServiceEventRow, type ServiceRow } from '../db/schema.js';
 
@@ -6,9 +6,10 @@ import { serviceEvents, services, type ServiceEventRow, type ServiceRow } from '
 export class ServiceRecords {
   constructor(readonly db: Db) {}
 
-  ensure(name: string, state: ServiceRow['state'], enabled: boolean): ServiceRow {
+  /** The service's row, created (enabled) when it is new. */
+  ensure(name: string, state: ServiceRow['state']): ServiceRow {
     const now = new Date();
-    this.db.insert(services).values({ name, state, health: 'unknown', enabled, changedAt: now }).onConflictDoNothing().run();
+    this.db.insert(services).values({ name, state, health: 'unknown', enabled: true, changedAt: now }).onConflictDoNothing().run();
     return this.get(name)!;
   }
 
@@ -58,6 +59,18 @@ export class ServiceRecords {
   setEnabled(name: string, enabled: boolean, by: string): void {
     this.update(name, { enabled, changedAt: new Date() });
     this.event(name, enabled ? 'enabled' : 'disabled', null, `by ${by}`);
+  }
+
+  /** Who last switched the service on or off (`by` of `setEnabled`), if anyone did. */
+  lastSwitchedBy(name: string): string | undefined {
+    const row = this.db
+      .select({ detail: serviceEvents.detail })
+      .from(serviceEvents)
+      .where(and(eq(serviceEvents.service, name), inArray(serviceEvents.kind, ['enabled', 'disabled'])))
+      .orderBy(desc(serviceEvents.at), desc(serviceEvents.id))
+      .limit(1)
+      .get();
+    return row?.detail?.replace(/^by /, '');
   }
 
   eventsSince(name: string, since: Date): ServiceEventRow[] {

@@ -22,7 +22,7 @@ export interface SupervisorOptions {
   /** argv, run without a shell: `command[0]` is the program. */
   command: readonly string[];
   cwd?: string;
-  /** Merged over `process.env`. */
+  /** Set over opsbot's environment without its secrets (see `childEnv`). */
   env?: Readonly<Record<string, string>>;
   /** A clean exit (code 0) stays stopped (state `exited`) unless this is true. */
   restartOnZeroExit?: boolean;

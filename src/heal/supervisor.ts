@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { childEnv } from './child-env.js';
 import { signalGroup } from './process-group.js';
 import { RestartPolicy } from './restart-policy.js';
 import { RotatingLog } from './rotating-log.js';
@@ -119,7 +120,7 @@ export class ProcessSupervisor {
     try {
       child = spawn(program, args, {
         cwd: this.options.cwd,
-        env: { ...process.env, ...this.options.env },
+        env: childEnv(this.options.env),
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });

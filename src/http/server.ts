@@ -19,8 +19,7 @@ import { registerReportRoutes } from './report-routes.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { registerActionRoutes, type ActionDeps } from './action-routes.js';
 import type { Db } from '../db/open.js';
-import type { ReportRow } from '../db/schema.js';
-import type { OpsReport } from '../reports/report.js';
+import type { CycleResult } from '../reports/cycle-runner.js';
 import type { TriggerEngine } from '../triggers/engine.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
@@ -44,7 +43,7 @@ export interface HttpServerOptions {
   triggers: TriggerEngine;
   metrics: Metrics;
   actions: ActionDeps;
-  reports: { db: Db; run: (trigger: string) => Promise<{ row: ReportRow; report: OpsReport }> };
+  reports: { db: Db; run: (trigger: string) => Promise<CycleResult> };
   /** Present in Telegram webhook mode. */
   telegramWebhook?: { chat: TelegramChat; path: string };
   /** The governance dashboard at /ops/governance (same server); absent means no dashboard. */
