@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
 import { bearerAuth } from './auth.js';
 import { registerAlertRoutes } from './alerts-routes.js';
+import { refuseLoneSurrogates } from './well-formed-text.js';
 import type { IntakeService } from './intake-service.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { registerTelegramWebhook } from './telegram-webhook.js';
@@ -69,6 +70,7 @@ export function buildHttpServer(options: HttpServerOptions) {
     return reply.code(status).send({ error: describeClientError(error, options.bodyLimitBytes) });
   });
   app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', refuseLoneSurrogates);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
