@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../src/config/load.js';
+import { createSilence } from '../src/routing/silences.js';
 import { useChatWorld } from './helpers/chat-world.js';
 
 const world = useChatWorld();
@@ -50,6 +51,19 @@ describe('regular expressions from chat and config run in linear time', () => {
     expect(await telegramCommand(`/silence env=~${'x'.repeat(1_001)} 1h`)).toContain(
       'is too long: 1001 characters, where a regular expression may have at most 1000',
     );
+  });
+
+  it('a silence stored before, whose pattern RE2 refuses, holds nothing back', async () => {
+    createSilence(world.bot.bot.db, {
+      matchers: [{ name: 'service', op: '=~', value: '(?=legacy).*' }],
+      durationMs: 3_600_000,
+      reason: 'stored by an older opsbot',
+      createdBy: 'test',
+    });
+    const id = await postAlert({ title: 'still posted', service: 'legacy' });
+    const alert = (await world.bot.get(`/api/v1/alerts/${id}`)).body;
+    expect(alert.silenceId).toBeNull();
+    expect(alert.deliveries.map((d: { state: string }) => d.state)).not.toContain('silenced');
   });
 
   it('refuses a config route regex RE2 does not accept or that is too long, naming the key', () => {
