@@ -71,7 +71,7 @@ export function alertmanagerToInputs(payload: AlertmanagerPayload, mapping: Seve
   });
 }
 
-/** How many alerts a webhook body carries, counted before it is parsed, so that an oversized one is refused cheaply. */
+/** How many alerts a webhook body carries, counted before the schema runs, so that an oversized one is refused cheaply. */
 export function alertCountOf(body: unknown): number {
   const alerts = typeof body === 'object' && body !== null ? (body as { alerts?: unknown }).alerts : undefined;
   return Array.isArray(alerts) ? alerts.length : 0;
