@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then measures the compiled bot run as a child process against the fake
  * chat APIs (in this process) and the local Redis. Loopback only; stops by itself.
  *
- *   --only=latency|flood|interactions|restart|dashboard   one phase
+ *   --only=latency|flood|interactions|restart|dashboard|stages   one phase
  *   --cpu-prof             V8 CPU profile of the bot in each phase (summarised, files kept in a temp dir)
  *   --no-probe             run the child without bench/probe.mjs (no stage breakdown)
  *   --no-stages            skip the in-process stage micro-benchmarks (bench/stages.ts)
@@ -116,7 +116,7 @@ async function main() {
   if (dashboard) printDashboard(dashboard);
   if (latency) printLatencyDetails(latency);
   if (flood) printFloodDetails(flood);
-  if (!args.has('no-stages') && only === undefined) {
+  if (!args.has('no-stages') && (only === undefined || only === 'stages')) {
     const rows = runStages().map(([name, s]) => [name, three(s)]);
     console.log(`\n(c) stage micro-benchmarks in the bench process (bench/stages.ts, per call):`);
     console.log(table([['stage', 'p50 / p99 / max'], ...rows]));

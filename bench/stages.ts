@@ -2,7 +2,8 @@
  * Stage micro-benchmarks, in the bench process, on the bot's own modules (src/ via tsx): what one
  * intake commit costs with synchronous=FULL vs NORMAL, what the prepared statements of accept.ts and
  * store.ts cost next to raw better-sqlite3 statements and to a drizzle query built per call, and what
- * rendering and validation cost, and what a 7-day uptime figure costs for a flapping service. Each
+ * rendering and validation cost, what a 7-day uptime figure costs for a flapping service, and what
+ * regular-expression matchers from chat and config cost (bench/matchers.ts). Each
  * figure is per call.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,8 +26,9 @@ import { UptimeBuckets } from '../src/heal/uptime-buckets.js';
 const DAY = 86_400_000;
 import { benchRoutes, benchYaml } from './config.js';
 import { summarize, type Summary } from './stats.js';
+import { runMatcherStages } from './matchers.js';
 
-function time(iterations: number, fn: (i: number) => void, divideBy = 1): Summary {
+export function time(iterations: number, fn: (i: number) => void, divideBy = 1): Summary {
   for (let i = 0; i < Math.min(50, iterations); i++) fn(i); // warm-up
   const values: number[] = [];
   for (let i = 0; i < iterations; i++) {
@@ -115,6 +117,7 @@ export function runStages(): Array<[string, Summary]> {
     results.push(['uptime over 7 d, 50,000 state changes: uptimeRatio (rows)', time(10, () => uptimeRatio(db, 'flappy', new Date(now - 7 * DAY), new Date(now)))]);
     const buckets = new UptimeBuckets(db);
     results.push(['uptime over 7 d, 50,000 state changes: UptimeBuckets (as /status)', time(200, (i) => buckets.ratio('flappy', now + i - 7 * DAY, now + i))]);
+    results.push(...runMatcherStages());
     sqlite.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

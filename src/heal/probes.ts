@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { childEnv } from './child-env.js';
 import { OutputTail } from './output-tail.js';
 import { signalGroup } from './process-group.js';
+import { matchesAnywhere, regexProblem } from '../linear-regex.js';
 
 /** What every probe returns; probes never throw. */
 export interface ProbeResult {
@@ -17,7 +18,7 @@ export interface HttpProbeOptions {
   url: string;
   /** Accepted status codes; by default any of 200–399 (redirects are not followed). */
   expectStatus?: number | readonly number[];
-  /** A regular expression (its source) the response body must match. */
+  /** A regular expression (its source, RE2 syntax) the response body must match somewhere. */
   bodyMatch?: string;
   timeoutMs: number;
 }
@@ -47,12 +48,9 @@ function stopwatch(): (ok: boolean, detail: string) => ProbeResult {
 
 export async function httpProbe(options: HttpProbeOptions): Promise<ProbeResult> {
   const finish = stopwatch();
-  let pattern: RegExp | undefined;
-  try {
-    pattern = options.bodyMatch === undefined ? undefined : new RegExp(options.bodyMatch);
-  } catch (error) {
-    return finish(false, `bodyMatch is not a valid regular expression: ${(error as Error).message}`);
-  }
+  const pattern = options.bodyMatch;
+  const problem = pattern === undefined ? undefined : regexProblem(pattern);
+  if (problem) return finish(false, `bodyMatch is ${problem}`);
   try {
     const response = await fetch(options.url, { signal: AbortSignal.timeout(options.timeoutMs), redirect: 'manual' });
     const status = `HTTP ${response.status}`;
@@ -65,11 +63,11 @@ export async function httpProbe(options: HttpProbeOptions): Promise<ProbeResult>
       return finish(true, status);
     }
     const body = await readBodyStart(response, BODY_LIMIT_BYTES);
-    if (!pattern.test(body)) {
+    if (!matchesAnywhere(pattern, body)) {
       const shown = body.length > 200 ? `${body.slice(0, 200)}…` : body;
-      return finish(false, `${status} but the body does not match /${pattern.source}/; body: ${JSON.stringify(shown)}`);
+      return finish(false, `${status} but the body does not match /${pattern}/; body: ${JSON.stringify(shown)}`);
     }
-    return finish(true, `${status}, body matches /${pattern.source}/`);
+    return finish(true, `${status}, body matches /${pattern}/`);
   } catch (error) {
     return finish(false, describeRequestError(error, options));
   }

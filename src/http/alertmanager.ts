@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Severity } from '../channels/types.js';
-import type { AlertInput } from '../alerts/input.js';
+import { clipToLimits, type ClippedInput } from './alertmanager-clip.js';
 
 /** Prometheus Alertmanager's webhook body (version 4). Extra fields from newer versions are ignored. */
 export const alertmanagerSchema = z.object({
@@ -45,30 +45,48 @@ export interface SeverityMapping {
   defaultSeverity: Severity;
 }
 
-export function alertmanagerToInputs(payload: AlertmanagerPayload, mapping: SeverityMapping): AlertInput[] {
-  const map = { ...DEFAULT_SEVERITY_MAP, ...lowerKeys(mapping.severityMap) };
+/**
+ * Maps each Alertmanager alert to an intake alert within the intake limits: what breaks one is clipped
+ * and marked (see clipToLimits), never refused, because Alertmanager would re-send the group forever.
+ */
+export function alertmanagerToInputs(payload: AlertmanagerPayload, mapping: SeverityMapping): ClippedInput[] {
+  const severities = new Map([...Object.entries(DEFAULT_SEVERITY_MAP), ...lowerKeys(mapping.severityMap)]);
   return payload.alerts.map((alert) => {
     const { labels, annotations } = alert;
-    const declared = labels.severity?.toLowerCase();
-    const title = annotations.summary ?? annotations.title ?? labels.alertname ?? 'Alertmanager alert';
-    const body = annotations.description ?? annotations.message;
-    const service = labels.service ?? labels.job;
-    return {
-      severity: (declared && map[declared]) || mapping.defaultSeverity,
-      title: title.slice(0, 1_000),
-      ...(body ? { body: body.slice(0, 100_000) } : {}),
-      ...(service ? { service: service.slice(0, 200) } : {}),
+    const declared = own(labels, 'severity')?.toLowerCase();
+    const title = firstNonBlank(own(annotations, 'summary'), own(annotations, 'title'), own(labels, 'alertname')) ?? 'Alertmanager alert';
+    const body = own(annotations, 'description') || own(annotations, 'message');
+    const service = firstNonBlank(own(labels, 'service'), own(labels, 'job'));
+    return clipToLimits({
+      severity: (declared !== undefined && severities.get(declared)) || mapping.defaultSeverity,
+      title,
+      ...(body ? { body } : {}),
+      ...(service ? { service } : {}),
       labels,
       dedupKey: alert.fingerprint,
       status: alert.status,
       source: 'alertmanager',
       ...(isHttpUrl(alert.generatorURL) ? { link: alert.generatorURL } : {}),
-    };
+    });
   });
 }
 
-function lowerKeys(map: Record<string, Severity>): Record<string, Severity> {
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
+/** How many alerts a webhook body carries, counted before the schema runs, so that an oversized one is refused cheaply. */
+export function alertCountOf(body: unknown): number {
+  const alerts = typeof body === 'object' && body !== null ? (body as { alerts?: unknown }).alerts : undefined;
+  return Array.isArray(alerts) ? alerts.length : 0;
+}
+
+function own(record: Record<string, string>, key: string): string | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function firstNonBlank(...candidates: Array<string | undefined>): string | undefined {
+  return candidates.find((c) => c !== undefined && c.trim() !== '');
+}
+
+function lowerKeys(map: Record<string, Severity>): Array<[string, Severity]> {
+  return Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]);
 }
 
 function isHttpUrl(value: string | undefined): value is string {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { alertInputSchema } from '../alerts/input.js';
 import { getAlertDetail, listAlerts } from '../alerts/query.js';
 import { SEVERITIES } from '../channels/types.js';
-import { alertmanagerSchema, alertmanagerToInputs } from './alertmanager.js';
+import { alertCountOf, alertmanagerSchema, alertmanagerToInputs } from './alertmanager.js';
+import { CLIPPED_LABEL } from './alertmanager-clip.js';
 import { badRequest, issuesOf } from './errors.js';
 import type { IntakeService } from './intake-service.js';
 
@@ -29,12 +30,30 @@ export function registerAlertRoutes(app: FastifyInstance, intake: IntakeService,
     return reply.code(202).send(await intake.accept(parsed.data));
   });
 
-  app.post('/api/v1/alertmanager', async (request, reply) => {
+  app.post('/api/v1/alertmanager', { config: { loneSurrogates: 'replace' } }, async (request, reply) => {
+    const count = alertCountOf(request.body);
+    if (count > maxAlertsPerRequest) {
+      const error = `${count} alerts in one webhook; the limit is ${maxAlertsPerRequest} (http.maxAlertsPerRequest): set max_alerts in the webhook_config or raise the limit`;
+      request.log.warn({ path: request.url, alerts: count }, 'refused an Alertmanager webhook over http.maxAlertsPerRequest');
+      return reply.code(413).send({ error });
+    }
     const parsed = alertmanagerSchema.safeParse(request.body);
     if (!parsed.success) {
       return badRequest(reply, request, 'invalid Alertmanager webhook payload', issuesOf(parsed.error));
     }
-    return reply.code(202).send(await intake.accept(alertmanagerToInputs(parsed.data, intake.severityMapping)));
+    const mapped = alertmanagerToInputs(parsed.data, intake.severityMapping);
+    const clipped = mapped.filter((m) => m.clipped.length > 0);
+    if (clipped.length > 0) {
+      request.log.warn(
+        {
+          path: request.url,
+          clipped: clipped.length,
+          alerts: clipped.slice(0, 10).map((m) => ({ dedupKey: m.input.dedupKey, title: m.input.title.slice(0, 100), changes: m.clipped })),
+        },
+        `stored ${clipped.length} Alertmanager alert(s) clipped to the intake limits, marked with the ${CLIPPED_LABEL} label`,
+      );
+    }
+    return reply.code(202).send(await intake.accept(mapped.map((m) => m.input)));
   });
 
   app.get('/api/v1/alerts', async (request, reply) => {

@@ -7,6 +7,7 @@ import { loggablePath } from './loggable-path.js';
 import { sameSiteGuard } from './same-site.js';
 import type { HttpConfig } from '../config/http-schema.js';
 import { registerAlertRoutes } from './alerts-routes.js';
+import { refuseLoneSurrogates } from './well-formed-text.js';
 import type { IntakeService } from './intake-service.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { registerTelegramWebhook } from './telegram-webhook.js';
@@ -106,6 +107,7 @@ export function buildHttpServer(options: HttpServerOptions) {
     return reply.code(status).send({ error: describeClientError(error, options.bodyLimitBytes) });
   });
   app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', refuseLoneSurrogates);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );

@@ -1,5 +1,6 @@
 import type { SilenceMatcherJson } from '../db/schema.js';
 import type { RoutableAlert } from './route.js';
+import { matchesWhole, RegexError, regexProblem } from '../linear-regex.js';
 
 const MATCHER = /^([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*)$/;
 
@@ -8,7 +9,8 @@ export class MatcherError extends Error {}
 /**
  * Parses Alertmanager-style matchers separated by commas: `service=api`, `severity!=INFO`,
  * `env=~prod|staging`, `team!~ops.*`. `service` and `severity` match the alert's own fields,
- * every other name one of its labels. Values may be wrapped in double quotes.
+ * every other name one of its labels. Values may be wrapped in double quotes. Regular expressions use
+ * RE2 syntax, run in linear time and match the whole value, as in Alertmanager.
  */
 export function parseMatchers(text: string): SilenceMatcherJson[] {
   const parts = text
@@ -28,11 +30,8 @@ function parseOne(part: string): SilenceMatcherJson {
   const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
   if (value === '') throw new MatcherError(`${JSON.stringify(part)} has no value after ${op}`);
   if (op === '=~' || op === '!~') {
-    try {
-      new RegExp(value);
-    } catch (error) {
-      throw new MatcherError(`${JSON.stringify(value)} in ${JSON.stringify(part)} is not a valid regular expression`);
-    }
+    const problem = regexProblem(value);
+    if (problem) throw new MatcherError(`the regular expression in ${JSON.stringify(part)} is ${problem}`);
   }
   return { name, op, value };
 }
@@ -53,9 +52,19 @@ function matchesOne(matcher: SilenceMatcherJson, alert: RoutableAlert): boolean 
     case '!=':
       return actual !== matcher.value;
     case '=~':
-      return new RegExp(`^(?:${matcher.value})$`).test(actual);
+      return regexMatches(matcher.value, actual) === true;
     case '!~':
-      return !new RegExp(`^(?:${matcher.value})$`).test(actual);
+      return regexMatches(matcher.value, actual) === false;
+  }
+}
+
+/** undefined for a silence stored before regexes ran in RE2 whose pattern RE2 refuses: it matches nothing, so nothing is hidden. */
+function regexMatches(source: string, actual: string): boolean | undefined {
+  try {
+    return matchesWhole(source, actual);
+  } catch (error) {
+    if (error instanceof RegexError) return undefined;
+    throw error;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { RouteDecisionJson } from '../db/schema.js';
 import type { FileConfig, RouteConfig } from '../config/file-schema.js';
 import { PLATFORMS, SEVERITIES, type Platform, type Severity } from '../channels/types.js';
+import { matchesWhole } from '../linear-regex.js';
 
 export interface RoutableAlert {
   severity: Severity;
@@ -64,7 +65,7 @@ export function routeMatches(route: RouteConfig, alert: RoutableAlert): boolean 
   for (const [name, matcher] of Object.entries(labels ?? {})) {
     const value = alert.labels[name];
     if (value === undefined) return false;
-    if (typeof matcher === 'string' ? value !== matcher : !fullMatch(matcher.regex, value)) return false;
+    if (typeof matcher === 'string' ? value !== matcher : !matchesWhole(matcher.regex, value)) return false;
   }
   return true;
 }
@@ -73,16 +74,6 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
-const compiled = new Map<string, RegExp>();
-
-function fullMatch(source: string, value: string): boolean {
-  let regex = compiled.get(source);
-  if (!regex) {
-    regex = new RegExp(`^(?:${source})$`);
-    compiled.set(source, regex);
-  }
-  return regex.test(value);
-}
 
 function addDestinations(
   decision: RouteDecisionJson,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startBot, type RunningBot } from '../../src/app.js';
 import { envSchema } from '../../src/config/env-schema.js';
 import { parseConfigText, type Config } from '../../src/config/load.js';
-import { createLogger } from '../../src/telemetry/log.js';
+import { createLogger, type Logger } from '../../src/telemetry/log.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
 export const TEST_API_TOKEN = 'test-api-token-0123456';
@@ -18,6 +18,8 @@ export interface TestBotOptions {
   /** Reuse a data dir and prefix (a restart); otherwise fresh ones. */
   dataDir?: string;
   prefix?: string;
+  /** A logger to read the bot's log lines from; otherwise one at LOG_LEVEL on stdout. */
+  log?: Logger;
 }
 
 export interface TestBot {
@@ -52,7 +54,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     ...options.env,
   });
   const config: Config = { env, file: parseConfigText(options.yaml ?? '{}', 'test.yaml'), configPath: null };
-  const bot = await startBot(config, createLogger(env.LOG_LEVEL));
+  const bot = await startBot(config, options.log ?? createLogger(env.LOG_LEVEL));
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
