@@ -102,8 +102,8 @@ describe('intake API (no chat platform configured)', () => {
       '/api/v1/alerts',
       Array.from({ length: 51 }, () => ({ severity: 'INFO', title: 't' })),
     );
-    expect(tooMany.status).toBe(400);
-    expect(tooMany.body.issues[0].problem).toMatch(/50/);
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.error).toBe('51 alerts in one request; the limit is 50 (http.maxAlertsPerRequest): split the batch or raise the limit');
 
     const text = await fetch(`${bot.url}/api/v1/alerts`, {
       method: 'POST',

@@ -7,6 +7,7 @@ import { alertCountOf, alertmanagerSchema, alertmanagerToInputs } from './alertm
 import { CLIPPED_LABEL } from './alertmanager-clip.js';
 import { badRequest, issuesOf } from './errors.js';
 import type { IntakeService } from './intake-service.js';
+import { loggablePath } from './loggable-path.js';
 
 const listQuery = z.strictObject({
   status: z.enum(['firing', 'resolved']).optional(),
@@ -19,10 +20,15 @@ const listQuery = z.strictObject({
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export function registerAlertRoutes(app: FastifyInstance, intake: IntakeService, maxAlertsPerRequest: number) {
-  const alertBatch = z.array(alertInputSchema).min(1).max(maxAlertsPerRequest);
+  const alertBatch = z.array(alertInputSchema).min(1);
   const oneAlert = alertInputSchema.transform((alert) => [alert]);
 
   app.post('/api/v1/alerts', async (request, reply) => {
+    if (Array.isArray(request.body) && request.body.length > maxAlertsPerRequest) {
+      const error = `${request.body.length} alerts in one request; the limit is ${maxAlertsPerRequest} (http.maxAlertsPerRequest): split the batch or raise the limit`;
+      request.log.warn({ path: loggablePath(request.url), alerts: request.body.length }, 'refused a batch over http.maxAlertsPerRequest');
+      return reply.code(413).send({ error });
+    }
     const parsed = Array.isArray(request.body)
       ? alertBatch.safeParse(request.body)
       : oneAlert.safeParse(request.body);
@@ -34,7 +40,7 @@ export function registerAlertRoutes(app: FastifyInstance, intake: IntakeService,
     const count = alertCountOf(request.body);
     if (count > maxAlertsPerRequest) {
       const error = `${count} alerts in one webhook; the limit is ${maxAlertsPerRequest} (http.maxAlertsPerRequest): set max_alerts in the webhook_config or raise the limit`;
-      request.log.warn({ path: request.url, alerts: count }, 'refused an Alertmanager webhook over http.maxAlertsPerRequest');
+      request.log.warn({ path: loggablePath(request.url), alerts: count }, 'refused an Alertmanager webhook over http.maxAlertsPerRequest');
       return reply.code(413).send({ error });
     }
     const parsed = alertmanagerSchema.safeParse(request.body);
@@ -46,7 +52,7 @@ export function registerAlertRoutes(app: FastifyInstance, intake: IntakeService,
     if (clipped.length > 0) {
       request.log.warn(
         {
-          path: request.url,
+          path: loggablePath(request.url),
           clipped: clipped.length,
           alerts: clipped.slice(0, 10).map((m) => ({ dedupKey: m.input.dedupKey, title: m.input.title.slice(0, 100), changes: m.clipped })),
         },
