@@ -36,11 +36,11 @@ export default defineCommand({
   options: { service: textOption(false, 'Only this service', false, 100) },
   async handle({ services, now }, { service }) {
     const only = service;
-    const view = overview(services.db, { ...(only ? { service: only } : {}), failedSince: new Date(now.getTime() - DAY_MS) });
+    const view = overview(services.db, { limit: SHOWN_ALERTS, ...(only ? { service: only } : {}), failedSince: new Date(now.getTime() - DAY_MS) });
     const backlog = await services.backlog();
     const level = new Map(view.escalations.map((e) => [e.alertId, e]));
     const lines = [`opsbot status${only ? ` for ${only}` : ''}`, `Firing: ${formatSeverityCounts(view.counts)}`];
-    for (const alert of view.firing.slice(0, SHOWN_ALERTS)) {
+    for (const alert of view.firing) {
       const escalation = level.get(alert.id);
       const notes = [
         alert.service,
@@ -50,12 +50,13 @@ export default defineCommand({
       ].filter((n): n is string => n !== null);
       lines.push(`#${alert.id} ${severityBadge(alert.severity)} ${alert.title.slice(0, 120)}${notes.length ? ` (${notes.join(', ')})` : ''}`);
     }
-    if (view.firing.length > SHOWN_ALERTS) lines.push(`…and ${view.firing.length - SHOWN_ALERTS} more firing`);
-    lines.push(`Escalations open: ${view.escalations.length}`);
-    for (const e of view.escalations.slice(0, SHOWN_ALERTS)) {
+    if (view.firingTotal > view.firing.length) lines.push(`…and ${view.firingTotal - view.firing.length} more firing`);
+    lines.push(`Escalations open: ${view.escalationTotal}`);
+    for (const e of view.escalations) {
       const next = e.nextLevel !== null && e.nextDueAt ? `, next L${e.nextLevel} in ${formatDuration(e.nextDueAt.getTime() - now.getTime())}` : ', ladder finished';
-      lines.push(`  #${e.alertId} at L${e.reached}${next}`);
+      lines.push(`  #${e.alertId} ${severityBadge(e.severity)} at L${e.reached}${next}`);
     }
+    if (view.escalationTotal > view.escalations.length) lines.push(`  …and ${view.escalationTotal - view.escalations.length} more escalations`);
     lines.push(...serviceLines(describeServices(services.services, services.heal), only, now));
     lines.push(heartbeatLine(services.heartbeats.list(now)));
     lines.push(

@@ -4,14 +4,17 @@ import { table, when } from './table.js';
 type Write = (text: string) => void;
 
 interface StatusView {
-  firing: { counts: Record<string, number>; alerts: Array<{ id: number; severity: string; title: string; service: string | null; ackedBy: string | null }> };
-  escalations: Array<{ alertId: number; reached: number; nextLevel: number | null; nextDueAt: string | null }>;
+  firing: { counts: Record<string, number>; total: number; alerts: Array<{ id: number; severity: string; title: string; service: string | null; ackedBy: string | null }> };
+  escalations: { total: number; open: Array<{ alertId: number; severity: string; reached: number; nextLevel: number | null; nextDueAt: string | null }> };
   services: Array<{ name: string; role: string; owner: string; enabled: boolean; state: string; health: string; restarts: number; uptime24h: number | null }>;
   heartbeats: Array<{ name: string; state: string; lastBeatAt: string | null }>;
   queues: Record<string, number>;
   failedDeliveries24h: number;
 }
 
+/** Rows of each list `opsbot status` prints; the API's `total` says how many there are. */
+const SHOWN = 20;
+const andMore = (hidden: number, what: string) => (hidden > 0 ? `…and ${hidden} more ${what}\n` : '');
 const pct = (ratio: number | null) => (ratio === null ? '' : `${(ratio * 100).toFixed(1)} %`);
 
 export async function printStatus(json: boolean, write: Write) {
@@ -19,9 +22,14 @@ export async function printStatus(json: boolean, write: Write) {
   if (json) return write(`${JSON.stringify(status, null, 2)}\n`);
   const c = status.firing.counts;
   write(`Firing: CRIT ${c.CRIT ?? 0} · WARN ${c.WARN ?? 0} · INFO ${c.INFO ?? 0}\n`);
-  write(table(['id', 'severity', 'service', 'acked by', 'title'], status.firing.alerts.slice(0, 20).map((a) => [a.id, a.severity, a.service, a.ackedBy, a.title])));
-  write(`\nEscalations open: ${status.escalations.length}\n`);
-  if (status.escalations.length) write(table(['alert', 'level', 'next'], status.escalations.map((e) => [e.alertId, `L${e.reached}`, e.nextLevel ? `L${e.nextLevel} at ${when(e.nextDueAt)}` : 'ladder finished'])));
+  const firing = status.firing.alerts.slice(0, SHOWN);
+  write(table(['id', 'severity', 'service', 'acked by', 'title'], firing.map((a) => [a.id, a.severity, a.service, a.ackedBy, a.title])));
+  write(andMore(status.firing.total - firing.length, 'firing (opsbot alerts --status firing lists them all)'));
+  const { total, open } = status.escalations;
+  write(`\nEscalations open: ${total}\n`);
+  const escalations = open.slice(0, SHOWN);
+  if (escalations.length) write(table(['alert', 'severity', 'level', 'next'], escalations.map((e) => [e.alertId, e.severity, `L${e.reached}`, e.nextLevel ? `L${e.nextLevel} at ${when(e.nextDueAt)}` : 'ladder finished'])));
+  write(andMore(total - escalations.length, 'escalations'));
   write('\nServices\n');
   write(table(['service', 'role', 'owner', 'state', 'health', 'restarts', 'up 24 h'], status.services.map((s) => [s.name, s.role, s.owner, s.enabled ? s.state : 'disabled', s.health, s.restarts, pct(s.uptime24h)])));
   write('\nHeartbeats\n');

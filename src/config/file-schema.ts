@@ -14,7 +14,6 @@ const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
 const destinationList = z.array(destinationId).default([]);
 
-
 /** A label matcher: a plain string means equality, `{ regex: "..." }` a full-match regular expression. */
 const labelMatcher = z.union([z.string(), z.strictObject({ regex: regexSource })]);
 

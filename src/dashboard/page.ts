@@ -4,7 +4,7 @@ import { actionForm } from './forms.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './layout.js';
 import { alertsSection, escalationsSection, FAILED_WINDOW_MS, SHOWN } from './sections/alerts.js';
-import type { AlertsQuery } from './sections/alerts-query.js';
+import type { FiringQuery } from '../alerts/firing-view.js';
 import type { ServicesQuery } from './sections/services-query.js';
 import { healRunsSection, heartbeatsSection, reportsSection } from './sections/activity.js';
 import { servicesSection } from './sections/services.js';
@@ -16,7 +16,7 @@ const HEAL_RUNS_SHOWN = 15;
 
 export interface PageQueries {
   services: ServicesQuery;
-  alerts: AlertsQuery;
+  alerts: FiringQuery;
 }
 
 /**
@@ -31,7 +31,7 @@ export function mainPage(options: DashboardOptions, queries: PageQueries, sessio
   const services = queries.services.load(now);
   const views = services.map((s) => s.view);
   const charts = new Map(services.map((s) => [s.view.name, historyChart(s.view.name, s.lastDay, nowMs - DAY, nowMs)]));
-  const alerts = queries.alerts.load(SHOWN, new Date(nowMs - FAILED_WINDOW_MS));
+  const alerts = queries.alerts.load({ limit: SHOWN, failedSince: new Date(nowMs - FAILED_WINDOW_MS) });
   const flash = session?.flash;
   if (session) delete session.flash;
   const header = session

@@ -13,7 +13,7 @@ import { page } from './layout.js';
 import { loginPage, mainPage } from './page.js';
 import { SessionStore, type Session } from './sessions.js';
 import type { DashboardOptions } from './types.js';
-import { AlertsQuery } from './sections/alerts-query.js';
+import { FiringQuery } from '../alerts/firing-view.js';
 import { ServicesQuery } from './sections/services-query.js';
 
 const HOUR = 3_600_000;
@@ -50,7 +50,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
   const credentials: Credentials = { apiToken: options.apiToken, password: options.password };
   const ttlMs = options.sessionHours * HOUR;
   const sessions = new SessionStore(ttlMs);
-  const queries = { services: new ServicesQuery(options.db, options.manager, options.heal, options.manager.uptime), alerts: new AlertsQuery(options.db) };
+  const queries = { services: new ServicesQuery(options.db, options.manager, options.heal, options.manager.uptime), alerts: new FiringQuery(options.db) };
   const failedLoginDelayMs = options.failedLoginDelayMs ?? 1_000;
   /** Refused logins from one address are answered one after the other, each after the delay. */
   const refusalQueues = new Map<string, Promise<void>>();

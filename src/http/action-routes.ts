@@ -26,6 +26,8 @@ const resendBody = z.strictObject({
   hours: z.number().positive().max(24 * 366).optional(),
   by: z.string().trim().min(1).max(200).optional(),
 });
+/** How many firing alerts and open escalations GET /api/v1/status lists (CRIT first); `total` counts them all. */
+const STATUS_LIST_LIMIT = 50;
 const DAY_MS = 86_400_000;
 
 export interface ActionDeps {
@@ -85,10 +87,10 @@ export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
 
   app.get('/api/v1/status', async () => {
     const now = new Date();
-    const view = overview(deps.db, { failedSince: new Date(now.getTime() - DAY_MS) });
+    const view = overview(deps.db, { limit: STATUS_LIST_LIMIT, failedSince: new Date(now.getTime() - DAY_MS) });
     return {
-      firing: { counts: view.counts, alerts: view.firing.slice(0, 50) },
-      escalations: view.escalations,
+      firing: { counts: view.counts, total: view.firingTotal, alerts: view.firing },
+      escalations: { total: view.escalationTotal, open: view.escalations },
       services: describeServices(deps.manager, deps.heal, now),
       heartbeats: deps.heartbeats.list(now),
       queues: { ...(await deps.backlog()), unsentDeliveries: view.pendingDeliveries },

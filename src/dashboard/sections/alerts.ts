@@ -2,13 +2,13 @@ import type { AlertRow } from '../../db/schema.js';
 import { BASE } from '../auth.js';
 import { actionForm } from '../forms.js';
 import { formatAgo, formatTime, html, type SafeHtml } from '../html.js';
-import type { AlertsView } from './alerts-query.js';
+import type { FiringView } from '../../alerts/firing-view.js';
 
 export const SHOWN = 100;
 /** The window of the failed-deliveries count, and of what its Re-send button sends again. */
 export const FAILED_WINDOW_MS = 86_400_000;
 
-function resendButton(view: AlertsView, csrf: string | null): SafeHtml | '' {
+function resendButton(view: FiringView, csrf: string | null): SafeHtml | '' {
   if (view.failedDeliveriesSince === 0 || !csrf) return '';
   const label = `Re-send the ${view.failedDeliveriesSince} failed ${view.failedDeliveriesSince === 1 ? 'delivery' : 'deliveries'}`;
   return html`<div class="resend">${actionForm(`${BASE}/deliveries/resend`, csrf, label, { title: 'Send the deliveries that failed in the last 24 h again' })}</div>`;
@@ -20,9 +20,8 @@ function ackCell(alert: AlertRow, csrf: string | null, now: Date): SafeHtml {
 }
 
 /** Firing alerts (CRIT first, newest first within a severity) with their ack buttons, and the counts. */
-export function alertsSection(view: AlertsView, csrf: string | null, now: Date): SafeHtml {
-  const { firing, counts } = view;
-  const total = counts.CRIT + counts.WARN + counts.INFO;
+export function alertsSection(view: FiringView, csrf: string | null, now: Date): SafeHtml {
+  const { firing, counts, firingTotal: total } = view;
   const rows = firing.slice(0, SHOWN).map(
     (alert) => html`<tr data-alert="${alert.id}">
 <td>#${alert.id}</td><td class="sev sev-${alert.severity}">${alert.severity}</td>
@@ -41,7 +40,7 @@ ${total === 0 ? html`<p class="muted">Nothing is firing.</p>` : html`<table><the
 }
 
 /** Firing alerts nobody has acknowledged that are on an escalation ladder, the next step due first. */
-export function escalationsSection(view: AlertsView, csrf: string | null, now: Date): SafeHtml {
+export function escalationsSection(view: FiringView, csrf: string | null, now: Date): SafeHtml {
   if (view.escalations.length === 0) return html`<section id="escalations"><h2>Open escalations</h2><p class="muted">No open escalations.</p></section>`;
   const rows = view.escalations.map(
     (e) => html`<tr data-escalation="${e.alertId}"><td>#${e.alertId}</td><td class="sev sev-${e.severity}">${e.severity}</td><td>${e.title}</td>
@@ -49,7 +48,7 @@ export function escalationsSection(view: AlertsView, csrf: string | null, now: D
 <td>${e.nextLevel !== null ? html`L${e.nextLevel} ${formatAgo(e.nextDueAt, now)}` : html`<span class="muted">ladder done</span>`}</td>
 <td>${csrf ? actionForm(`${BASE}/alerts/${e.alertId}/ack`, csrf, 'Ack', { title: `Acknowledge alert #${e.alertId}` }) : ''}</td></tr>`,
   );
-  const more = view.escalationCount > view.escalations.length ? html`<p class="muted">Showing ${view.escalations.length} of ${view.escalationCount}.</p>` : '';
+  const more = view.escalationTotal > view.escalations.length ? html`<p class="muted">Showing ${view.escalations.length} of ${view.escalationTotal}.</p>` : '';
   return html`<section id="escalations"><h2>Open escalations</h2>
 <table><thead><tr><th>Alert</th><th>Severity</th><th>Title</th><th>Reached</th><th>Next</th><th>Ack</th></tr></thead><tbody>${rows}</tbody></table>${more}</section>`;
 }
