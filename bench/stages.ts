@@ -3,7 +3,8 @@
  * intake commit costs with synchronous=FULL vs NORMAL, what the prepared statements of accept.ts and
  * store.ts cost next to raw better-sqlite3 statements and to a drizzle query built per call, and what
  * rendering and validation cost, what a 7-day uptime figure costs for a flapping service, and what
- * regular-expression matchers from chat and config cost (bench/matchers.ts). Each
+ * regular-expression matchers from chat and config cost (bench/matchers.ts), and what a dedup repeat
+ * costs with 100,000 summarized deliveries stored (bench/dedup-history.ts). Each
  * figure is per call.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +28,7 @@ const DAY = 86_400_000;
 import { benchRoutes, benchYaml } from './config.js';
 import { summarize, type Summary } from './stats.js';
 import { runMatcherStages } from './matchers.js';
+import { runDedupHistoryStage } from './dedup-history.js';
 
 export function time(iterations: number, fn: (i: number) => void, divideBy = 1): Summary {
   for (let i = 0; i < Math.min(50, iterations); i++) fn(i); // warm-up
@@ -119,6 +121,7 @@ export function runStages(): Array<[string, Summary]> {
     results.push(['uptime over 7 d, 50,000 state changes: UptimeBuckets (as /status)', time(200, (i) => buckets.ratio('flappy', now + i - 7 * DAY, now + i))]);
     results.push(...runMatcherStages());
     sqlite.close();
+    results.push(...runDedupHistoryStage());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

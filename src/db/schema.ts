@@ -70,7 +70,7 @@ export const deliveries = sqliteTable(
     claimedBy: text('claimed_by'),
   },
   (t) => [
-    index('deliveries_alert').on(t.alertId),
+    index('deliveries_alert_state').on(t.alertId, t.state),
     index('deliveries_dest_state').on(t.platform, t.destination, t.state),
     index('deliveries_state').on(t.state),
   ],

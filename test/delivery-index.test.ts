@@ -1,0 +1,50 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { AlertAcceptor } from '../src/alerts/accept.js';
+import { alertInputSchema } from '../src/alerts/input.js';
+import { acknowledgeAlert, resolveAlert } from '../src/alerts/lifecycle.js';
+import { parseConfigText } from '../src/config/load.js';
+import { openDb, type Db } from '../src/db/open.js';
+import * as schema from '../src/db/schema.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'opsbot-delivery-index-'));
+openDb(dir).$client.close();
+/** The migrated store opened again with every statement it runs recorded (parameters filled in). */
+const executed: string[] = [];
+const sqlite = new Database(join(dir, 'opsbot.sqlite'), { verbose: (text) => executed.push(String(text)) });
+const db = drizzle(sqlite, { schema }) as unknown as Db;
+afterAll(() => {
+  sqlite.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const config = parseConfigText('defaultRoute: { discord: ["100"], telegram: ["-200"] }\n', 'test.yaml');
+const alert = (extra: Record<string, unknown>) => alertInputSchema.parse({ severity: 'CRIT', title: 'disk full', dedupKey: 'disk-db1', ...extra });
+
+function planOf(statement: string): string {
+  return (sqlite.prepare(`EXPLAIN QUERY PLAN ${statement}`).all() as Array<{ detail: string }>).map((row) => row.detail).join('\n');
+}
+
+it("dedup, ack and resolve find an alert's deliveries through the alert, never by scanning a delivery state", () => {
+  const acceptor = new AlertAcceptor(db);
+  const [first] = acceptor.accept(config, [alert({})]).results;
+  const alertId = (first as { id: number }).id;
+  executed.length = 0;
+  acceptor.accept(config, [alert({})]);
+  acknowledgeAlert(db, alertId, 'alice');
+  acceptor.accept(config, [alert({ status: 'resolved' })]);
+  const [second] = acceptor.accept(config, [alert({ dedupKey: 'disk-db2' })]).results;
+  resolveAlert(db, (second as { id: number }).id, 'bob');
+
+  const byAlert = executed.filter((statement) => /from "deliveries" where .*"deliveries"\."alert_id" = /i.test(statement));
+  expect(byAlert.length).toBeGreaterThanOrEqual(4);
+  for (const statement of byAlert) {
+    const plan = planOf(statement);
+    expect(plan, statement).toMatch(/SEARCH deliveries USING (COVERING )?INDEX deliveries_alert_state \(alert_id=\?/);
+    expect(plan, statement).not.toMatch(/INDEX deliveries_state\b/);
+  }
+});
