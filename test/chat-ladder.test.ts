@@ -62,7 +62,7 @@ describe('escalation ladder', () => {
     const detail = await world.bot.get(`/api/v1/alerts/${id}`);
     expect(detail.body.escalation.map((s: { level: number; state: string }) => `L${s.level}:${s.state}`)).toEqual(['L1:done', 'L2:done', 'L3:done']);
     const status = await telegramCommand('/status pager', VIEWER_TG);
-    expect(status).toContain(`#${id} at L3, ladder finished`);
+    expect(status).toContain(`#${id} 🔴 CRIT at L3, ladder finished`);
   });
 
   it('an ack stops every pending level at once', async () => {

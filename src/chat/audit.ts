@@ -1,11 +1,20 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { auditLog, type AuditRow } from '../db/schema.js';
 
 export type AuditEntry = Omit<AuditRow, 'id'>;
 
-export function recordAudit(db: Db, entry: AuditEntry): void {
-  db.insert(auditLog).values(entry).run();
+/** Writes the entry; returns its id. */
+export function recordAudit(db: Db, entry: AuditEntry): number {
+  return Number(db.insert(auditLog).values(entry).run().lastInsertRowid);
+}
+
+/** Notes on a refusal's row how many refusals from that user it stands for. */
+export function recordRefusalCount(db: Db, auditId: number, refusals: number, windowMs: number): void {
+  db.update(auditLog)
+    .set({ detail: sql`${auditLog.detail} || ${` · ${refusals} refusals from this user within ${Math.round(windowMs / 1000)} s, counted on this row`}` })
+    .where(eq(auditLog.id, auditId))
+    .run();
 }
 
 export interface AuditQuery {

@@ -21,6 +21,12 @@ export interface Reply {
   /** Shown only to the user where the platform can (Discord ephemeral; Telegram answers in the chat). */
   private: boolean;
   buttons?: AlertAction[];
+  /**
+   * A repeat of a refusal this user was already given moments ago: a platform that must answer
+   * anyway (a Discord interaction, a Telegram button) does; one that would post a new chat
+   * message (a Telegram command) stays silent, so a stranger cannot spend a chat's message budget.
+   */
+  quiet?: boolean;
 }
 
 export class ArgumentError extends Error {}

@@ -4,7 +4,8 @@ import type { Db } from '../db/open.js';
 import type { FileConfig } from '../config/file-schema.js';
 import { allDestinations, destinationKey } from '../escalation/targets.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
-import { recordAudit, type AuditEntry } from './audit.js';
+import { recordAudit, recordRefusalCount, type AuditEntry } from './audit.js';
+import { RefusalWindows } from './refusal-windows.js';
 import { ArgumentError, privateReply, usage, type CommandDefinition, type Invoker, type Reply } from './command.js';
 import { hasRole, resolveRole } from './roles.js';
 import type { CommandServices } from './services.js';
@@ -23,6 +24,7 @@ export interface Invocation {
  */
 export class CommandRunner {
   private readonly byName: Map<string, CommandDefinition>;
+  private readonly refusals: RefusalWindows;
 
   constructor(
     readonly commands: CommandDefinition[],
@@ -30,6 +32,20 @@ export class CommandRunner {
     private readonly log: Logger,
   ) {
     this.byName = new Map(commands.map((c) => [c.name, c]));
+    const windowMs = services.config.access.refusalWindow;
+    this.refusals = new RefusalWindows(windowMs, (auditId, refusals) => {
+      this.log.warn({ auditId, refusals }, `one chat user was refused ${refusals} times within ${windowMs / 1000} s; counted on one audit row`);
+      try {
+        recordRefusalCount(this.services.db, auditId, refusals, windowMs);
+      } catch (error) {
+        this.log.error({ err: error, auditId }, 'could not write the audit log');
+      }
+    });
+  }
+
+  /** Writes the counts of refusals still being counted (at shutdown). */
+  close(): void {
+    this.refusals.flush();
   }
 
   get(name: string): CommandDefinition | undefined {
@@ -52,15 +68,17 @@ export class CommandRunner {
       this.audit(invocation, result, detail);
     const command = this.byName.get(invocation.command);
     if (!command) {
-      audit('invalid', 'unknown command');
-      return privateReply(`Unknown command /${invocation.command}. /help lists the commands you may run here.`);
+      const reply = privateReply(`Unknown command /${invocation.command}. /help lists the commands you may run here.`);
+      return this.refuseOnce(invocation, reply, () => audit('invalid', 'unknown command'));
     }
     const role = this.roleOf(invoker);
     if (!hasRole(role, command.role)) {
       const have = role ? `you have ${role}` : 'you have no role here';
-      audit('refused', `needs ${command.role}; ${have}`);
-      this.log.warn({ command: command.name, userId: invoker.userId, platform: invoker.platform, role }, 'chat command refused');
-      return privateReply(`/${command.name} needs the ${command.role} role; ${have}. Ask an opsbot admin to grant it.`);
+      const reply = privateReply(`/${command.name} needs the ${command.role} role; ${have}. Ask an opsbot admin to grant it.`);
+      return this.refuseOnce(invocation, reply, () => {
+        this.log.warn({ command: command.name, userId: invoker.userId, platform: invoker.platform, role }, 'chat command refused');
+        return audit('refused', `needs ${command.role}; ${have}`);
+      });
     }
     let args: Record<string, unknown>;
     try {
@@ -85,13 +103,25 @@ export class CommandRunner {
     }
   }
 
-  private audit(invocation: Invocation, result: AuditEntry['result'], detail: string) {
+  /**
+   * The first refusal of a user in a window is audited and answered; the ones after it are only
+   * counted (onto that audit row when the window closes) and their reply is marked quiet.
+   */
+  private refuseOnce(invocation: Invocation, reply: Reply, audit: () => number | null): Reply {
+    const user = `${invocation.invoker.platform}:${invocation.invoker.userId}`;
+    if (this.refusals.countRepeat(user)) return { ...reply, quiet: true };
+    const auditId = audit();
+    if (auditId !== null) this.refusals.start(user, auditId);
+    return reply;
+  }
+
+  private audit(invocation: Invocation, result: AuditEntry['result'], detail: string): number | null {
     const { invoker } = invocation;
     const args = Object.fromEntries(
       Object.entries(invocation.raw).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
     try {
-      recordAudit(this.services.db, {
+      return recordAudit(this.services.db, {
         at: new Date(),
         platform: invoker.platform,
         userId: invoker.userId,
@@ -105,6 +135,7 @@ export class CommandRunner {
       });
     } catch (error) {
       this.log.error({ err: error, command: invocation.command }, 'could not write the audit log');
+      return null;
     }
   }
 }

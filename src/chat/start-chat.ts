@@ -52,6 +52,7 @@ export function createChat(env: EnvConfig, services: CommandServices, log: Logge
     ...(telegram ? { telegram } : {}),
     async stop() {
       await Promise.all([discord?.stop(), telegram?.stop()]);
+      runner.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationWithDefault } from './duration-schema.js';
 
 export const ROLES = ['viewer', 'responder', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -14,7 +15,9 @@ export const accessSchema = z
   .strictObject({
     discord: z.strictObject({ users: idToRole, roles: idToRole }).default({ users: {}, roles: {} }),
     telegram: z.strictObject({ users: idToRole, chats: idToRole }).default({ users: {}, chats: {} }),
+    /** A user's refusals within this window share one audit row and one answer. */
+    refusalWindow: durationWithDefault('60s'),
   })
-  .default({ discord: { users: {}, roles: {} }, telegram: { users: {}, chats: {} } });
+  .default({ discord: { users: {}, roles: {} }, telegram: { users: {}, chats: {} }, refusalWindow: 60_000 });
 
 export type AccessConfig = z.infer<typeof accessSchema>;

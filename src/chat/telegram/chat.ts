@@ -111,6 +111,7 @@ export class TelegramChat {
       via: 'command',
     };
     const reply = await this.runner.run(invocation);
+    if (reply.quiet) return;
     const rendered = telegramReply(reply);
     await ctx.reply(rendered.text, {
       parse_mode: 'HTML',
