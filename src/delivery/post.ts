@@ -75,6 +75,7 @@ export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAler
   }
   ctx.store.markSent(delivery.id, messageId, alert);
   ctx.hooks?.sent?.(delivery.id, delivery.platform, alert.acceptedAt);
+  ctx.hooks?.platformAnswered?.(delivery.platform);
   const fresh = ctx.store.load(delivery.id);
   return fresh ? syncDelivery(ctx, fresh) : DONE;
 }
@@ -94,6 +95,7 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
     ctx.store.markFailed(id, failure.message);
     return DONE;
   }
+  ctx.hooks?.platformFailed?.(platform);
   const attempts = ctx.store.recordAttempt(id, failure.message);
   if (attempts >= ctx.retry.maxAttempts) {
     log.error({ attempts, reason: failure.message }, 'delivery failed after the last attempt');
@@ -140,6 +142,7 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
   try {
     const messageId = await adapter.postSummary(destination, loaded.view);
     ctx.summaries.markSummarySent(summaryId, messageId, loaded.summary.revision);
+    ctx.hooks?.platformAnswered?.(platform);
     return DONE;
   } catch (error) {
     const failure = asDeliveryError(error);
@@ -149,6 +152,7 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
       ctx.summaries.releaseSummaryClaim(summaryId);
       return retryIn(failure.retryAfterMs);
     }
+    if (failure.kind === 'transient') ctx.hooks?.platformFailed?.(platform);
     const attempts = failure.kind === 'permanent' ? Infinity : ctx.summaries.recordSummaryAttempt(summaryId, failure.message);
     if (attempts >= ctx.retry.maxAttempts) {
       log.error({ reason: failure.message }, 'summary failed; its alerts are marked failed');
