@@ -3,6 +3,7 @@ import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './con
 import { toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery, syncSummary } from './sync.js';
 import type { Platform } from '../channels/types.js';
+import { repeatKeys } from './repeat-keys.js';
 
 /**
  * An alert that has waited this long for a slot (the destination's pace or the platform's bot-wide
@@ -69,7 +70,7 @@ export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAler
   const adapter = ctx.adapters[delivery.platform]!;
   let messageId: string;
   try {
-    messageId = await adapter.postAlert(delivery.destination, toAlertView(alert));
+    messageId = await adapter.postAlert(delivery.destination, toAlertView(alert), repeatKeys.delivery(delivery));
   } catch (error) {
     return handlePostFailure(ctx, row, error);
   }
@@ -140,7 +141,7 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
   const adapter = ctx.adapters[platform];
   if (!adapter) return DONE;
   try {
-    const messageId = await adapter.postSummary(destination, loaded.view);
+    const messageId = await adapter.postSummary(destination, loaded.view, repeatKeys.summary(loaded.summary));
     ctx.summaries.markSummarySent(summaryId, messageId, loaded.summary.revision);
     ctx.hooks?.platformAnswered?.(platform);
     return DONE;
