@@ -120,6 +120,11 @@ export async function addToQueues(queues: DeliverQueues, jobs: Array<{ platform:
   );
 }
 
+/** Makes every delayed job of the platform's queue (retries, paced and held work) due now; each re-checks its pace and claim when it runs. */
+export async function promoteWaiting(queues: DeliverQueues, platform: Platform): Promise<void> {
+  await queues[platform].promoteJobs();
+}
+
 export function queueFollowUps(queues: DeliverQueues, flushSlotMs: (platform: Platform, destination: string) => number): FollowUps {
   return {
     async delivery(work, delayMs = 0) {

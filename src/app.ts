@@ -19,7 +19,8 @@ import { reconcile } from './delivery/reconcile.js';
 import type { DeliveryContext } from './delivery/context.js';
 import { checkIdentities, createAdapters, describeChannels } from './channels/create-adapters.js';
 import { PLATFORMS, type Platform } from './channels/types.js';
-import { createDeliverQueues, createDeliverWorkers, queueFollowUps } from '../jobs/deliver.js';
+import { createDeliverQueues, createDeliverWorkers, promoteWaiting, queueFollowUps } from '../jobs/deliver.js';
+import { PlatformRecovery } from './delivery/recovery.js';
 import { scheduleReconcile } from '../jobs/reconcile.js';
 import { createEscalateQueue, createEscalateWorker } from '../jobs/escalate.js';
 import { createSilenceEndQueue, createSilenceEndWorker } from '../jobs/silence-end.js';
@@ -127,7 +128,16 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     escalate: await unfinishedJobs(escalateQueue),
   });
   const metrics = new Metrics({ db, heartbeats, backlog });
-  ctx.hooks = { sent: (_deliveryId, platform, acceptedAt) => metrics.deliverySent(platform, acceptedAt) };
+  const recovery = new PlatformRecovery({
+    probe: (platform) => adapters[platform]!.whoAmI(),
+    promoteWaiting: (platform) => promoteWaiting(deliverQueues, platform),
+    log: log.child({ component: 'delivery' }),
+  });
+  ctx.hooks = {
+    sent: (_deliveryId, platform, acceptedAt) => metrics.deliverySent(platform, acceptedAt),
+    platformFailed: (platform) => recovery.failed(platform),
+    platformAnswered: (platform) => recovery.answered(platform),
+  };
   const heartbeatChecks = new HeartbeatChecks(heartbeats, jobConnections, prefix, log);
   const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), jobConnections, prefix, log);
   const triggers = new TriggerEngine(db, file.triggers, (input) => intake.accept([input]), healing.heal, log.child({ component: 'triggers' }));
@@ -241,6 +251,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await Promise.all([...deliverWorkers.map((w) => w.close()), escalateWorker.close(), silenceEndWorker.close(), heartbeatChecks.close()]);
       await periodic.queue.close();
       await Promise.all([...Object.values(deliverQueues).map((q) => q.close()), escalateQueue.close(), silenceEndQueue.close()]);
+      recovery.close();
       for (const adapter of Object.values(adapters)) adapter.close?.();
       await Promise.all([workerConnection.quit(), commandConnection.quit()]).catch(() => undefined);
       await redisHandle.stop();

@@ -3,10 +3,15 @@ import type { AlertView, EscalationView, Platform, SummaryView } from './types.j
 /** Posts and edits opsbot's messages on one chat platform. Errors are thrown as DeliveryError. */
 export interface ChannelAdapter {
   readonly platform: Platform;
-  postAlert(destination: string, alert: AlertView): Promise<string>;
+  /**
+   * `repeatKey` names the post the same way on every attempt (at most 25 characters), so a platform
+   * that can recognize a repeat (Discord's `nonce` with `enforce_nonce`) answers a retry of an
+   * accepted post with the message it already created.
+   */
+  postAlert(destination: string, alert: AlertView, repeatKey: string): Promise<string>;
   editAlert(destination: string, messageId: string, alert: AlertView): Promise<void>;
   postResolvedReply(destination: string, messageId: string, alert: AlertView): Promise<string>;
-  postSummary(destination: string, summary: SummaryView): Promise<string>;
+  postSummary(destination: string, summary: SummaryView, repeatKey: string): Promise<string>;
   editSummary(destination: string, messageId: string, summary: SummaryView): Promise<void>;
   postEscalation(destination: string, escalation: EscalationView): Promise<string>;
   /** Plain text (a digest, a notice), escaped for the platform and cut to its limit. */

@@ -58,9 +58,9 @@ const globalPace = z.strictObject({
  * (0 sends everything through the queue).
  */
 const DELIVERY_DEFAULTS = {
-  maxAttempts: 20,
+  maxAttempts: 120,
   backoffMs: 2_000,
-  backoffMaxMs: 300_000,
+  backoffMaxMs: 30_000,
   requestTimeoutMs: 10_000,
   concurrency: 10,
   directPosts: 50,
@@ -86,7 +86,7 @@ export const fileConfigSchema = z
     .default({ severityMap: {}, defaultSeverity: 'WARN' }),
   delivery: z
     .strictObject({
-      maxAttempts: z.number().int().min(1).max(100).default(DELIVERY_DEFAULTS.maxAttempts),
+      maxAttempts: z.number().int().min(1).max(1_000).default(DELIVERY_DEFAULTS.maxAttempts),
       backoffMs: z.number().int().positive().default(DELIVERY_DEFAULTS.backoffMs),
       backoffMaxMs: z.number().int().positive().default(DELIVERY_DEFAULTS.backoffMaxMs),
       requestTimeoutMs: z.number().int().positive().default(DELIVERY_DEFAULTS.requestTimeoutMs),

@@ -29,6 +29,10 @@ export interface FollowUps {
 export interface DeliveryHooks {
   /** A delivery's own message was accepted by the platform. */
   sent?(deliveryId: number, platform: Platform, acceptedAt: Date): void;
+  /** A post or edit failed in a way worth retrying (5xx, timeout, network error). */
+  platformFailed?(platform: Platform): void;
+  /** A post was accepted by the platform. */
+  platformAnswered?(platform: Platform): void;
 }
 
 export interface DeliveryContext {

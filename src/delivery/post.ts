@@ -3,6 +3,7 @@ import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './con
 import { toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery, syncSummary } from './sync.js';
 import type { Platform } from '../channels/types.js';
+import { repeatKeys } from './repeat-keys.js';
 
 /**
  * An alert that has waited this long for a slot (the destination's pace or the platform's bot-wide
@@ -69,12 +70,13 @@ export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAler
   const adapter = ctx.adapters[delivery.platform]!;
   let messageId: string;
   try {
-    messageId = await adapter.postAlert(delivery.destination, toAlertView(alert));
+    messageId = await adapter.postAlert(delivery.destination, toAlertView(alert), repeatKeys.delivery(delivery));
   } catch (error) {
     return handlePostFailure(ctx, row, error);
   }
   ctx.store.markSent(delivery.id, messageId, alert);
   ctx.hooks?.sent?.(delivery.id, delivery.platform, alert.acceptedAt);
+  ctx.hooks?.platformAnswered?.(delivery.platform);
   const fresh = ctx.store.load(delivery.id);
   return fresh ? syncDelivery(ctx, fresh) : DONE;
 }
@@ -94,6 +96,7 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
     ctx.store.markFailed(id, failure.message);
     return DONE;
   }
+  ctx.hooks?.platformFailed?.(platform);
   const attempts = ctx.store.recordAttempt(id, failure.message);
   if (attempts >= ctx.retry.maxAttempts) {
     log.error({ attempts, reason: failure.message }, 'delivery failed after the last attempt');
@@ -138,8 +141,9 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
   const adapter = ctx.adapters[platform];
   if (!adapter) return DONE;
   try {
-    const messageId = await adapter.postSummary(destination, loaded.view);
+    const messageId = await adapter.postSummary(destination, loaded.view, repeatKeys.summary(loaded.summary));
     ctx.summaries.markSummarySent(summaryId, messageId, loaded.summary.revision);
+    ctx.hooks?.platformAnswered?.(platform);
     return DONE;
   } catch (error) {
     const failure = asDeliveryError(error);
@@ -149,6 +153,7 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
       ctx.summaries.releaseSummaryClaim(summaryId);
       return retryIn(failure.retryAfterMs);
     }
+    if (failure.kind === 'transient') ctx.hooks?.platformFailed?.(platform);
     const attempts = failure.kind === 'permanent' ? Infinity : ctx.summaries.recordSummaryAttempt(summaryId, failure.message);
     if (attempts >= ctx.retry.maxAttempts) {
       log.error({ reason: failure.message }, 'summary failed; its alerts are marked failed');

@@ -73,6 +73,7 @@ async function afterFailedUpdate(
     await ctx.pacer.hold(target.platform, target.destination, failure.retryAfterMs);
     return retryIn(failure.retryAfterMs);
   }
+  if (failure.kind === 'transient') ctx.hooks?.platformFailed?.(target.platform);
   const attempts = failure.kind === 'permanent' ? Infinity : record.recordAttempt(failure.message);
   if (attempts < ctx.retry.maxAttempts) return retryIn(backoffMs(ctx.retry, attempts));
   record.giveUp(failure.message);

@@ -40,8 +40,8 @@ export class DiscordAdapter implements ChannelAdapter {
     return `${me.username} (${me.id})`;
   }
 
-  async postAlert(channelId: string, alert: AlertView): Promise<string> {
-    return this.post(channelId, renderDiscordAlert(alert));
+  async postAlert(channelId: string, alert: AlertView, repeatKey: string): Promise<string> {
+    return this.post(channelId, { ...renderDiscordAlert(alert), ...onceOnly(repeatKey) });
   }
 
   async editAlert(channelId: string, messageId: string, alert: AlertView): Promise<void> {
@@ -52,8 +52,8 @@ export class DiscordAdapter implements ChannelAdapter {
     return this.post(channelId, renderDiscordResolvedReply(alert, messageId));
   }
 
-  async postSummary(channelId: string, summary: SummaryView): Promise<string> {
-    return this.post(channelId, renderDiscordSummary(summary));
+  async postSummary(channelId: string, summary: SummaryView, repeatKey: string): Promise<string> {
+    return this.post(channelId, { ...renderDiscordSummary(summary), ...onceOnly(repeatKey) });
   }
 
   async editSummary(channelId: string, messageId: string, summary: SummaryView): Promise<void> {
@@ -87,6 +87,15 @@ export class DiscordAdapter implements ChannelAdapter {
       throw classifyDiscordError(error);
     }
   }
+}
+
+/**
+ * Discord checks an enforced nonce against the author's messages of the past few minutes and returns
+ * the earlier message instead of creating a second one: a retry of a post whose answer was lost (a
+ * timeout, a 5xx after the fact, opsbot killed mid-request) does not repeat it.
+ */
+function onceOnly(repeatKey: string) {
+  return { nonce: repeatKey, enforce_nonce: true };
 }
 
 export function classifyDiscordError(error: unknown): DeliveryError {

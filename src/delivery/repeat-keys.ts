@@ -1,0 +1,11 @@
+/**
+ * Names for a post that stay the same on every attempt: the row's kind and id, and its creation time
+ * in base 36, so two opsbot installations sharing a bot token do not name different posts alike.
+ * At most 25 characters (Discord's nonce limit): ids up to 10^14 and times up to the year 5188.
+ */
+const key = (kind: string, row: { id: number; createdAt: Date }) => `${kind}${row.id}-${row.createdAt.getTime().toString(36)}`;
+
+export const repeatKeys = {
+  delivery: (row: { id: number; createdAt: Date }) => key('d', row),
+  summary: (row: { id: number; createdAt: Date }) => key('s', row),
+};
