@@ -5,6 +5,16 @@ import { waitUntil } from './helpers/wait.js';
 const YAML = `
 defaultRoute:
   discord: ["700"]
+routes:
+  - name: pager
+    match: { service: pager }
+    discord: ["710"]
+    escalation: quick
+escalation:
+  policies:
+    quick:
+      levels:
+        - { level: 1, after: 1s, discord: ["711"] }
 delivery:
   backoffMs: 100
   backoffMaxMs: 200
@@ -26,5 +36,25 @@ describe('a Discord post that was accepted but whose answer was lost', () => {
     const messages = world.fakes.discord.inChannel('700');
     expect(messages).toHaveLength(1);
     expect(messages[0]!.nonce).toBeDefined();
+  });
+
+  it('the same holds for the Resolved reply and for an escalation notice', async () => {
+    const res = await world.bot.post('/api/v1/alerts', { severity: 'CRIT', title: 'checkout down', service: 'pager' });
+    const id = res.body.alerts[0].id as number;
+    await waitUntil('the alert posted', () => world.fakes.discord.inChannel('710').length === 1);
+    world.fakes.discord.script('POST /channels/:id/messages', { kind: '5xx', status: 502, process: true }, 1);
+    await waitUntil('the L1 notice recorded as done', async () => (await world.bot.get(`/api/v1/alerts/${id}`)).body.escalation[0]?.state === 'done', 15_000);
+    const notices = (channel: string) => world.fakes.discord.inChannel(channel).filter((m) => m.content.includes(`alert #${id} has not been acknowledged`));
+    expect(notices('710')).toHaveLength(1);
+    expect(notices('711')).toHaveLength(1);
+
+    const posts = () => world.fakes.discord.calls.filter((c) => c.method === 'POST' && c.path === '/channels/710/messages');
+    const before = posts().length;
+    world.fakes.discord.script('POST /channels/:id/messages', { kind: '5xx', status: 502, process: true }, 1);
+    expect((await world.bot.post(`/api/v1/alerts/${id}/resolve`, {})).status).toBe(200);
+    const reply = () => posts().slice(before);
+    await waitUntil('the Resolved reply posted, refused with 502 and posted again', () => reply().length === 2 && reply()[1]!.status === 200, 15_000);
+    expect(reply()[1]!.body).toMatchObject({ nonce: (reply()[0]!.body as { nonce: string }).nonce, enforce_nonce: true });
+    expect(world.fakes.discord.inChannel('710')).toHaveLength(3);
   });
 });

@@ -10,10 +10,10 @@ export interface ChannelAdapter {
    */
   postAlert(destination: string, alert: AlertView, repeatKey: string): Promise<string>;
   editAlert(destination: string, messageId: string, alert: AlertView): Promise<void>;
-  postResolvedReply(destination: string, messageId: string, alert: AlertView): Promise<string>;
+  postResolvedReply(destination: string, messageId: string, alert: AlertView, repeatKey: string): Promise<string>;
   postSummary(destination: string, summary: SummaryView, repeatKey: string): Promise<string>;
   editSummary(destination: string, messageId: string, summary: SummaryView): Promise<void>;
-  postEscalation(destination: string, escalation: EscalationView): Promise<string>;
+  postEscalation(destination: string, escalation: EscalationView, repeatKey: string): Promise<string>;
   /** Plain text (a digest, a notice), escaped for the platform and cut to its limit. */
   postText(destination: string, text: string): Promise<string>;
   /** Asks the platform who the token belongs to; throws a DeliveryError when it is refused. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Names for a post that stay the same on every attempt: the row's kind and id, and its creation time
  * in base 36, so two opsbot installations sharing a bot token do not name different posts alike.
@@ -8,4 +10,12 @@ const key = (kind: string, row: { id: number; createdAt: Date }) => `${kind}${ro
 export const repeatKeys = {
   delivery: (row: { id: number; createdAt: Date }) => key('d', row),
   summary: (row: { id: number; createdAt: Date }) => key('s', row),
+  /** The "Resolved" reply under a delivery's message, once per resolution. */
+  resolvedReply: (delivery: { id: number }, resolvedAt: Date) => key('r', { id: delivery.id, createdAt: resolvedAt }),
+  /**
+   * One escalation step's notice to one destination (a step notifies several): the step id, and a
+   * digest of the destination and the step's due time, so notices to two channels never share a name.
+   */
+  escalation: (step: { id: number; dueAt: Date }, destination: string) =>
+    `e${step.id}-${createHash('sha256').update(`${destination}@${step.dueAt.getTime()}`).digest('hex').slice(0, 10)}`,
 };

@@ -1,6 +1,7 @@
 import type { Platform } from '../channels/types.js';
 import { asDeliveryError } from './errors.js';
 import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
+import { repeatKeys } from './repeat-keys.js';
 import { toAlertView, type DeliveryWithAlert } from './store.js';
 import type { LoadedSummary } from './summary-store.js';
 
@@ -25,7 +26,7 @@ export async function syncDelivery(ctx: DeliveryContext, row: DeliveryWithAlert)
       if (needsReply) return retryIn(1);
       return DONE;
     }
-    const replyId = await adapter.postResolvedReply(delivery.destination, delivery.messageId, toAlertView(alert));
+    const replyId = await adapter.postResolvedReply(delivery.destination, delivery.messageId, toAlertView(alert), repeatKeys.resolvedReply(delivery, alert.resolvedAt ?? alert.lastSeenAt));
     ctx.store.markResolveReplied(delivery.id, replyId);
     return DONE;
   } catch (error) {

@@ -9,6 +9,7 @@ import type { Pacer } from '../delivery/pacer.js';
 import { asDeliveryError } from '../delivery/errors.js';
 import { backoffMs, DONE, retryIn, type RetryPolicy, type Step } from '../delivery/context.js';
 import { toAlertView } from '../delivery/store.js';
+import { repeatKeys } from '../delivery/repeat-keys.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
 import { allDestinations, destinationKey, levelTargets, type Destination } from './targets.js';
 import { nextStep, type EscalationWork } from './plan.js';
@@ -87,7 +88,7 @@ async function notify(
   const slot = await ctx.pacer.take(target.platform, target.destination, `escalation:${step.id}`);
   if (!slot.allowed) return { kind: 'retry', inMs: slot.waitMs };
   try {
-    await adapter.postEscalation(target.destination, view);
+    await adapter.postEscalation(target.destination, view, repeatKeys.escalation(step, target.destination));
     return { kind: 'sent' };
   } catch (error) {
     const failure = asDeliveryError(error);

@@ -48,8 +48,8 @@ export class DiscordAdapter implements ChannelAdapter {
     await this.call(() => this.rest.patch(Routes.channelMessage(channelId, messageId), { body: renderDiscordAlert(alert) }));
   }
 
-  async postResolvedReply(channelId: string, messageId: string, alert: AlertView): Promise<string> {
-    return this.post(channelId, renderDiscordResolvedReply(alert, messageId));
+  async postResolvedReply(channelId: string, messageId: string, alert: AlertView, repeatKey: string): Promise<string> {
+    return this.post(channelId, { ...renderDiscordResolvedReply(alert, messageId), ...onceOnly(repeatKey) });
   }
 
   async postSummary(channelId: string, summary: SummaryView, repeatKey: string): Promise<string> {
@@ -60,8 +60,8 @@ export class DiscordAdapter implements ChannelAdapter {
     await this.call(() => this.rest.patch(Routes.channelMessage(channelId, messageId), { body: renderDiscordSummary(summary) }));
   }
 
-  async postEscalation(channelId: string, escalation: EscalationView): Promise<string> {
-    return this.post(channelId, renderDiscordEscalation(escalation));
+  async postEscalation(channelId: string, escalation: EscalationView, repeatKey: string): Promise<string> {
+    return this.post(channelId, { ...renderDiscordEscalation(escalation), ...onceOnly(repeatKey) });
   }
 
   async postText(channelId: string, text: string): Promise<string> {
