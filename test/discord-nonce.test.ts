@@ -58,3 +58,25 @@ describe('a Discord post that was accepted but whose answer was lost', () => {
     expect(world.fakes.discord.inChannel('710')).toHaveLength(3);
   });
 });
+
+describe('a Discord post repeated after its answer was lost while the alert changed', () => {
+  const world = useBotWithFakes(`
+defaultRoute:
+  discord: ["720"]
+delivery:
+  backoffMs: 1500
+  backoffMaxMs: 1500
+`);
+  const deliveryOf = async (id: number) => (await world.bot.get(`/api/v1/alerts/${id}`)).body.deliveries[0];
+
+  it('shows the change: the message Discord returns for the repeat is edited up to date', async () => {
+    world.fakes.discord.script('POST /channels/:id/messages', { kind: '5xx', status: 502, process: true }, 1);
+    const alert = { severity: 'CRIT', title: 'api errors', dedupKey: 'api-errors' };
+    const id = (await world.bot.post('/api/v1/alerts', alert)).body.alerts[0].id;
+    await waitUntil('the first attempt recorded as failed', async () => (await deliveryOf(id)).attempts === 1);
+    expect((await world.bot.post('/api/v1/alerts', alert)).body.alerts[0].outcome).toBe('deduplicated');
+    await waitUntil('the delivery stored as sent', async () => (await deliveryOf(id)).state === 'sent');
+    await waitUntil('the message showing the repeat', () => JSON.stringify(world.fakes.discord.inChannel('720')[0]?.embeds).includes('2×'));
+    expect(world.fakes.discord.inChannel('720')).toHaveLength(1);
+  });
+});

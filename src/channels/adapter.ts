@@ -2,6 +2,11 @@ import type { AlertView, EscalationView, Platform, SummaryView } from './types.j
 
 /** Posts and edits opsbot's messages on one chat platform. Errors are thrown as DeliveryError. */
 export interface ChannelAdapter {
+  /**
+   * Whether a repeated post (same `repeatKey`) is answered with the message an earlier attempt
+   * created, showing what that attempt sent, instead of creating another (Discord's nonce).
+   */
+  readonly returnsEarlierCopy: boolean;
   readonly platform: Platform;
   /**
    * `repeatKey` names the post the same way on every attempt (at most 25 characters), so a platform

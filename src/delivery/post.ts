@@ -3,7 +3,7 @@ import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './con
 import { toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery, syncSummary } from './sync.js';
 import type { Platform } from '../channels/types.js';
-import { repeatKeys } from './repeat-keys.js';
+import { EARLIER_COPY_REVISION, mayBeEarlierCopy, repeatKeys } from './repeat-keys.js';
 
 /**
  * An alert that has waited this long for a slot (the destination's pace or the platform's bot-wide
@@ -74,7 +74,9 @@ export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAler
   } catch (error) {
     return handlePostFailure(ctx, row, error);
   }
-  ctx.store.markSent(delivery.id, messageId, alert);
+  const takenOver = delivery.claimedBy !== null && delivery.claimedBy !== ctx.claims.holderId;
+  const shown = mayBeEarlierCopy(adapter, delivery, takenOver) ? { ...alert, revision: EARLIER_COPY_REVISION } : alert;
+  ctx.store.markSent(delivery.id, messageId, shown);
   ctx.hooks?.sent?.(delivery.id, delivery.platform, alert.acceptedAt);
   ctx.hooks?.platformAnswered?.(delivery.platform);
   const fresh = ctx.store.load(delivery.id);
@@ -131,10 +133,15 @@ export async function processSummary(ctx: DeliveryContext, summaryId: number): P
   const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination, `summary:${summaryId}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
   if (!ctx.summaries.takeOverSummaryClaim(summaryId, loaded.summary, ctx.claims.holderId)) return retryIn(1);
-  return postSummary(ctx, summaryId);
+  return postSummary(ctx, summaryId, loaded.summary.claimedBy !== null);
 }
 
-async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
+/**
+ * Posts a claimed summary. One that may have come back as an earlier attempt's message
+ * (`mayBeEarlierCopy`; `takenOver`: its claim was taken from a holder that may have posted it) is
+ * recorded as showing no revision and edited up to date at once.
+ */
+async function postSummary(ctx: DeliveryContext, summaryId: number, takenOver = false): Promise<Step> {
   const loaded = ctx.summaries.loadSummary(summaryId);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
   const { platform, destination } = loaded.summary;
@@ -142,9 +149,11 @@ async function postSummary(ctx: DeliveryContext, summaryId: number): Promise<Ste
   if (!adapter) return DONE;
   try {
     const messageId = await adapter.postSummary(destination, loaded.view, repeatKeys.summary(loaded.summary));
-    ctx.summaries.markSummarySent(summaryId, messageId, loaded.summary.revision);
+    const earlierCopy = mayBeEarlierCopy(adapter, loaded.summary, takenOver);
+    ctx.summaries.markSummarySent(summaryId, messageId, earlierCopy ? EARLIER_COPY_REVISION : loaded.summary.revision);
     ctx.hooks?.platformAnswered?.(platform);
-    return DONE;
+    const sent = earlierCopy ? ctx.summaries.loadSummary(summaryId) : undefined;
+    return sent ? syncSummary(ctx, sent) : DONE;
   } catch (error) {
     const failure = asDeliveryError(error);
     const log = ctx.log.child({ summaryId, platform, destination });

@@ -19,3 +19,18 @@ export const repeatKeys = {
   escalation: (step: { id: number; dueAt: Date }, destination: string) =>
     `e${step.id}-${createHash('sha256').update(`${destination}@${step.dueAt.getTime()}`).digest('hex').slice(0, 10)}`,
 };
+
+/**
+ * The synced revision recorded for a message that may be an earlier attempt's copy: below every
+ * revision, so that one edit brings it up to date.
+ */
+export const EARLIER_COPY_REVISION = -1;
+
+/**
+ * Whether the message a post was answered with may be an earlier attempt's, showing older content:
+ * on a platform that answers a repeat that way, after a failed attempt or a claim taken over from a
+ * holder that may have posted.
+ */
+export function mayBeEarlierCopy(adapter: { returnsEarlierCopy: boolean }, row: { lastError: string | null }, takenOver: boolean): boolean {
+  return adapter.returnsEarlierCopy && (takenOver || row.lastError !== null);
+}

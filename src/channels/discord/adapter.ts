@@ -23,6 +23,7 @@ interface PostedMessage {
 
 export class DiscordAdapter implements ChannelAdapter {
   readonly platform = 'discord' as const;
+  readonly returnsEarlierCopy = true;
   private readonly rest: REST;
 
   constructor(private readonly options: DiscordAdapterOptions) {

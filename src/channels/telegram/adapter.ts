@@ -23,6 +23,7 @@ export interface TelegramAdapterOptions {
 
 export class TelegramAdapter implements ChannelAdapter {
   readonly platform = 'telegram' as const;
+  readonly returnsEarlierCopy = false;
   private readonly telegram: Telegram;
 
   constructor(private readonly options: TelegramAdapterOptions) {
