@@ -4,6 +4,13 @@ import type { Platform } from '../channels/types.js';
 /** How often a platform whose posts failed is asked who the bot is, to notice it answering again. */
 export const RECOVERY_PROBE_MS = 3_000;
 
+/**
+ * After a probe released the waiting work and posts still fail (the platform answers who the bot is
+ * but refuses posts), probes are not trusted again for this long, or until a post goes through:
+ * the waiting work keeps its own back-off instead of spending an attempt at every probe.
+ */
+export const PROBE_DISTRUST_MS = 60_000;
+
 export interface RecoveryDeps {
   /** A cheap call to the platform (Telegram getMe, Discord GET /users/@me); throws while it is down. */
   probe(platform: Platform): Promise<unknown>;
@@ -22,17 +29,27 @@ export interface RecoveryDeps {
  */
 export class PlatformRecovery {
   private readonly failing = new Map<Platform, NodeJS.Timeout | undefined>();
+  /** When a probe last released a platform's waiting work; cleared when a post goes through. */
+  private readonly releasedByProbe = new Map<Platform, number>();
   private closed = false;
 
   constructor(private readonly deps: RecoveryDeps) {}
 
   failed(platform: Platform): void {
-    if (this.closed || this.failing.has(platform)) return;
+    if (this.closed || this.failing.get(platform) !== undefined) return;
     this.failing.set(platform, undefined);
+    const releasedAt = this.releasedByProbe.get(platform);
+    if (releasedAt !== undefined && Date.now() - releasedAt < PROBE_DISTRUST_MS) return;
     this.scheduleProbe(platform);
   }
 
+  /** A post went through: the platform answers again for real. */
   answered(platform: Platform): void {
+    this.releasedByProbe.delete(platform);
+    this.release(platform);
+  }
+
+  private release(platform: Platform): void {
     if (!this.failing.has(platform)) return;
     clearTimeout(this.failing.get(platform));
     this.failing.delete(platform);
@@ -61,6 +78,7 @@ export class PlatformRecovery {
       if (this.failing.has(platform) && !this.closed) this.scheduleProbe(platform);
       return;
     }
-    this.answered(platform);
+    this.releasedByProbe.set(platform, Date.now());
+    this.release(platform);
   }
 }
