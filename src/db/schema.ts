@@ -45,7 +45,7 @@ export interface RouteDecisionJson {
 /**
  * One per alert × destination. `sending` is the claim a worker takes before posting on its own,
  * so a storm summary never swallows a message that is already on its way. `claimedAt` and
- * `claimedBy` (the claiming process, see src/delivery/claim-holder.ts) say whether a post attempt is
+ * `claimedBy` (the claiming process, see src/delivery/claim-lease.ts) say whether a post attempt is
  * in flight: set when an attempt starts, cleared when it ends without a message.
  */
 export const deliveries = sqliteTable(
