@@ -1,43 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from './helpers/bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBotWithFakes } from './helpers/bot-with-fakes.js';
 import { runCli } from './helpers/cli.js';
-import { startFakes, type Fakes } from './helpers/fakes.js';
 import { waitUntil } from './helpers/wait.js';
 
 const GROUP = '-300';
 const VIEWER = { id: 2002, is_bot: false, first_name: 'Vera', username: 'vera' };
 
-let fakes: Fakes;
-let bot: TestBot;
+const world = useBotWithFakes(`
+routes:
+  - { name: crit-only, match: { minSeverity: CRIT }, telegram: ["${GROUP}"] }
+`);
 let critIds: number[];
 
 /** Eleven CRITs on their escalation ladders, then a storm of 1,200 newer WARNs that go nowhere. */
 beforeAll(async () => {
-  fakes = await startFakes();
-  bot = await startTestBot({
-    yaml: `
-routes:
-  - { name: crit-only, match: { minSeverity: CRIT }, telegram: ["${GROUP}"] }
-`,
-    discordApiUrl: fakes.discord.apiUrl,
-    telegramApiRoot: fakes.telegram.apiRoot,
-  });
-  await waitUntil('Telegram long polling', () => fakes.telegram.calls.some((c) => c.method === 'getUpdates'));
-  const crits = await bot.post('/api/v1/alerts', Array.from({ length: 11 }, (_, i) => ({ severity: 'CRIT', title: `db shard ${i} down`, service: 'db' })));
+  await waitUntil('Telegram long polling', () => world.fakes.telegram.calls.some((c) => c.method === 'getUpdates'));
+  const crits = await world.bot.post('/api/v1/alerts', Array.from({ length: 11 }, (_, i) => ({ severity: 'CRIT', title: `db shard ${i} down`, service: 'db' })));
   critIds = crits.body.alerts.map((a: { id: number }) => a.id);
   for (let batch = 0; batch < 2; batch++) {
     const warns = Array.from({ length: 600 }, (_, i) => ({ severity: 'WARN', title: `disk filling ${batch}-${i}`, service: 'disks', dedupKey: `disk-${batch}-${i}` }));
-    expect((await bot.post('/api/v1/alerts', warns)).status).toBe(202);
+    expect((await world.bot.post('/api/v1/alerts', warns)).status).toBe(202);
   }
-});
-afterAll(async () => {
-  await bot?.destroy();
-  await fakes?.close();
 });
 
 describe('status in a storm of 1,200 WARNs', () => {
   it('the API lists the CRITs first and counts every firing alert and open escalation', async () => {
-    const { body } = await bot.get('/api/v1/status');
+    const { body } = await world.bot.get('/api/v1/status');
     expect(body.firing.counts).toMatchObject({ CRIT: 11, WARN: 1200 });
     expect(body.firing.total).toBe(1211);
     expect(body.firing.alerts).toHaveLength(50);
@@ -48,10 +36,10 @@ describe('status in a storm of 1,200 WARNs', () => {
   });
 
   it('/status in chat shows the CRITs and their escalations, and says how many more there are', async () => {
-    const before = fakes.telegram.inChat(GROUP).length;
-    fakes.telegram.pushText(GROUP, '/status', VIEWER);
+    const before = world.fakes.telegram.inChat(GROUP).length;
+    world.fakes.telegram.pushText(GROUP, '/status', VIEWER);
     const reply = await waitUntil('the /status answer', () =>
-      fakes.telegram.inChat(GROUP).slice(before).find((m) => m.text.includes('opsbot status')),
+      world.fakes.telegram.inChat(GROUP).slice(before).find((m) => m.text.includes('opsbot status')),
     );
     expect(reply.text).toMatch(/Firing: 🔴 CRIT 11 · 🟠 WARN 1200 · 🔵 INFO 0/);
     for (const id of critIds.slice(-10)) expect(reply.text).toContain(`#${id} 🔴 CRIT db shard`);
@@ -62,7 +50,7 @@ describe('status in a storm of 1,200 WARNs', () => {
   });
 
   it('opsbot status prints the CRITs and ends each cut list with how many more', async () => {
-    const { stdout, code } = await runCli(bot.url, ['status']);
+    const { stdout, code } = await runCli(world.bot.url, ['status']);
     expect(code).toBe(0);
     expect(stdout).toContain('Firing: CRIT 11 · WARN 1200 · INFO 0');
     expect(stdout).toContain('…and 1191 more firing (opsbot alerts --status firing lists them all)');

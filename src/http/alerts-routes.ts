@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { alertInputSchema } from '../alerts/input.js';
 import { getAlertDetail, listAlerts } from '../alerts/query.js';
@@ -20,15 +20,17 @@ const listQuery = z.strictObject({
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export function registerAlertRoutes(app: FastifyInstance, intake: IntakeService, maxAlertsPerRequest: number) {
+  /** 413 naming the setting, for a request carrying more alerts than http.maxAlertsPerRequest; nothing from it is stored. */
+  const refuseOverCap = (request: FastifyRequest, reply: FastifyReply, what: string, advice: string) => {
+    request.log.warn({ path: loggablePath(request.url), what }, 'refused a request over http.maxAlertsPerRequest');
+    return reply.code(413).send({ error: `${what}; the limit is ${maxAlertsPerRequest} (http.maxAlertsPerRequest): ${advice} or raise the limit` });
+  };
   const alertBatch = z.array(alertInputSchema).min(1);
   const oneAlert = alertInputSchema.transform((alert) => [alert]);
 
   app.post('/api/v1/alerts', async (request, reply) => {
-    if (Array.isArray(request.body) && request.body.length > maxAlertsPerRequest) {
-      const error = `${request.body.length} alerts in one request; the limit is ${maxAlertsPerRequest} (http.maxAlertsPerRequest): split the batch or raise the limit`;
-      request.log.warn({ path: loggablePath(request.url), alerts: request.body.length }, 'refused a batch over http.maxAlertsPerRequest');
-      return reply.code(413).send({ error });
-    }
+    const count = Array.isArray(request.body) ? request.body.length : 1;
+    if (count > maxAlertsPerRequest) return refuseOverCap(request, reply, `${count} alerts in one request`, 'split the batch');
     const parsed = Array.isArray(request.body)
       ? alertBatch.safeParse(request.body)
       : oneAlert.safeParse(request.body);
@@ -38,11 +40,7 @@ export function registerAlertRoutes(app: FastifyInstance, intake: IntakeService,
 
   app.post('/api/v1/alertmanager', { config: { loneSurrogates: 'replace' } }, async (request, reply) => {
     const count = alertCountOf(request.body);
-    if (count > maxAlertsPerRequest) {
-      const error = `${count} alerts in one webhook; the limit is ${maxAlertsPerRequest} (http.maxAlertsPerRequest): set max_alerts in the webhook_config or raise the limit`;
-      request.log.warn({ path: loggablePath(request.url), alerts: count }, 'refused an Alertmanager webhook over http.maxAlertsPerRequest');
-      return reply.code(413).send({ error });
-    }
+    if (count > maxAlertsPerRequest) return refuseOverCap(request, reply, `${count} alerts in one webhook`, 'set max_alerts in the webhook_config');
     const parsed = alertmanagerSchema.safeParse(request.body);
     if (!parsed.success) {
       return badRequest(reply, request, 'invalid Alertmanager webhook payload', issuesOf(parsed.error));
