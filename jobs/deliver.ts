@@ -1,10 +1,10 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { PLATFORMS, type Platform } from '../src/channels/types.js';
-import type { DeliveryWork } from '../src/alerts/accept.js';
-import type { SummaryWork } from '../src/alerts/summaries-to-sync.js';
+import { PLATFORMS, type Platform } from '../src/shared/types.js';
 import type { DeliveryContext, FollowUps, Step } from '../src/delivery/context.js';
 import { processDelivery, processFlush, processSummary } from '../src/delivery/post.js';
 import type { QueueErrors } from './queue-errors.js';
+import { plannedByDestination } from '../src/delivery/burst.js';
+import type { DeliveryWork, SummaryWork } from '../src/shared/work.js';
 
 /**
  * One deliver queue per platform, each with its own worker, so a platform whose requests hang or fail
@@ -74,22 +74,6 @@ function intakeFlushJob(platform: Platform, destination: string, firstDeliveryId
     data: { kind: 'flush', platform, destination } as DeliverJob,
     opts: { jobId: jobIds.intakeFlush(platform, destination, firstDeliveryId) },
   };
-}
-
-/** A batch's new deliveries per destination, and whether they are more than the destination's burst. */
-export function plannedByDestination(work: DeliveryWork[], burstFor: (platform: Platform, destination: string) => number) {
-  const groups = new Map<string, DeliveryWork[]>();
-  for (const w of work) {
-    if (!w.planned) continue;
-    const key = `${w.platform}\n${w.destination}`;
-    const list = groups.get(key);
-    if (list) list.push(w);
-    else groups.set(key, [w]);
-  }
-  return [...groups.values()].map((planned) => ({
-    planned,
-    beyondBurst: planned.length > burstFor(planned[0]!.platform, planned[0]!.destination),
-  }));
 }
 
 /**

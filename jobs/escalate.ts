@@ -1,8 +1,8 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { EscalationWork } from '../src/escalation/plan.js';
 import { runEscalationStep, type EscalationContext } from '../src/escalation/run.js';
 import { STALLED_CHECK_MS, WORKER_LOCK_MS } from './deliver.js';
 import type { QueueErrors } from './queue-errors.js';
+import type { EscalationWork } from '../src/shared/work.js';
 
 export const ESCALATE_QUEUE = 'escalate';
 

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ServiceManager } from '../src/heal/service-manager.js';
+import type { ProbeSchedule } from '../src/heal/start-heal.js';
 import type { JobConnections } from './queue-errors.js';
 import { syncJobSchedulers } from './schedulers.js';
 
@@ -22,7 +23,7 @@ export async function scheduleProbes(
   connection: JobConnections,
   prefix: string,
   log: Logger,
-): Promise<{ queue: Queue<ProbeJob>; worker: Worker<ProbeJob>; ensureSchedules: () => Promise<void> }> {
+): Promise<ProbeSchedule> {
   const queue = new Queue<ProbeJob>(PROBE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
   connection.errors.watch(queue, PROBE_QUEUE);
   const watched = manager.all().filter((s) => s.probe || s.pidfile);
@@ -43,5 +44,11 @@ export async function scheduleProbes(
   });
   connection.errors.watch(worker, PROBE_QUEUE);
   worker.on('failed', (job, error) => log.error({ err: error, service: job?.data.service }, 'probe failed unexpectedly'));
-  return { queue, worker, ensureSchedules };
+  return {
+    ensureSchedules,
+    async stop() {
+      await worker.close();
+      await queue.close();
+    },
+  };
 }

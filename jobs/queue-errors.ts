@@ -1,6 +1,7 @@
 import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { isRedisUnreachable } from '../src/redis/unreachable.js';
 
 /**
  * BullMQ's messages for a job whose lock lapsed before its worker finished or renewed it (the thread
@@ -8,19 +9,6 @@ import type { Logger } from 'pino';
  * the stale run's finish is refused. Expected under saturation, so a warning, not an error.
  */
 const LAPSED_LOCK = /^(Missing lock for job|Lock mismatch for job|Missing key for job|could not renew lock for job) /;
-
-/** Node's and ioredis's words for a Redis that cannot be reached. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-
-export function isRedisUnreachable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as Error & { code?: unknown }).code;
-  return (
-    (typeof code === 'string' && UNREACHABLE_CODES.has(code)) ||
-    error.message === 'Connection is closed.' ||
-    error.name === 'MaxRetriesPerRequestError'
-  );
-}
 
 /**
  * Logs the errors of the bot's BullMQ queues and workers and of its own Redis connections. While

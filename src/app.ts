@@ -18,13 +18,13 @@ import { FlushOwnership } from './delivery/flush-ownership.js';
 import { reconcile } from './delivery/reconcile.js';
 import type { DeliveryContext } from './delivery/context.js';
 import { checkIdentities, createAdapters, describeChannels } from './channels/create-adapters.js';
-import { PLATFORMS, type Platform } from './channels/types.js';
+import { PLATFORMS, type Platform } from './shared/types.js';
 import { createDeliverQueues, createDeliverWorkers, promoteWaiting, queueFollowUps } from '../jobs/deliver.js';
 import { PlatformRecovery } from './delivery/recovery.js';
 import { scheduleReconcile } from '../jobs/reconcile.js';
 import { createEscalateQueue, createEscalateWorker } from '../jobs/escalate.js';
 import { createSilenceEndQueue, createSilenceEndWorker } from '../jobs/silence-end.js';
-import { WorkSink } from './alerts/work-sink.js';
+import { QueueWorkSink } from '../jobs/work-sink.js';
 import { QueueErrors } from '../jobs/queue-errors.js';
 import { FastPath } from './delivery/fast-path.js';
 import { reconcileEscalations } from './escalation/reconcile.js';
@@ -33,6 +33,7 @@ import { createChat, startChat } from './chat/start-chat.js';
 import { Heartbeats } from './heartbeats/heartbeats.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { startHeal } from './heal/start-heal.js';
+import { scheduleProbes } from '../jobs/probe.js';
 import { TriggerEngine } from './triggers/engine.js';
 import { Metrics } from './telemetry/metrics.js';
 import { findReport, listReports, runOpsCycle, type CycleDeps } from './reports/cycle.js';
@@ -98,7 +99,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const silenceEndQueue = createSilenceEndQueue(commandConnection, prefix);
   for (const q of [escalateQueue, silenceEndQueue]) queueErrors.watch(q, q.name);
   const burstFor = (platform: Platform, destination: string) => pacer.paceFor(platform, destination).burst;
-  const sink = new WorkSink({ deliver: deliverQueues, escalate: escalateQueue, silenceEnd: silenceEndQueue }, burstFor, queueLog);
+  const sink = new QueueWorkSink({ deliver: deliverQueues, escalate: escalateQueue, silenceEnd: silenceEndQueue }, burstFor, queueLog);
   const fastPath = new FastPath(ctx, file.delivery.directPosts, burstFor);
   const escalateWorker = createEscalateWorker(
     { db, queueNext: (next) => sink.escalations([next]), config: file, adapters, pacer, retry: file.delivery, log: log.child({ component: 'escalation' }) },
@@ -139,7 +140,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     platformAnswered: (platform) => recovery.answered(platform),
   };
   const heartbeatChecks = new HeartbeatChecks(heartbeats, jobConnections, prefix, log);
-  const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), jobConnections, prefix, log);
+  const healing = await startHeal(db, file.services, env.OPSBOT_DATA_DIR, (input) => intake.accept([input]), (manager) => scheduleProbes(manager, jobConnections, prefix, log), log);
   const triggers = new TriggerEngine(db, file.triggers, (input) => intake.accept([input]), healing.heal, log.child({ component: 'triggers' }));
 
   /** Re-enqueues unfinished work; `all` also re-plans escalation steps not yet due (at start-up and after Redis lost its keys). */

@@ -5,7 +5,7 @@ import {
   renderDiscordResolvedReply,
   renderDiscordSummary,
 } from '../src/channels/discord/render.js';
-import type { AlertView, Severity, SummaryItem } from '../src/channels/types.js';
+import type { AlertView, Severity, SummaryItem } from '../src/shared/types.js';
 import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryItem, summaryOf } from './helpers/render-fixtures.js';
 
 const HOSTILE_UNIT = '<b>&**__`|| ``` @everyone <@123> <@&1> 😀 ~~[x](https://evil) # > - 1. 𝕏';

@@ -6,7 +6,7 @@ import {
   renderTelegramSummary,
   type TelegramText,
 } from '../src/channels/telegram/render.js';
-import type { AlertView, Severity, SummaryItem } from '../src/channels/types.js';
+import type { AlertView, Severity, SummaryItem } from '../src/shared/types.js';
 import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryItem, summaryOf } from './helpers/render-fixtures.js';
 
 const LIMIT = 4096;

@@ -6,7 +6,7 @@ import { describeRule } from '../src/triggers/describe.js';
 import { evaluateRule } from '../src/triggers/evaluate.js';
 import { decideFire, INITIAL_FIRE_STATE } from '../src/triggers/fire-state.js';
 import { metricBatchSchema } from '../src/triggers/metric-batch-schema.js';
-import { triggerRulesSchema, type TriggerRule } from '../src/triggers/rule-schema.js';
+import { triggerRulesSchema, type TriggerRule } from '../src/config/trigger-schema.js';
 import { historyNeeded, selectSeries } from '../src/triggers/series.js';
 import { samplesFromBatch, TASK_METRICS } from '../src/triggers/telemetry.js';
 import { renderTriggerTitle } from '../src/triggers/title.js';

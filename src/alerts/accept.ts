@@ -3,27 +3,17 @@ import type { Db } from '../db/open.js';
 import { alerts, deliveries, silences, subscriptions } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import { silenceFor } from '../routing/silences.js';
-import { cancelEscalation, planEscalation, type EscalationWork } from '../escalation/plan.js';
-import type { Platform } from '../channels/types.js';
+import { cancelEscalation, planEscalation } from '../escalation/plan.js';
 import type { SilenceRow } from '../db/schema.js';
 import type { AlertInput } from './input.js';
-import { summariesToSync, type SummaryWork } from './summaries-to-sync.js';
+import { summariesToSync } from './summaries-to-sync.js';
+import type { DeliveryWork, EscalationWork, SummaryWork } from '../shared/work.js';
 
 export type AcceptOutcome =
   | { id: number; outcome: 'created'; deliveries: number }
   | { id: number; outcome: 'deduplicated'; count: number }
   | { id: number; outcome: 'resolved' }
   | { id: null; outcome: 'ignored'; reason: string };
-
-/** A delivery whose chat message must be posted or brought up to date with its alert. */
-export interface DeliveryWork {
-  deliveryId: number;
-  revision: number;
-  platform: Platform;
-  destination: string;
-  /** Planned by this request (pending, never posted), as opposed to a posted message to bring up to date. */
-  planned: boolean;
-}
 
 export interface AcceptResult {
   results: AcceptOutcome[];

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, type AlertRow } from '../db/schema.js';
-import { SEVERITIES, type Severity } from '../channels/types.js';
+import { SEVERITIES, type Severity } from '../shared/types.js';
 import { SEVERITIES_CRIT_FIRST } from '../channels/shared/severity.js';
 
 export interface OpenEscalation {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../channels/types.js';
+import { SEVERITIES } from '../shared/types.js';
 
 /** The bounds of one alert, shared by the intake schema and the Alertmanager mapping, which clips to them. */
 export const ALERT_LIMITS = {

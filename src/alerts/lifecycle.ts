@@ -2,8 +2,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/open.js';
 import { alerts, deliveries, type AlertRow } from '../db/schema.js';
 import { cancelEscalation } from '../escalation/plan.js';
-import type { DeliveryWork } from './accept.js';
-import { summariesToSync, type SummaryWork } from './summaries-to-sync.js';
+import { summariesToSync } from './summaries-to-sync.js';
+import type { DeliveryWork, SummaryWork } from '../shared/work.js';
 
 export type LifecycleOutcome =
   | { outcome: 'done'; alert: AlertRow; stoppedSteps: number; work: DeliveryWork[]; summaries: SummaryWork[] }

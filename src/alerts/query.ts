@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, escalationSteps, summaries } from '../db/schema.js';
-import type { Severity } from '../channels/types.js';
+import type { Severity } from '../shared/types.js';
 
 export interface AlertFilter {
   status?: 'firing' | 'resolved';

@@ -2,14 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/open.js';
 import { preparedPerHandle } from '../db/prepared.js';
 import { deliveries, summaries } from '../db/schema.js';
-import type { Platform } from '../channels/types.js';
-
-/** A storm summary whose message must be brought up to `revision` (an alert in it changed). */
-export interface SummaryWork {
-  summaryId: number;
-  revision: number;
-  platform: Platform;
-}
+import type { SummaryWork } from '../shared/work.js';
 
 const p = sql.placeholder;
 

@@ -1,4 +1,4 @@
-import type { AlertView, EscalationView, Platform, SummaryView } from './types.js';
+import type { AlertView, EscalationView, Platform, SummaryView } from '../shared/types.js';
 
 /** Posts and edits opsbot's messages on one chat platform. Errors are thrown as DeliveryError. */
 export interface ChannelAdapter {

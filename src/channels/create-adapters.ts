@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { EnvConfig } from '../config/env-schema.js';
 import type { ChannelAdapter } from './adapter.js';
-import type { Platform } from './types.js';
+import type { Platform } from '../shared/types.js';
 import { DiscordAdapter } from './discord/adapter.js';
 import { TelegramAdapter } from './telegram/adapter.js';
 

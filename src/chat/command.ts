@@ -1,5 +1,5 @@
 import type { Role } from '../config/access-schema.js';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 import type { AlertAction } from '../channels/shared/actions.js';
 import type { CommandServices } from './services.js';
 

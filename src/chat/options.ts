@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES, type Severity } from '../channels/types.js';
+import { SEVERITIES, type Severity } from '../shared/types.js';
 import type { SilenceMatcherJson } from '../db/schema.js';
 import { MatcherError, parseMatchers } from '../routing/matchers.js';
 import { parseDuration } from '../time/duration.js';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import type { FileConfig } from '../config/file-schema.js';
-import type { WorkSink } from '../alerts/work-sink.js';
-import type { Platform } from '../channels/types.js';
+import type { WorkSink } from '../shared/work.js';
+import type { Platform } from '../shared/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';

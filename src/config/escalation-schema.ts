@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../channels/types.js';
+import { SEVERITIES } from '../shared/types.js';
 import { duration } from './duration-schema.js';
 
 const ids = z.array(z.union([z.string().regex(/^-?\d+$/, 'must be a numeric id'), z.number().int()]).transform(String)).default([]);

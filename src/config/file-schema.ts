@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { regexSource } from './regex-schema.js';
-import { SEVERITIES } from '../channels/types.js';
+import { SEVERITIES } from '../shared/types.js';
 import { accessSchema } from './access-schema.js';
 import { dashboardSchema } from './dashboard-schema.js';
 import { escalationSchema } from './escalation-schema.js';
 import { heartbeatsSchema } from './heartbeat-schema.js';
 import { httpSchema } from './http-schema.js';
 import { servicesSchema } from './service-schema.js';
-import { triggerRulesSchema } from '../triggers/rule-schema.js';
+import { triggerRulesSchema } from './trigger-schema.js';
 import { opsCycleSchema } from './ops-cycle-schema.js';
 
 const severity = z.enum(SEVERITIES);

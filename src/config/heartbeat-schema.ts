@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../channels/types.js';
+import { SEVERITIES } from '../shared/types.js';
 import { durationWithDefault } from './duration-schema.js';
 
 /**

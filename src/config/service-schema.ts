@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { regexSource } from './regex-schema.js';
-import { SEVERITIES } from '../channels/types.js';
+import { SEVERITIES } from '../shared/types.js';
 import { durationWithDefault } from './duration-schema.js';
 
 const argv = z.array(z.string().min(1)).min(1, 'give the program and its arguments as a list, e.g. ["systemctl", "restart", "api"]');

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
-import type { WorkSink } from '../alerts/work-sink.js';
-import type { Platform } from '../channels/types.js';
+import type { WorkSink } from '../shared/work.js';
+import type { Platform } from '../shared/types.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';

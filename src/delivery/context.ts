@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChannelAdapter } from '../channels/adapter.js';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 import type { DeliveryStore } from './store.js';
 import type { SummaryStore } from './summary-store.js';
 import type { Pacer } from './pacer.js';

@@ -1,10 +1,10 @@
-import type { DeliveryWork } from '../alerts/accept.js';
-import type { Platform } from '../channels/types.js';
-import { plannedByDestination } from '../../jobs/deliver.js';
+import type { Platform } from '../shared/types.js';
+import { plannedByDestination } from './burst.js';
 import type { DeliveryContext } from './context.js';
 import type { PaceDecision } from './pacer.js';
 import { postOwnMessage } from './post.js';
-import { isRedisUnreachable } from '../../jobs/queue-errors.js';
+import { isRedisUnreachable } from '../redis/unreachable.js';
+import type { DeliveryWork } from '../shared/work.js';
 
 /**
  * Posts new deliveries from the process that accepted them, right after their commit, instead of

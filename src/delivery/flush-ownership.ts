@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 
 /** Takes (or renews) the key for `ARGV[1]` unless another owner holds it. */
 const ACQUIRE = `

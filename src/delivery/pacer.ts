@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { GlobalPaceConfig, PaceConfig } from '../config/file-schema.js';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 
 /** How far ahead a bot-wide budget hands out reserved slots; waiters beyond that come back later. */
 export const RESERVE_AHEAD_MAX_MS = 2_000;

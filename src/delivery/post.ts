@@ -2,7 +2,7 @@ import { asDeliveryError } from './errors.js';
 import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
 import { toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery, syncSummary } from './sync.js';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 import { EARLIER_COPY_REVISION, mayBeEarlierCopy, repeatKeys } from './repeat-keys.js';
 
 /**

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, summaries } from '../db/schema.js';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 import type { FollowUps } from './context.js';
 
 export interface ReconcileReport {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 
 /** How often a platform whose posts failed is asked who the bot is, to notice it answering again. */
 export const RECOVERY_PROBE_MS = 3_000;

@@ -1,9 +1,8 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries } from '../db/schema.js';
-import type { Platform } from '../channels/types.js';
-import type { DeliveryWork } from '../alerts/accept.js';
-import type { WorkSink } from '../alerts/work-sink.js';
+import type { Platform } from '../shared/types.js';
+import type { DeliveryWork, WorkSink } from '../shared/work.js';
 
 /** Which failed deliveries to send again; every field narrows, none means all of them. */
 export interface ResendFilter {

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, summaries, type AlertRow, type DeliveryRow } from '../db/schema.js';
-import type { AlertView, Platform } from '../channels/types.js';
+import type { AlertView, Platform } from '../shared/types.js';
 import type { Claim } from './claim-lease.js';
 
 export interface DeliveryWithAlert {

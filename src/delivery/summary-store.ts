@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, summaries, type SummaryRow } from '../db/schema.js';
-import type { Platform, SummaryView } from '../channels/types.js';
+import type { Platform, SummaryView } from '../shared/types.js';
 import type { Claim } from './claim-lease.js';
 import { retryingAtDestination, waitingAtDestination } from './store.js';
 

@@ -1,4 +1,4 @@
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 import { asDeliveryError } from './errors.js';
 import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
 import { repeatKeys } from './repeat-keys.js';

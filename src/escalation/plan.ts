@@ -3,13 +3,7 @@ import type { DbOrTx } from '../db/open.js';
 import { preparedPerHandle } from '../db/prepared.js';
 import { escalationSteps } from '../db/schema.js';
 import type { EscalationPolicy } from '../config/escalation-schema.js';
-
-/** An escalation step that needs a delayed job: run `stepId` at `dueAt`. */
-export interface EscalationWork {
-  stepId: number;
-  alertId: number;
-  dueAt: Date;
-}
+import type { EscalationWork } from '../shared/work.js';
 
 /**
  * Only each alert's earliest pending step gets a delayed job; a step that finishes queues the next

@@ -1,7 +1,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { escalationSteps } from '../db/schema.js';
-import type { WorkSink } from '../alerts/work-sink.js';
+import type { WorkSink } from '../shared/work.js';
 import type { EscalationConfig } from '../config/escalation-schema.js';
 import { activeSilences, releaseEndedSilences } from '../routing/silences.js';
 

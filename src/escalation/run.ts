@@ -4,7 +4,7 @@ import type { Db } from '../db/open.js';
 import { alerts, escalationSteps, type AlertRow, type EscalationStepRow, type StepNotified } from '../db/schema.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { ChannelAdapter } from '../channels/adapter.js';
-import type { EscalationView, Platform } from '../channels/types.js';
+import type { EscalationView, Platform } from '../shared/types.js';
 import type { Pacer } from '../delivery/pacer.js';
 import { asDeliveryError } from '../delivery/errors.js';
 import { backoffMs, DONE, retryIn, type RetryPolicy, type Step } from '../delivery/context.js';
@@ -12,7 +12,8 @@ import { toAlertView } from '../delivery/store.js';
 import { repeatKeys } from '../delivery/repeat-keys.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
 import { allDestinations, destinationKey, levelTargets, type Destination } from './targets.js';
-import { nextStep, type EscalationWork } from './plan.js';
+import { nextStep } from './plan.js';
+import type { EscalationWork } from '../shared/work.js';
 
 export interface EscalationContext {
   db: Db;

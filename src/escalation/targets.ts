@@ -1,7 +1,7 @@
 import type { FileConfig } from '../config/file-schema.js';
 import type { EscalationLevel } from '../config/escalation-schema.js';
 import type { RouteDecisionJson } from '../db/schema.js';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 import type { SubscriptionRule } from '../routing/route.js';
 
 export interface Destination {

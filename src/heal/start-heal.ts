@@ -3,10 +3,17 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
-import { scheduleProbes } from '../../jobs/probe.js';
-import type { JobConnections } from '../../jobs/queue-errors.js';
 import { HealRefusal, HealService } from './heal-service.js';
 import { ServiceManager } from './service-manager.js';
+
+/** The probe schedule the heal capability runs on; `jobs/probe.ts` provides it with BullMQ. */
+export interface ProbeSchedule {
+  /** Re-creates the schedules (after Redis lost them). */
+  ensureSchedules(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type ScheduleProbes = (manager: ServiceManager) => Promise<ProbeSchedule>;
 
 export interface HealHandles {
   manager: ServiceManager;
@@ -25,8 +32,7 @@ export async function startHeal(
   services: ServiceConfig[],
   dataDir: string,
   raise: RaiseAlert,
-  connection: JobConnections,
-  prefix: string,
+  scheduleProbes: ScheduleProbes,
   log: Logger,
 ): Promise<HealHandles> {
   const autohealLog = join(dataDir, 'autoheal.log');
@@ -46,14 +52,13 @@ export async function startHeal(
     }
   };
   await manager.start();
-  const probes = await scheduleProbes(manager, connection, prefix, log);
+  const probes = await scheduleProbes(manager);
   return {
     manager,
     heal,
     ensureSchedules: probes.ensureSchedules,
     async stop() {
-      await probes.worker.close();
-      await probes.queue.close();
+      await probes.stop();
       await manager.stop();
     },
   };

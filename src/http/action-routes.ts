@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { acknowledgeAlert, resolveAlert } from '../alerts/lifecycle.js';
 import { overview } from '../alerts/overview.js';
-import type { WorkSink } from '../alerts/work-sink.js';
+import type { WorkSink } from '../shared/work.js';
 import { recordAudit } from '../chat/audit.js';
 import type { Db } from '../db/open.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
@@ -11,7 +11,7 @@ import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 import { describeServices } from '../heal/service-view.js';
 import { badRequest, issuesOf } from './errors.js';
-import { PLATFORMS, type Platform } from '../channels/types.js';
+import { PLATFORMS, type Platform } from '../shared/types.js';
 import { alerts } from '../db/schema.js';
 import { resendFailedDeliveries } from '../delivery/resend.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Severity } from '../channels/types.js';
+import type { Severity } from '../shared/types.js';
 import { clipToLimits, type ClippedInput } from './alertmanager-clip.js';
 
 /** Prometheus Alertmanager's webhook body (version 4). Extra fields from newer versions are ignored. */

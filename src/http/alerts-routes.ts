@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { alertInputSchema } from '../alerts/input.js';
 import { getAlertDetail, listAlerts } from '../alerts/query.js';
-import { SEVERITIES } from '../channels/types.js';
+import { SEVERITIES } from '../shared/types.js';
 import { alertCountOf, alertmanagerSchema, alertmanagerToInputs } from './alertmanager.js';
 import { CLIPPED_LABEL } from './alertmanager-clip.js';
 import { badRequest, issuesOf } from './errors.js';

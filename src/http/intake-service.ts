@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import { AlertAcceptor, type AcceptOutcome, type AcceptResult, type DeliveryWork } from '../alerts/accept.js';
+import { AlertAcceptor, type AcceptOutcome, type AcceptResult } from '../alerts/accept.js';
 import type { AlertInput } from '../alerts/input.js';
-import type { WorkSink } from '../alerts/work-sink.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { Db } from '../db/open.js';
 import type { FastPath } from '../delivery/fast-path.js';
 import type { SeverityMapping } from './alertmanager.js';
+import type { DeliveryWork, WorkSink } from '../shared/work.js';
 
 export interface IntakeResponse {
   accepted: number;

@@ -24,10 +24,10 @@ import type { CycleResult } from '../reports/cycle-runner.js';
 import type { TriggerEngine } from '../triggers/engine.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
-import type { WorkSink } from '../alerts/work-sink.js';
+import type { WorkSink } from '../shared/work.js';
 import { registerDashboardRoutes } from '../dashboard/routes.js';
 import type { ListReports } from '../dashboard/types.js';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 
 export interface HttpServerOptions {
   intake: IntakeService;

@@ -1,6 +1,6 @@
 import type { RouteDecisionJson } from '../db/schema.js';
 import type { FileConfig, RouteConfig } from '../config/file-schema.js';
-import { PLATFORMS, SEVERITIES, type Platform, type Severity } from '../channels/types.js';
+import { PLATFORMS, SEVERITIES, type Platform, type Severity } from '../shared/types.js';
 import { matchesWhole } from '../linear-regex.js';
 
 export interface RoutableAlert {

@@ -2,9 +2,9 @@ import { and, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/open.js';
 import { alerts, deliveries, silences, type AlertRow, type SilenceMatcherJson, type SilenceRow } from '../db/schema.js';
 import type { EscalationConfig } from '../config/escalation-schema.js';
-import { cancelEscalation, planEscalation, type EscalationWork } from '../escalation/plan.js';
-import type { DeliveryWork } from '../alerts/accept.js';
+import { cancelEscalation, planEscalation } from '../escalation/plan.js';
 import { matchesAll } from './matchers.js';
+import type { DeliveryWork, EscalationWork } from '../shared/work.js';
 
 export function activeSilences(db: DbOrTx, now: Date): SilenceRow[] {
   return db

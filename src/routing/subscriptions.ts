@@ -1,7 +1,7 @@
 import { eq, and } from 'drizzle-orm';
 import type { Db, Tx } from '../db/open.js';
 import { subscriptions, type SubscriptionRow } from '../db/schema.js';
-import type { Platform, Severity } from '../channels/types.js';
+import type { Platform, Severity } from '../shared/types.js';
 import type { SubscriptionRule } from './route.js';
 
 export function listSubscriptions(db: Db | Tx): SubscriptionRule[] {

@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, escalationSteps, healRuns, services } from '../db/schema.js';
-import type { Platform } from '../channels/types.js';
+import type { Platform } from '../shared/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 
 export interface MetricsSources {

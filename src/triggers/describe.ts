@@ -1,5 +1,6 @@
-import { COMPARISON_SYMBOL, formatNumber, formatPercent, formatSpan } from './format.js';
-import type { TriggerRule } from './rule-schema.js';
+import { formatNumber, formatPercent, formatSpan } from './format.js';
+import { COMPARISON_SYMBOL } from './comparison.js';
+import type { TriggerRule } from '../config/trigger-schema.js';
 
 function condition(rule: TriggerRule): string {
   switch (rule.kind) {

@@ -4,7 +4,7 @@ import type { Db } from '../db/open.js';
 import { metricSamples, triggerFires, triggerStates, type TriggerFireRow, type TriggerStateRow } from '../db/schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { HealRefusal, type HealService } from '../heal/heal-service.js';
-import type { TriggerRule } from './rule-schema.js';
+import type { TriggerRule } from '../config/trigger-schema.js';
 import type { MetricBatch } from './metric-batch-schema.js';
 import { samplesFromBatch, type MetricSample } from './telemetry.js';
 import { historyNeeded, selectSeries, type Series } from './series.js';

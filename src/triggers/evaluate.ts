@@ -1,6 +1,7 @@
-import { COMPARISON_SYMBOL as SYMBOL, formatNumber, formatPercent, formatSpan } from './format.js';
+import { formatNumber, formatPercent, formatSpan } from './format.js';
+import { COMPARISON_SYMBOL as SYMBOL } from './comparison.js';
 import { fitLine, mean, median } from './statistics.js';
-import type { BaselineRule, Comparison, ForecastRule, RateRule, ThresholdRule, TriggerRule } from './rule-schema.js';
+import type { BaselineRule, Comparison, ForecastRule, RateRule, ThresholdRule, TriggerRule } from '../config/trigger-schema.js';
 import type { Point } from './series.js';
 
 /**

@@ -1,7 +1,4 @@
 import { formatDuration } from '../time/duration.js';
-import type { Comparison } from './rule-schema.js';
-
-export const COMPARISON_SYMBOL: Record<Comparison, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
 
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelMap, metricName } from './rule-schema.js';
+import { labelMap, metricName } from '../config/trigger-schema.js';
 
 export const MAX_METRICS_PER_BATCH = 1_000;
 export const MAX_TASKS_PER_BATCH = 500;

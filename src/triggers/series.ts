@@ -1,4 +1,4 @@
-import type { TriggerRule } from './rule-schema.js';
+import type { TriggerRule } from '../config/trigger-schema.js';
 import type { MetricSample } from './telemetry.js';
 
 /** A time-ordered list of values: what `evaluateRule` reads. */

@@ -1,14 +1,6 @@
-import type { Severity } from '../channels/types.js';
+import type { Severity } from '../shared/types.js';
 import { formatNumber } from './format.js';
-
-/** `{rule}`, `{labels.task}`: the placeholders a rule's title may use. */
-export const TITLE_PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
-
-const PLAIN_PLACEHOLDERS = new Set(['rule', 'metric', 'value', 'detail', 'severity']);
-
-export function isKnownTitlePlaceholder(placeholder: string): boolean {
-  return PLAIN_PLACEHOLDERS.has(placeholder) || /^labels\.[A-Za-z_][A-Za-z0-9_.-]*$/.test(placeholder);
-}
+import { TITLE_PLACEHOLDER } from '../config/trigger-schema.js';
 
 export const DEFAULT_TITLE = '{rule}: {detail}';
 

@@ -1,4 +1,4 @@
-import type { AlertView, Severity, SummaryItem, SummaryView } from '../../src/channels/types.js';
+import type { AlertView, Severity, SummaryItem, SummaryView } from '../../src/shared/types.js';
 
 export const MARKER = '… (truncated)';
 

@@ -1,6 +1,6 @@
 import { evaluateRule } from '../../src/triggers/evaluate.js';
 import { decideFire, INITIAL_FIRE_STATE, type FireReason, type FireState } from '../../src/triggers/fire-state.js';
-import { triggerRuleSchema, type TriggerRule, type TriggerRuleInput } from '../../src/triggers/rule-schema.js';
+import { triggerRuleSchema, type TriggerRule, type TriggerRuleInput } from '../../src/config/trigger-schema.js';
 import type { Point } from '../../src/triggers/series.js';
 
 export const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { DiscordAPIError, HTTPError, REST, RateLimitError, Routes } from 'discord.js';
 import type { ChannelAdapter } from '../adapter.js';
 import { DeliveryError } from '../../delivery/errors.js';
-import type { AlertView, EscalationView, SummaryView } from '../types.js';
+import type { AlertView, EscalationView, SummaryView } from '../../shared/types.js';
 import { renderDiscordEscalation } from './render-escalation.js';
 import { DISCORD_LIMITS, DISCORD_MARKDOWN, renderDiscordAlert, renderDiscordResolvedReply, renderDiscordSummary } from './render.js';
 import { fitText } from '../shared/text.js';

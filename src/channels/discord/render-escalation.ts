@@ -1,5 +1,5 @@
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import type { EscalationView } from '../types.js';
+import type { EscalationView } from '../../shared/types.js';
 import { alertActions } from '../shared/actions.js';
 import { oneLineOrNull } from '../shared/alert-parts.js';
 import { escalationFacts, escalationHeadline } from '../shared/escalation-text.js';

@@ -1,5 +1,5 @@
 import type { APIEmbed, APIEmbedField, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import type { AlertView, Severity, SummaryView } from '../types.js';
+import type { AlertView, Severity, SummaryView } from '../../shared/types.js';
 import { httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../shared/alert-parts.js';
 import { alertBadge, highestSeverity } from '../shared/severity.js';
 import { alertActions, encodeAction, type AlertAction } from '../shared/actions.js';

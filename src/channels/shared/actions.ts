@@ -1,4 +1,4 @@
-import type { AlertView } from '../types.js';
+import type { AlertView } from '../../shared/types.js';
 
 /** A button under an alert message: the chat command it runs, on that alert. */
 export interface AlertAction {

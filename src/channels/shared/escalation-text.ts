@@ -1,4 +1,4 @@
-import type { EscalationView } from '../types.js';
+import type { EscalationView } from '../../shared/types.js';
 import { formatDuration } from '../../time/duration.js';
 import { severityBadge } from './severity.js';
 

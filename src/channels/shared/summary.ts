@@ -1,4 +1,4 @@
-import type { SummaryItem, SummaryView } from '../types.js';
+import type { SummaryItem, SummaryView } from '../../shared/types.js';
 import { formatIdRangesWithin } from './id-ranges.js';
 import { countBySeverity, formatSeverityCounts, sortCritFirst } from './severity.js';
 import {

@@ -1,7 +1,7 @@
 import { Telegram, TelegramError } from 'telegraf';
 import type { ChannelAdapter } from '../adapter.js';
 import { DeliveryError } from '../../delivery/errors.js';
-import type { AlertView, EscalationView, SummaryView } from '../types.js';
+import type { AlertView, EscalationView, SummaryView } from '../../shared/types.js';
 import { renderTelegramEscalation } from './render-escalation.js';
 import { fitText } from '../shared/text.js';
 import {

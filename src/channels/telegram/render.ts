@@ -1,4 +1,4 @@
-import type { AlertView, SummaryView } from '../types.js';
+import type { AlertView, SummaryView } from '../../shared/types.js';
 import { formatUtc, httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../shared/alert-parts.js';
 import { alertBadge } from '../shared/severity.js';
 import { alertActions, encodeAction, type AlertAction } from '../shared/actions.js';

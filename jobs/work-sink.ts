@@ -1,18 +1,17 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { DeliveryWork } from './accept.js';
-import { earliestPerAlert, type EscalationWork } from '../escalation/plan.js';
-import { addToQueues, intakeJobs, summaryEditJob, type DeliverQueues } from '../../jobs/deliver.js';
-import type { SummaryWork } from './summaries-to-sync.js';
-import type { Platform } from '../channels/types.js';
-import { escalateJob, type EscalateJob } from '../../jobs/escalate.js';
-import { silenceEndJob, type SilenceEndJob } from '../../jobs/silence-end.js';
+import { earliestPerAlert } from '../src/escalation/plan.js';
+import { addToQueues, intakeJobs, summaryEditJob, type DeliverQueues } from './deliver.js';
+import type { Platform } from '../src/shared/types.js';
+import type { DeliveryWork, EscalationWork, SummaryWork, WorkSink } from '../src/shared/work.js';
+import { escalateJob, type EscalateJob } from './escalate.js';
+import { silenceEndJob, type SilenceEndJob } from './silence-end.js';
 
 /**
- * Hands committed work to the queues. The rows are already in SQLite, so a failed enqueue is
- * logged and left to the reconciler: nothing is lost, it only waits for the next sweep.
+ * Hands committed work to the BullMQ queues. The rows are already in the store, so a failed enqueue
+ * is logged and left to the reconciler: nothing is lost, it only waits for the next sweep.
  */
-export class WorkSink {
+export class QueueWorkSink implements WorkSink {
   constructor(
     private readonly queues: { deliver: DeliverQueues; escalate: Queue<EscalateJob>; silenceEnd: Queue<SilenceEndJob> },
     /** A destination's burst: more new deliveries than this in one batch go as one flush job. */
@@ -25,7 +24,6 @@ export class WorkSink {
     await addToQueues(this.queues.deliver, intakeJobs(work, this.burstFor)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
-  /** Edits every message that shows a changed alert: its own messages and the storm summaries it is in. */
   async sync(changes: { work: DeliveryWork[]; summaries: SummaryWork[] }): Promise<void> {
     await Promise.all([this.deliveries(changes.work), this.summaries(changes.summaries)]);
   }
@@ -35,7 +33,6 @@ export class WorkSink {
     await addToQueues(this.queues.deliver, work.map(summaryEditJob)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
-  /** Queues each alert's next escalation step (the later rungs follow one another). */
   async escalations(work: EscalationWork[]): Promise<void> {
     if (work.length === 0) return;
     const now = Date.now();

@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../channels/types.js';
+import { SEVERITIES } from '../shared/types.js';
 import { parseDuration } from '../time/duration.js';
-import { TITLE_PLACEHOLDER, isKnownTitlePlaceholder } from './title.js';
 
 export const COMPARISONS = ['>=', '>', '<=', '<'] as const;
 export type Comparison = (typeof COMPARISONS)[number];
+
+/** `{rule}`, `{labels.task}`: the placeholders a rule's title may use. */
+export const TITLE_PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
+
+const PLAIN_PLACEHOLDERS = new Set(['rule', 'metric', 'value', 'detail', 'severity']);
+
+function isKnownTitlePlaceholder(placeholder: string): boolean {
+  return PLAIN_PLACEHOLDERS.has(placeholder) || /^labels\.[A-Za-z_][A-Za-z0-9_.-]*$/.test(placeholder);
+}
 
 /** A duration written like `90s`, `10m`, `1h30m`, parsed to milliseconds. */
 const duration = z.string().transform((text, ctx) => {

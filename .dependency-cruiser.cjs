@@ -1,0 +1,70 @@
+/**
+ * `npm run lint:deps`: the import rules of ARCHITECTURE.md, checked on src/, commands/ and jobs/.
+ * It fails on any import circle, and on any import that runs back up the layers below
+ * (a file may import its own layer or a lower one) unless it is one of the exceptions listed.
+ */
+const LAYERS = [
+  ['base', '^src/(shared|time)/|^src/(linear-regex|validation|project-root|startup-error)\\.ts$'],
+  ['infrastructure', '^src/(config|db|redis)/'],
+  ['platforms', '^src/(channels|platforms)/'],
+  ['routing', '^src/routing/'],
+  ['delivery', '^src/delivery/'],
+  ['escalation', '^src/escalation/'],
+  ['alerts', '^src/alerts/'],
+  ['heartbeats', '^src/heartbeats/'],
+  ['heal', '^src/heal/'],
+  ['triggers', '^src/triggers/'],
+  ['reports', '^src/reports/'],
+  ['telemetry', '^src/telemetry/'],
+  ['operations', '^src/operations/'],
+  ['chat', '^src/chat/'],
+  ['commands', '^commands/'],
+  ['http', '^src/http/'],
+  ['dashboard', '^src/dashboard/'],
+  ['jobs', '^jobs/'],
+  ['root', '^src/(app|main)\\.ts$|^src/cli/'],
+];
+
+/** The imports that still run back up, each with why; ARCHITECTURE.md keeps this list short. */
+const ALLOWED_UPWARD = [
+  { from: 'src/routing/silences.ts', to: 'src/escalation/plan.ts', why: 'a silence holds and releases escalation steps' },
+  { from: 'src/channels/discord/adapter.ts', to: 'src/delivery/errors.ts', why: 'adapters classify platform answers' },
+  { from: 'src/channels/telegram/adapter.ts', to: 'src/delivery/errors.ts', why: 'adapters classify platform answers' },
+  { from: 'src/http/server.ts', to: 'src/dashboard/routes.ts', why: 'the server registers the dashboard' },
+  { from: 'src/http/server.ts', to: 'src/dashboard/types.ts', why: 'the server registers the dashboard' },
+  { from: 'src/chat/start-chat.ts', to: 'commands/index.ts', why: 'the chat layer loads the command list' },
+];
+
+const upward = LAYERS.slice(0, -1).map(([name, path], index) => ({
+  name: `up-from-${name}`,
+  comment: `${name} may import only its own layer or a lower one (see ARCHITECTURE.md)`,
+  severity: 'error',
+  from: { path, pathNot: ALLOWED_UPWARD.map((a) => `^${a.from}$`) },
+  to: { path: LAYERS.slice(index + 1).map(([, higher]) => `(${higher})`).join('|') },
+}));
+
+/** An allowed file may still import upward only the one file it is allowed. */
+const allowedOnly = ALLOWED_UPWARD.map((allowed) => {
+  const index = LAYERS.findIndex(([, path]) => new RegExp(path).test(allowed.from));
+  const others = ALLOWED_UPWARD.filter((a) => a.from === allowed.from).map((a) => `^${a.to}$`);
+  return {
+    name: `up-from-${LAYERS[index][0]}`,
+    comment: `${allowed.from} may import upward only what ALLOWED_UPWARD lists`,
+    severity: 'error',
+    from: { path: `^${allowed.from}$` },
+    to: { path: LAYERS.slice(index + 1).map(([, higher]) => `(${higher})`).join('|'), pathNot: others },
+  };
+});
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'an import circle', severity: 'error', from: {}, to: { circular: true } },
+    ...upward,
+    ...allowedOnly,
+  ],
+  options: {
+    parser: 'swc',
+    includeOnly: '^(src|commands|jobs)/',
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

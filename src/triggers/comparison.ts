@@ -1,0 +1,3 @@
+import type { Comparison } from '../config/trigger-schema.js';
+
+export const COMPARISON_SYMBOL: Record<Comparison, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
