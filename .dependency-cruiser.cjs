@@ -3,6 +3,7 @@
  * It fails on any import circle, and on any import that runs back up the layers below
  * (a file may import its own layer or a lower one) unless it is one of the exceptions listed.
  */
+/** Every file of src/, commands/ and jobs/ belongs to one layer (the rule `unlayered` checks it). */
 const LAYERS = [
   ['base', '^src/(shared|time)/|^src/(linear-regex|validation|project-root|startup-error)\\.ts$'],
   ['infrastructure', '^src/(config|db|redis)/'],
@@ -22,7 +23,7 @@ const LAYERS = [
   ['http', '^src/http/'],
   ['dashboard', '^src/dashboard/'],
   ['jobs', '^jobs/'],
-  ['root', '^src/(app|main)\\.ts$|^src/cli/'],
+  ['root', '^src/(app|main)\\.ts$|^src/(start|cli)/'],
 ];
 
 /** The imports that still run back up, each with why; ARCHITECTURE.md keeps this list short. */
@@ -59,6 +60,13 @@ const allowedOnly = ALLOWED_UPWARD.map((allowed) => {
 module.exports = {
   forbidden: [
     { name: 'no-circular', comment: 'an import circle', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'unlayered',
+      comment: 'a file that no layer in LAYERS names: add its folder to the right layer',
+      severity: 'error',
+      from: { path: '^(src|commands|jobs)/', pathNot: LAYERS.map(([, path]) => `(${path})`).join('|') },
+      to: {},
+    },
     ...upward,
     ...allowedOnly,
   ],

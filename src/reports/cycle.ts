@@ -36,6 +36,23 @@ export interface CycleDeps {
 const FIRST_PERIOD_MS = 12 * 3_600_000;
 const PACE_WAITS = 5;
 
+/** Runs one part of a cycle; a part that throws is named in `failures` and logged, and yields nothing. */
+type Attempt = <T>(part: string, make: () => T | Promise<T>) => Promise<T | undefined>;
+
+function partAttempts(log: Logger): { attempt: Attempt; failures: string[] } {
+  const failures: string[] = [];
+  const attempt: Attempt = async (part, make) => {
+    try {
+      return await make();
+    } catch (error) {
+      failures.push(`${part}: ${error instanceof Error ? error.message : String(error)}`);
+      log.error({ err: error, part }, 'ops cycle part failed');
+      return undefined;
+    }
+  };
+  return { attempt, failures };
+}
+
 /**
  * One ops cycle: runs every probe and check now, summarizes the period since the last cycle,
  * writes the Markdown report and its JSON twin, and posts the digest. A part that fails is named in
@@ -46,28 +63,10 @@ export async function runOpsCycle(deps: CycleDeps, trigger: string, now = new Da
   const period = { start: last ? last.at : new Date(now.getTime() - FIRST_PERIOD_MS), end: now };
   const local = localParts(now, deps.timezone);
   const kind = trigger === 'schedule' ? (Number(local.time.slice(0, 2)) < 12 ? 'morning' : 'evening') : 'on-demand';
-  const failures: string[] = [];
-  const attempt = async <T>(part: string, make: () => T | Promise<T>): Promise<T | undefined> => {
-    try {
-      return await make();
-    } catch (error) {
-      failures.push(`${part}: ${error instanceof Error ? error.message : String(error)}`);
-      deps.log.error({ err: error, part }, 'ops cycle part failed');
-      return undefined;
-    }
-  };
-
-  const checks: OpsReport['checks'] = { services: [], heartbeatsWentStale: [], triggersFired: [] };
-  for (const service of deps.services.all()) {
-    const result = await attempt(`check of ${service.name}`, () => deps.services.check(service.name));
-    checks.services.push({ service: service.name, result: deps.services.isEnabled(service.name) ? (result ?? 'no probe') : 'disabled (maintenance)' });
-  }
-  checks.heartbeatsWentStale = (await attempt('heartbeat check', () => deps.heartbeats.checkAll(now))) ?? [];
-  checks.triggersFired = ((await attempt('trigger evaluation', () => deps.triggers.sweep(now.getTime()))) ?? []).map((f) => `${f.rule}${f.series ? ` (${f.series})` : ''}`);
-
-  const name = uniqueName(deps.db, `OPS_${local.date}_${local.time}`);
+  const { attempt, failures } = partAttempts(deps.log);
+  const checks = await runChecks(deps, attempt, now);
   const report: OpsReport = {
-    name,
+    name: uniqueName(deps.db, `OPS_${local.date}_${local.time}`),
     kind,
     generatedAt: now.toISOString(),
     timezone: deps.timezone,
@@ -77,6 +76,24 @@ export async function runOpsCycle(deps: CycleDeps, trigger: string, now = new Da
     checks,
     failures,
   };
+  await addSections(deps, report, period, attempt, now);
+  return writeReport(deps, report, period, now);
+}
+
+/** Every probe, heartbeat check and trigger evaluation, run now. */
+async function runChecks(deps: CycleDeps, attempt: Attempt, now: Date): Promise<OpsReport['checks']> {
+  const checks: OpsReport['checks'] = { services: [], heartbeatsWentStale: [], triggersFired: [] };
+  for (const service of deps.services.all()) {
+    const result = await attempt(`check of ${service.name}`, () => deps.services.check(service.name));
+    checks.services.push({ service: service.name, result: deps.services.isEnabled(service.name) ? (result ?? 'no probe') : 'disabled (maintenance)' });
+  }
+  checks.heartbeatsWentStale = (await attempt('heartbeat check', () => deps.heartbeats.checkAll(now))) ?? [];
+  checks.triggersFired = ((await attempt('trigger evaluation', () => deps.triggers.sweep(now.getTime()))) ?? []).map((f) => `${f.rule}${f.series ? ` (${f.series})` : ''}`);
+  return checks;
+}
+
+/** The report's summaries of the period; a section that fails is left out and named in `failures`. */
+async function addSections(deps: CycleDeps, report: OpsReport, period: { start: Date; end: Date }, attempt: Attempt, now: Date): Promise<void> {
   const set = <K extends keyof OpsReport>(key: K, value: OpsReport[K] | undefined) => {
     if (value !== undefined) report[key] = value;
   };
@@ -90,20 +107,23 @@ export async function runOpsCycle(deps: CycleDeps, trigger: string, now = new Da
   set('heartbeats', await attempt('heartbeats', () => sections.heartbeatsSection(deps.heartbeats.list(now))));
   set('failedDeliveries', await attempt('failed deliveries', () => sections.failedDeliveriesSection(deps.db, period)));
   set('triggerFires', await attempt('trigger fires', () => sections.triggerFiresSection(deps.db, period)));
+}
 
+/** Posts the digest, writes the JSON and Markdown files, and records the report. */
+async function writeReport(deps: CycleDeps, report: OpsReport, period: { start: Date; end: Date }, now: Date): Promise<{ row: ReportRow; report: OpsReport }> {
   const dir = isAbsolute(deps.config.opsCycle.reportsDir) ? deps.config.opsCycle.reportsDir : join(deps.baseDir, deps.config.opsCycle.reportsDir);
-  const markdownPath = join(dir, `${name}.md`);
-  const jsonPath = join(dir, `${name}.json`);
+  const markdownPath = join(dir, `${report.name}.md`);
+  const jsonPath = join(dir, `${report.name}.json`);
   await mkdir(dir, { recursive: true });
-  await postDigest(deps, report, failures);
+  await postDigest(deps, report, report.failures);
   await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(markdownPath, renderReportMarkdown(report));
   const row = deps.db
     .insert(reports)
-    .values({ name, at: now, periodStart: period.start, trigger, markdownPath, jsonPath, headline: headline(report), failures })
+    .values({ name: report.name, at: now, periodStart: period.start, trigger: report.trigger, markdownPath, jsonPath, headline: headline(report), failures: report.failures })
     .returning()
     .get();
-  deps.log.info({ report: name, failures: failures.length }, 'ops cycle done');
+  deps.log.info({ report: report.name, failures: report.failures.length }, 'ops cycle done');
   return { row, report };
 }
 

@@ -5,8 +5,8 @@ import { alerts, deliveries, escalationSteps, healRuns, services } from '../db/s
 import type { Platform } from '../shared/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 
-export interface MetricsSources {
-  db: Db;
+/** What the metrics read besides the store, handed over once those parts have started. */
+export interface LiveSources {
   heartbeats: Heartbeats;
   /** Jobs waiting, delayed or running per queue. */
   backlog(): Promise<Record<string, number>>;
@@ -24,10 +24,9 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly latency: Histogram<'platform'>;
 
-  constructor(sources: MetricsSources) {
+  constructor(db: Db) {
     const registry = this.registry;
     collectDefaultMetrics({ register: registry, prefix: 'opsbot_' });
-    const { db } = sources;
     this.latency = new Histogram({
       name: 'opsbot_delivery_latency_seconds',
       help: 'From intake (alert committed) to the platform accepting the message, per platform',
@@ -52,12 +51,17 @@ export class Metrics {
     gauge(registry, 'opsbot_restarts_total', 'Restarts of supervised services by opsbot, per service', ['service'], (set) => {
       for (const row of db.select({ name: services.name, restarts: services.restarts }).from(services).all()) set({ service: row.name }, row.restarts);
     });
-    gauge(registry, 'opsbot_heartbeats_stale', 'Heartbeats that are stale or reported failure now', [], (set) => {
-      set({}, sources.heartbeats.list().filter((h) => h.state === 'stale' || h.state === 'failed').length);
-    });
     gauge(registry, 'opsbot_alerts_firing', 'Alerts firing now, by severity', ['severity'], (set) => {
       const rows = db.select({ severity: alerts.severity, n: count() }).from(alerts).where(eq(alerts.status, 'firing')).groupBy(alerts.severity).all();
       for (const row of rows) set({ severity: row.severity }, row.n);
+    });
+  }
+
+  /** The gauges of heartbeats and queues. */
+  watch(sources: LiveSources): void {
+    const registry = this.registry;
+    gauge(registry, 'opsbot_heartbeats_stale', 'Heartbeats that are stale or reported failure now', [], (set) => {
+      set({}, sources.heartbeats.list().filter((h) => h.state === 'stale' || h.state === 'failed').length);
     });
     new Gauge({
       name: 'opsbot_queue_backlog',
