@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { FiringQuery } from '../alerts/firing-view.js';
+import { BASE, canLogIn, sessionOf } from './auth.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+import { mainPage } from './page.js';
+import { READ_ONLY, refuse, sendPage, type RouteContext } from './route-context.js';
+import { ServicesQuery } from './sections/services-query.js';
+
+const reportParam = z.strictObject({ name: z.string().regex(/^OPS_\d{4}-\d{2}-\d{2}_\d{4}(?:_\d+)?$/) });
+
+/** GET the main page and a report: read-only without credentials configured, behind a login otherwise. */
+export function registerPageRoutes(app: FastifyInstance, { options, credentials, sessions }: RouteContext): void {
+  const queries = { services: new ServicesQuery(options.db, options.manager, options.heal, options.manager.uptime), alerts: new FiringQuery(options.db) };
+
+  app.get(BASE, async (request, reply) => {
+    if (!canLogIn(credentials)) return sendPage(reply, 200, mainPage(options, queries, null, READ_ONLY));
+    const session = sessionOf(request, sessions);
+    if (!session) return reply.redirect(`${BASE}/login`, 303);
+    return sendPage(reply, 200, mainPage(options, queries, session, null));
+  });
+
+  app.get(`${BASE}/reports/:name`, async (request, reply) => {
+    if (canLogIn(credentials) && !sessionOf(request, sessions)) return reply.redirect(`${BASE}/login`, 303);
+    const name = reportParam.safeParse(request.params);
+    const text = name.success ? await options.reportText(name.data.name) : null;
+    if (text === null) return refuse(reply, 404, 'No such report.');
+    return sendPage(reply, 200, page(`opsbot report ${name.data!.name}`, html`<p><a href="${BASE}">Back to the dashboard</a></p><pre class="report">${text}</pre>`));
+  });
+}
