@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryError } from '../src/delivery/errors.js';
+import { DeliveryError, refusalKind } from '../src/delivery/errors.js';
 import { decideFailure, meetFailure, platformMayBeDown, type RetryPolicy } from '../src/delivery/failure-ladder.js';
 
 const policy: RetryPolicy = { maxAttempts: 5, backoffMs: 1_000, backoffMaxMs: 30_000 };
@@ -64,6 +64,11 @@ describe('the failure ladder', () => {
   it('treats anything that is not a DeliveryError as transient', () => {
     const decision = decideFailure(new TypeError('fetch failed'), policy, () => 1);
     expect(decision).toMatchObject({ kind: 'retry', attempts: 1, reason: 'TypeError: fetch failed' });
+  });
+
+  it("reads a platform's HTTP refusal: a 5xx or a 401 may pass, any other 4xx never will", () => {
+    expect([500, 502, 503, 401].map(refusalKind)).toEqual(['transient', 'transient', 'transient', 'transient']);
+    expect([400, 403, 404].map(refusalKind)).toEqual(['permanent', 'permanent', 'permanent']);
   });
 
   it('holds the destination after a 429 and reports a platform that may be down', async () => {
