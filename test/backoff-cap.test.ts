@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import { backoffMs } from '../src/delivery/context.js';
+import { backoffMs } from '../src/delivery/failure-ladder.js';
 
 describe('delivery back-off ladder', () => {
   const policy = loadConfig({ OPSBOT_DATA_DIR: '/tmp/x' }).file.delivery;

@@ -6,17 +6,12 @@ import type { SummaryStore } from './summary-store.js';
 import type { Pacer } from './pacer.js';
 import type { ClaimLease } from './claim-lease.js';
 import type { FlushOwnership } from './flush-ownership.js';
+import type { FailureLadder, RetryPolicy } from './failure-ladder.js';
 
 /** What a job wants next: finished, or run me again in `retryInMs`. */
 export type Step = { done: true } | { done: false; retryInMs: number };
 export const DONE: Step = { done: true };
 export const retryIn = (ms: number): Step => ({ done: false, retryInMs: Math.max(1, Math.round(ms)) });
-
-export interface RetryPolicy {
-  maxAttempts: number;
-  backoffMs: number;
-  backoffMaxMs: number;
-}
 
 /** Enqueues follow-up work; implemented over the platforms' BullMQ deliver queues. */
 export interface FollowUps {
@@ -48,8 +43,7 @@ export interface DeliveryContext {
   hooks?: DeliveryHooks;
 }
 
-export function backoffMs(policy: RetryPolicy, attempts: number): number {
-  const exponential = policy.backoffMs * 2 ** Math.max(0, attempts - 1);
-  const jitter = 0.8 + Math.random() * 0.4;
-  return Math.min(policy.backoffMaxMs, exponential * jitter);
+/** The failure ladder as delivery meets it: the shared pace, the retry policy, and recovery watching. */
+export function failureLadderOf(ctx: DeliveryContext): FailureLadder {
+  return { pacer: ctx.pacer, retry: ctx.retry, platformFailed: (platform) => ctx.hooks?.platformFailed?.(platform) };
 }

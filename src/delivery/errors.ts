@@ -17,6 +17,14 @@ export class DeliveryError extends Error {
   }
 }
 
+/**
+ * What a platform's HTTP refusal other than a 429 means: a 5xx may pass, and so may a 401 (a token
+ * being replaced); any other 4xx (unknown chat, forbidden, invalid message) never will.
+ */
+export function refusalKind(status: number): 'transient' | 'permanent' {
+  return status >= 500 || status === 401 ? 'transient' : 'permanent';
+}
+
 export function asDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

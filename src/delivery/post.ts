@@ -1,5 +1,6 @@
-import { asDeliveryError } from './errors.js';
-import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
+import { DONE, failureLadderOf, retryIn, type DeliveryContext, type Step } from './context.js';
+import { meetFailure } from './failure-ladder.js';
+import type { SummaryRow } from '../db/schema.js';
 import { toAlertView, type DeliveryWithAlert } from './store.js';
 import { syncDelivery, syncSummary } from './sync.js';
 import type { Platform } from '../shared/types.js';
@@ -84,30 +85,27 @@ export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAler
 }
 
 async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, error: unknown): Promise<Step> {
-  const failure = asDeliveryError(error);
   const { id, platform, destination } = row.delivery;
   const log = ctx.log.child({ deliveryId: id, alertId: row.alert.id, platform, destination });
-  if (failure.kind === 'rate_limited') {
-    log.warn({ retryAfterMs: failure.retryAfterMs }, 'rate limited by the platform; waiting');
-    await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
-    ctx.store.releaseClaim(id);
-    return retryIn(failure.retryAfterMs);
+  const decision = await meetFailure(failureLadderOf(ctx), row.delivery, error, (reason) => ctx.store.recordAttempt(id, reason));
+  switch (decision.kind) {
+    case 'hold':
+      log.warn({ retryAfterMs: decision.retryInMs }, 'rate limited by the platform; waiting');
+      ctx.store.releaseClaim(id);
+      return retryIn(decision.retryInMs);
+    case 'retry':
+      log.warn({ attempts: decision.attempts, retryInMs: Math.round(decision.retryInMs), reason: decision.reason }, 'delivery attempt failed; retrying');
+      return retryIn(decision.retryInMs);
+    case 'fail':
+      if (decision.attempts === null) {
+        log.error({ reason: decision.reason }, 'delivery failed: the platform refused it');
+        ctx.store.markFailed(id, decision.reason);
+      } else {
+        log.error({ attempts: decision.attempts, reason: decision.reason }, 'delivery failed after the last attempt');
+        ctx.store.markFailed(id, `${decision.reason} (after ${decision.attempts} attempts)`);
+      }
+      return DONE;
   }
-  if (failure.kind === 'permanent') {
-    log.error({ reason: failure.message }, 'delivery failed: the platform refused it');
-    ctx.store.markFailed(id, failure.message);
-    return DONE;
-  }
-  ctx.hooks?.platformFailed?.(platform);
-  const attempts = ctx.store.recordAttempt(id, failure.message);
-  if (attempts >= ctx.retry.maxAttempts) {
-    log.error({ attempts, reason: failure.message }, 'delivery failed after the last attempt');
-    ctx.store.markFailed(id, `${failure.message} (after ${attempts} attempts)`);
-    return DONE;
-  }
-  const wait = backoffMs(ctx.retry, attempts);
-  log.warn({ attempts, retryInMs: Math.round(wait), reason: failure.message }, 'delivery attempt failed; retrying');
-  return retryIn(wait);
 }
 
 /** Claims what waits for the destination into one summary and posts it on the slot already taken. */
@@ -155,22 +153,25 @@ async function postSummary(ctx: DeliveryContext, summaryId: number, takenOver = 
     const sent = earlierCopy ? ctx.summaries.loadSummary(summaryId) : undefined;
     return sent ? syncSummary(ctx, sent) : DONE;
   } catch (error) {
-    const failure = asDeliveryError(error);
-    const log = ctx.log.child({ summaryId, platform, destination });
-    if (failure.kind === 'rate_limited') {
-      await ctx.pacer.hold(platform, destination, failure.retryAfterMs);
+    return handleSummaryFailure(ctx, loaded.summary, error);
+  }
+}
+
+async function handleSummaryFailure(ctx: DeliveryContext, summary: SummaryRow, error: unknown): Promise<Step> {
+  const { id: summaryId, platform, destination } = summary;
+  const decision = await meetFailure(failureLadderOf(ctx), summary, error, (reason) => ctx.summaries.recordSummaryAttempt(summaryId, reason));
+  const log = ctx.log.child({ summaryId, platform, destination });
+  switch (decision.kind) {
+    case 'hold':
       ctx.summaries.releaseSummaryClaim(summaryId);
-      return retryIn(failure.retryAfterMs);
-    }
-    if (failure.kind === 'transient') ctx.hooks?.platformFailed?.(platform);
-    const attempts = failure.kind === 'permanent' ? Infinity : ctx.summaries.recordSummaryAttempt(summaryId, failure.message);
-    if (attempts >= ctx.retry.maxAttempts) {
-      log.error({ reason: failure.message }, 'summary failed; its alerts are marked failed');
-      ctx.summaries.markSummaryFailed(summaryId, failure.message);
+      return retryIn(decision.retryInMs);
+    case 'retry':
+      log.warn({ attempts: decision.attempts, reason: decision.reason }, 'summary attempt failed; retrying');
+      return retryIn(decision.retryInMs);
+    case 'fail':
+      log.error({ reason: decision.reason }, 'summary failed; its alerts are marked failed');
+      ctx.summaries.markSummaryFailed(summaryId, decision.reason);
       return DONE;
-    }
-    log.warn({ attempts, reason: failure.message }, 'summary attempt failed; retrying');
-    return retryIn(backoffMs(ctx.retry, attempts));
   }
 }
 

@@ -57,7 +57,8 @@ export const retryingAtDestination = and(
   isNull(summaries.claimedBy),
 );
 
-function prepareStatements(db: Db) {
+/** What waits at a destination, and a delivery with its alert. */
+function prepareReads(db: Db) {
   return {
     load: db
       .select({ delivery: deliveries, alert: alerts })
@@ -78,6 +79,12 @@ function prepareStatements(db: Db) {
       .orderBy(asc(deliveries.id))
       .limit(1)
       .prepare(),
+  };
+}
+
+/** Who may post a delivery: claiming it, taking a stale claim over, giving a claim back. */
+function prepareClaims(db: Db) {
+  return {
     claimForSending: db
       .update(deliveries)
       .set({ state: 'sending', claimedAt: sql`${p('nowMs')}`, claimedBy: sql`${p('holder')}` })
@@ -105,6 +112,12 @@ function prepareStatements(db: Db) {
       .set({ state: 'pending', claimedAt: null, claimedBy: null })
       .where(and(eq(deliveries.id, p('id')), eq(deliveries.state, 'sending'), eq(deliveries.claimedBy, p('holder'))))
       .prepare(),
+  };
+}
+
+/** What a post, an edit or a failed attempt leaves on a delivery. */
+function prepareOutcomes(db: Db) {
+  return {
     markSent: db
       .update(deliveries)
       .set({
@@ -139,6 +152,10 @@ function prepareStatements(db: Db) {
       .where(eq(deliveries.id, p('id')))
       .prepare(),
   };
+}
+
+function prepareStatements(db: Db) {
+  return { ...prepareReads(db), ...prepareClaims(db), ...prepareOutcomes(db) };
 }
 
 type Statements = ReturnType<typeof prepareStatements>;

@@ -15,7 +15,8 @@ export interface LoadedSummary {
 
 const p = sql.placeholder;
 
-function prepareStatements(db: Db) {
+/** Gathering what waits at a destination into a summary: the one waiting for its retry, or a new one. */
+function prepareGathering(db: Db) {
   return {
     countSummarizable: db
       .select({ n: count() })
@@ -65,6 +66,12 @@ function prepareStatements(db: Db) {
           .limit(p('room'))})`,
       )
       .prepare(),
+  };
+}
+
+/** A summary with its alerts. */
+function prepareReads(db: Db) {
+  return {
     summary: db.select().from(summaries).where(eq(summaries.id, p('id'))).prepare(),
     summaryItems: db
       .select({
@@ -81,22 +88,12 @@ function prepareStatements(db: Db) {
       .where(eq(deliveries.summaryId, p('summaryId')))
       .orderBy(asc(alerts.id))
       .prepare(),
-    markSummarySent: db
-      .update(summaries)
-      .set({
-        state: 'sent',
-        messageId: sql`${p('messageId')}`,
-        sentAt: sql`${p('nowMs')}`,
-        syncedRevision: sql`${p('revision')}`,
-        lastError: null,
-      })
-      .where(eq(summaries.id, p('id')))
-      .prepare(),
-    markSummarySynced: db
-      .update(summaries)
-      .set({ syncedRevision: sql`max(${summaries.syncedRevision}, ${p('revision')})`, lastError: sql`${p('error')}` })
-      .where(eq(summaries.id, p('id')))
-      .prepare(),
+  };
+}
+
+/** Who may post a summary: taking a stale claim over, giving a claim back. */
+function prepareClaims(db: Db) {
+  return {
     takeOverSummaryClaim: db
       .update(summaries)
       .set({ claimedAt: sql`${p('nowMs')}`, claimedBy: sql`${p('holder')}` })
@@ -112,6 +109,28 @@ function prepareStatements(db: Db) {
     releaseSummaryClaim: db
       .update(summaries)
       .set({ claimedAt: null, claimedBy: null })
+      .where(eq(summaries.id, p('id')))
+      .prepare(),
+  };
+}
+
+/** What a post, an edit or a failed attempt leaves on a summary and its deliveries. */
+function prepareOutcomes(db: Db) {
+  return {
+    markSummarySent: db
+      .update(summaries)
+      .set({
+        state: 'sent',
+        messageId: sql`${p('messageId')}`,
+        sentAt: sql`${p('nowMs')}`,
+        syncedRevision: sql`${p('revision')}`,
+        lastError: null,
+      })
+      .where(eq(summaries.id, p('id')))
+      .prepare(),
+    markSummarySynced: db
+      .update(summaries)
+      .set({ syncedRevision: sql`max(${summaries.syncedRevision}, ${p('revision')})`, lastError: sql`${p('error')}` })
       .where(eq(summaries.id, p('id')))
       .prepare(),
     recordSummaryAttempt: db
@@ -131,6 +150,10 @@ function prepareStatements(db: Db) {
       .where(eq(deliveries.summaryId, p('summaryId')))
       .prepare(),
   };
+}
+
+function prepareStatements(db: Db) {
+  return { ...prepareGathering(db), ...prepareReads(db), ...prepareClaims(db), ...prepareOutcomes(db) };
 }
 
 type Statements = ReturnType<typeof prepareStatements>;

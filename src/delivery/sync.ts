@@ -1,6 +1,6 @@
 import type { Platform } from '../shared/types.js';
-import { asDeliveryError } from './errors.js';
-import { backoffMs, DONE, retryIn, type DeliveryContext, type Step } from './context.js';
+import { DONE, failureLadderOf, retryIn, type DeliveryContext, type Step } from './context.js';
+import { meetFailure } from './failure-ladder.js';
 import { repeatKeys } from './repeat-keys.js';
 import { toAlertView, type DeliveryWithAlert } from './store.js';
 import type { LoadedSummary } from './summary-store.js';
@@ -62,21 +62,15 @@ export async function syncSummary(ctx: DeliveryContext, { summary, view }: Loade
   }
 }
 
-/** After a failed edit or reply: wait out a 429, retry other failures with back-off, give up after the last attempt. */
+/** After a failed edit or reply: the failure ladder decides; the update is given up when it says fail. */
 async function afterFailedUpdate(
   ctx: DeliveryContext,
   target: { platform: Platform; destination: string },
   error: unknown,
   record: { recordAttempt: (reason: string) => number; giveUp: (reason: string) => void },
 ): Promise<Step> {
-  const failure = asDeliveryError(error);
-  if (failure.kind === 'rate_limited') {
-    await ctx.pacer.hold(target.platform, target.destination, failure.retryAfterMs);
-    return retryIn(failure.retryAfterMs);
-  }
-  if (failure.kind === 'transient') ctx.hooks?.platformFailed?.(target.platform);
-  const attempts = failure.kind === 'permanent' ? Infinity : record.recordAttempt(failure.message);
-  if (attempts < ctx.retry.maxAttempts) return retryIn(backoffMs(ctx.retry, attempts));
-  record.giveUp(failure.message);
+  const decision = await meetFailure(failureLadderOf(ctx), target, error, record.recordAttempt);
+  if (decision.kind !== 'fail') return retryIn(decision.retryInMs);
+  record.giveUp(decision.reason);
   return DONE;
 }

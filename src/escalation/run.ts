@@ -6,8 +6,8 @@ import type { FileConfig } from '../config/file-schema.js';
 import type { ChannelAdapter } from '../channels/adapter.js';
 import type { EscalationView, Platform } from '../shared/types.js';
 import type { Pacer } from '../delivery/pacer.js';
-import { asDeliveryError } from '../delivery/errors.js';
-import { backoffMs, DONE, retryIn, type RetryPolicy, type Step } from '../delivery/context.js';
+import { DONE, retryIn, type Step } from '../delivery/context.js';
+import { meetFailure, type RetryPolicy } from '../delivery/failure-ladder.js';
 import { toAlertView } from '../delivery/store.js';
 import { repeatKeys } from '../delivery/repeat-keys.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
@@ -92,15 +92,9 @@ async function notify(
     await adapter.postEscalation(target.destination, view, repeatKeys.escalation(step, target.destination));
     return { kind: 'sent' };
   } catch (error) {
-    const failure = asDeliveryError(error);
-    if (failure.kind === 'rate_limited') {
-      await ctx.pacer.hold(target.platform, target.destination, failure.retryAfterMs);
-      return { kind: 'retry', inMs: failure.retryAfterMs };
-    }
-    if (failure.kind === 'permanent') return { kind: 'failed', reason: failure.message };
-    const attempts = countAttempt(ctx, step.id);
-    if (attempts < ctx.retry.maxAttempts) return { kind: 'retry', inMs: backoffMs(ctx.retry, attempts) };
-    return { kind: 'failed', reason: failure.message };
+    const decision = await meetFailure(ctx, target, error, () => countAttempt(ctx, step.id));
+    if (decision.kind === 'fail') return { kind: 'failed', reason: decision.reason };
+    return { kind: 'retry', inMs: decision.retryInMs };
   }
 }
 

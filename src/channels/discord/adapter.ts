@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, REST, RateLimitError, Routes } from 'discord.js';
 import type { ChannelAdapter } from '../adapter.js';
-import { DeliveryError } from '../../delivery/errors.js';
+import { DeliveryError, refusalKind } from '../../delivery/errors.js';
 import type { AlertView, EscalationView, SummaryView } from '../../shared/types.js';
 import { renderDiscordEscalation } from './render-escalation.js';
 import { DISCORD_LIMITS, DISCORD_MARKDOWN, renderDiscordAlert, renderDiscordResolvedReply, renderDiscordSummary } from './render.js';
@@ -105,8 +105,7 @@ export function classifyDiscordError(error: unknown): DeliveryError {
   }
   if (error instanceof DiscordAPIError) {
     const description = `discord ${error.status} (code ${error.code}): ${error.message}`;
-    if (error.status >= 500 || error.status === 401) return new DeliveryError('transient', description);
-    return new DeliveryError('permanent', description);
+    return new DeliveryError(refusalKind(error.status), description);
   }
   if (error instanceof HTTPError) {
     return new DeliveryError('transient', `discord ${error.status}: ${error.message}`);

@@ -1,6 +1,6 @@
 import { Telegram, TelegramError } from 'telegraf';
 import type { ChannelAdapter } from '../adapter.js';
-import { DeliveryError } from '../../delivery/errors.js';
+import { DeliveryError, refusalKind } from '../../delivery/errors.js';
 import type { AlertView, EscalationView, SummaryView } from '../../shared/types.js';
 import { renderTelegramEscalation } from './render-escalation.js';
 import { fitText } from '../shared/text.js';
@@ -115,8 +115,7 @@ export function classifyTelegramError(error: unknown): DeliveryError {
     if (error.code === 429) {
       return new DeliveryError('rate_limited', description, (error.parameters?.retry_after ?? 1) * 1000);
     }
-    if (error.code >= 500 || error.code === 401) return new DeliveryError('transient', description);
-    return new DeliveryError('permanent', description);
+    return new DeliveryError(refusalKind(error.code), description);
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new DeliveryError('transient', `telegram request failed: ${message}`);
