@@ -30,6 +30,7 @@ import { FastPath } from './delivery/fast-path.js';
 import { reconcileEscalations } from './escalation/reconcile.js';
 import { releaseEndedSilences } from './routing/silences.js';
 import { createChat, startChat } from './chat/start-chat.js';
+import { ALL_COMMANDS } from '../commands/index.js';
 import { Heartbeats } from './heartbeats/heartbeats.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { startHeal } from './heal/start-heal.js';
@@ -192,6 +193,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   const chat = createChat(
     env,
+    ALL_COMMANDS,
     {
       db,
       config: file,
