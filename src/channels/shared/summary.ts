@@ -1,6 +1,6 @@
 import type { SummaryItem, SummaryView } from '../types.js';
 import { formatIdRangesWithin } from './id-ranges.js';
-import { countBySeverity, formatSeverityCounts, sortCritFirst } from './severity.js';
+import { countBySeverity, formatSeverityCounts, sortCritFirst } from '../../alerts/severity.js';
 import {
   andMore,
   EMPTY_PIECE,
