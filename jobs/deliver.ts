@@ -1,6 +1,6 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { PLATFORMS, type Platform } from '../src/channels/types.js';
-import type { DeliveryWork } from '../src/alerts/accept.js';
+import type { DeliveryWork } from '../src/alerts/message-sync.js';
 import type { SummaryWork } from '../src/alerts/summaries-to-sync.js';
 import type { DeliveryContext, FollowUps, Step } from '../src/delivery/context.js';
 import { processDelivery, processFlush, processSummary } from '../src/delivery/post.js';

@@ -9,6 +9,7 @@ import type { AlertInput } from './input.js';
 import { summariesToSync, type SummaryWork } from './summaries-to-sync.js';
 import { deliveriesToSync, resolveFiring, type DeliveryWork } from './message-sync.js';
 
+/** Still named here for src/delivery, which imports it from this file. */
 export type { DeliveryWork } from './message-sync.js';
 
 export type AcceptOutcome =

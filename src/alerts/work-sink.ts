@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { DeliveryWork } from './accept.js';
+import type { DeliveryWork } from './message-sync.js';
 import { earliestPerAlert, type EscalationWork } from '../escalation/plan.js';
 import { addToQueues, intakeJobs, summaryEditJob, type DeliverQueues } from '../../jobs/deliver.js';
 import type { SummaryWork } from './summaries-to-sync.js';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { AlertAcceptor, type AcceptOutcome, type AcceptResult, type DeliveryWork } from '../alerts/accept.js';
+import { AlertAcceptor, type AcceptOutcome, type AcceptResult } from '../alerts/accept.js';
+import type { DeliveryWork } from '../alerts/message-sync.js';
 import type { AlertInput } from '../alerts/input.js';
 import type { WorkSink } from '../alerts/work-sink.js';
 import type { FileConfig } from '../config/file-schema.js';

@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from '../db/open.js';
 import { alerts, deliveries, silences, type AlertRow, type SilenceMatcherJson, type SilenceRow } from '../db/schema.js';
 import type { EscalationConfig } from '../config/escalation-schema.js';
 import { cancelEscalation, planEscalation, type EscalationWork } from '../escalation/plan.js';
-import type { DeliveryWork } from '../alerts/accept.js';
+import type { DeliveryWork } from '../alerts/message-sync.js';
 import { matchesAll } from './matchers.js';
 
 export function activeSilences(db: DbOrTx, now: Date): SilenceRow[] {
