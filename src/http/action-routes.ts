@@ -64,7 +64,7 @@ function registerAlertActions(app: FastifyInstance, deps: ActionDeps) {
         case 'already-resolved':
           return reply.code(409).send({ error: errorText(result), alert: result.alert });
         default:
-          return { alert: result.alert, stoppedEscalationSteps: result.stoppedSteps };
+          return { alert: result.alert, stoppedEscalationSteps: result.stoppedSteps, message: statement(result) };
       }
     });
   }

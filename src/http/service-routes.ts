@@ -5,7 +5,7 @@ import type { ServiceManager } from '../heal/service-manager.js';
 import { describeServices } from '../heal/service-view.js';
 import { heal as startHeal } from '../operations/heal.js';
 import { setServiceEnabled } from '../operations/service-switch.js';
-import { errorText } from '../operations/wording.js';
+import { errorText, statement } from '../operations/wording.js';
 import { apiActor } from './api-actor.js';
 import { badRequest, issuesOf } from './errors.js';
 
@@ -32,7 +32,7 @@ export function registerServiceRoutes(app: FastifyInstance, manager: ServiceMana
     const actor = apiActor(db, request.log, body.data?.by ?? 'api', 'heal', { service: name.data.name, ...(action ? { action } : {}) });
     const result = await startHeal({ heal, log: request.log }, name.data.name, action, actor);
     if (result.kind === 'refused') return reply.code(409).send({ error: errorText(result) });
-    return reply.code(202).send({ run: result.run });
+    return reply.code(202).send({ run: result.run, message: statement(result) });
   });
 
   for (const [path, enabled] of [['enable', true], ['disable', false]] as const) {
@@ -41,7 +41,7 @@ export function registerServiceRoutes(app: FastifyInstance, manager: ServiceMana
       if (!name.success) return badRequest(reply, request, 'invalid service name', issuesOf(name.error));
       const result = await setServiceEnabled({ manager }, name.data.name, enabled, apiActor(db, request.log, 'api', path, { service: name.data.name }));
       if (result.kind === 'not-found') return reply.code(404).send({ error: errorText(result) });
-      return { service: result.service };
+      return { service: result.service, message: statement(result) };
     });
   }
 }
