@@ -13,7 +13,11 @@ import { openDb } from '../src/db/open.js';
 import { deliveries } from '../src/db/schema.js';
 import { HealService } from '../src/heal/heal-service.js';
 import { ServiceManager } from '../src/heal/service-manager.js';
+import { ALL_COMMANDS } from '../commands/index.js';
+import { CommandRunner } from '../src/chat/runner.js';
+import type { CommandServices } from '../src/chat/services.js';
 import { ack } from '../src/operations/ack.js';
+import { listAudit } from '../src/operations/audit-log.js';
 import type { Actor, AuditResult } from '../src/operations/actor.js';
 import { heal, restart } from '../src/operations/heal.js';
 import { resend } from '../src/operations/resend.js';
@@ -30,6 +34,7 @@ const log = pino({ level: 'silent' });
 const config = parseConfigText(
   [
     'defaultRoute: { discord: ["100"], telegram: ["-200"] }',
+    'access: { telegram: { users: { "7": responder } } }',
     'services:',
     '  - name: web',
     '    role: storefront',
@@ -184,5 +189,24 @@ describe('heal, restart and the maintenance switch', () => {
     expect(describeResult(result)).toBe('No service named "ghost" is configured.');
     expect(errorText(result)).toBe('no service named "ghost" is configured');
     expect(audited).toEqual([{ result: 'invalid', detail: 'No service named "ghost" is configured' }]);
+  });
+});
+
+describe('a chat command over an operation', () => {
+  const services = { db, config, sink, log, platforms: ['telegram'] } as unknown as CommandServices;
+  const runner = new CommandRunner(ALL_COMMANDS, services, log);
+  const invoker = { platform: 'telegram' as const, userId: '7', userName: '@alice', chatId: '-200', roleIds: [] };
+  const run = (alert: string) => runner.run({ command: 'ack', raw: { alert }, invoker, via: 'command' });
+  const auditRows = () => listAudit(db, { limit: 100, command: 'ack' }).filter((row) => row.via === 'command');
+
+  it('only parses and renders: one audit row per command, written by the operation', async () => {
+    const id = fire('chat ack');
+    const before = auditRows().length;
+    expect(await run(String(id))).toEqual({ text: `Alert #${id} acknowledged by @alice. Escalation stopped (5 pending steps).`, private: false });
+    expect(await run('99999')).toEqual({ text: 'No alert #99999. /status lists the firing ones.', private: true });
+    expect(auditRows().slice(0, auditRows().length - before).map((row) => [row.result, row.detail, row.args])).toEqual([
+      ['invalid', 'No alert #99999', { alert: '99999' }],
+      ['ok', `Alert #${id} acknowledged by @alice. Escalation stopped (5 pending steps)`, { alert: String(id) }],
+    ]);
   });
 });
