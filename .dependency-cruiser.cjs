@@ -33,7 +33,6 @@ const ALLOWED_UPWARD = [
   { from: 'src/channels/telegram/adapter.ts', to: 'src/delivery/errors.ts', why: 'adapters classify platform answers' },
   { from: 'src/http/server.ts', to: 'src/dashboard/routes.ts', why: 'the server registers the dashboard' },
   { from: 'src/http/server.ts', to: 'src/dashboard/types.ts', why: 'the server registers the dashboard' },
-  { from: 'src/chat/start-chat.ts', to: 'commands/index.ts', why: 'the chat layer loads the command list' },
 ];
 
 const upward = LAYERS.slice(0, -1).map(([name, path], index) => ({

@@ -1,5 +1,5 @@
 import { overview } from '../src/alerts/overview.js';
-import { formatSeverityCounts, severityBadge } from '../src/channels/shared/severity.js';
+import { formatSeverityCounts, severityBadge } from '../src/shared/severity.js';
 import { defineCommand, publicReply } from '../src/chat/command.js';
 import { textOption } from '../src/chat/options.js';
 import { formatDuration } from '../src/time/duration.js';

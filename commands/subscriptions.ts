@@ -1,6 +1,6 @@
 import { defineCommand, publicReply } from '../src/chat/command.js';
 import { subscriptionOf } from '../src/routing/subscriptions.js';
-import { describeSubscription } from '../src/chat/subscription-text.js';
+import { describeSubscription } from '../src/operations/wording.js';
 
 export default defineCommand({
   name: 'subscriptions',

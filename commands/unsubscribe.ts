@@ -1,15 +1,12 @@
-import { defineCommand, privateReply, publicReply } from '../src/chat/command.js';
-import { unsubscribe } from '../src/routing/subscriptions.js';
+import { defineCommand, replyTo } from '../src/chat/command.js';
+import { unsubscribe } from '../src/operations/subscription.js';
 
 export default defineCommand({
   name: 'unsubscribe',
   description: "Stop this chat's subscription (alerts routed here by the config keep coming)",
   role: 'responder',
   options: {},
-  handle({ services, invoker }) {
-    const removed = unsubscribe(services.db, invoker.platform, invoker.chatId);
-    return removed
-      ? publicReply(`Unsubscribed by ${invoker.userName}: this chat gets no more alerts through a subscription.`)
-      : privateReply('This chat has no subscription. /subscribe creates one.');
+  async handle({ services, invoker, actor }) {
+    return replyTo(await unsubscribe(services, { platform: invoker.platform, destination: invoker.chatId }, actor));
   },
 });

@@ -6,6 +6,7 @@ import { buildHttpServer } from './http/server.js';
 import { readinessCheck } from './http/readiness.js';
 import { IntakeService } from './http/intake-service.js';
 import { createChat, startChat } from './chat/start-chat.js';
+import { ALL_COMMANDS } from '../commands/index.js';
 import { Heartbeats } from './heartbeats/heartbeats.js';
 import { startHeal } from './heal/start-heal.js';
 import { TriggerEngine } from './triggers/engine.js';
@@ -90,7 +91,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   const { platforms } = delivery;
   const chat = started.add(
-    createChat(env, { db, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog }, log),
+    createChat(env, ALL_COMMANDS, { db, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog }, log),
   );
   const webhookPath = chat.telegram?.webhookPath;
   const http = buildHttpServer({

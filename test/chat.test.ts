@@ -106,7 +106,7 @@ describe('chat commands on both platforms', () => {
 
   it('answers bad arguments with what is wrong, not a stack trace', async () => {
     const unknown = await slashCommand('ack', { alert: '99999' }, RESPONDER_DC);
-    expect((await discordAnswer(unknown.id)).content).toBe('There is no alert #99999. /status lists the firing ones.');
+    expect((await discordAnswer(unknown.id)).content).toBe('No alert #99999. /status lists the firing ones.');
     expect(await telegramCommand('/ack banana')).toContain('<alert>: alert "banana" must be an alert number like 42 or #42');
     expect(await telegramCommand('/silence service=db 5x')).toContain('duration "5x" is not like 30m, 2h, 1h30m or 1d');
     expect(await telegramCommand('/silence service 1h')).toContain('"service" is not a matcher');

@@ -1,12 +1,13 @@
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, silences, subscriptions } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import { silenceFor } from '../routing/silences.js';
-import { cancelEscalation, planEscalation } from '../escalation/plan.js';
+import { planEscalation } from '../escalation/plan.js';
 import type { SilenceRow } from '../db/schema.js';
 import type { AlertInput } from './input.js';
 import { summariesToSync } from './summaries-to-sync.js';
+import { deliveriesToSync, resolveFiring } from './message-sync.js';
 import type { DeliveryWork, EscalationWork, SummaryWork } from '../shared/work.js';
 
 export type AcceptOutcome =
@@ -76,27 +77,11 @@ function prepareStatements(db: Db) {
       .where(eq(alerts.id, p('id')))
       .returning({ count: alerts.count, revision: alerts.revision })
       .prepare(),
-    resolve: db
-      .update(alerts)
-      .set({
-        status: 'resolved',
-        resolvedAt: sql`${p('nowMs')}`,
-        resolvedBy: sql`${p('by')}`,
-        revision: sql`${alerts.revision} + 1`,
-      })
-      .where(eq(alerts.id, p('id')))
-      .returning({ revision: alerts.revision })
-      .prepare(),
     subscriptions: db.select().from(subscriptions).prepare(),
     activeSilences: db
       .select()
       .from(silences)
       .where(and(isNull(silences.removedAt), gt(silences.endsAt, sql`${p('nowMs')}`)))
-      .prepare(),
-    deliveriesToSync: db
-      .select({ id: deliveries.id, platform: deliveries.platform, destination: deliveries.destination })
-      .from(deliveries)
-      .where(and(eq(deliveries.alertId, p('alertId')), inArray(deliveries.state, ['pending', 'sending', 'sent'])))
       .prepare(),
   };
 }
@@ -191,17 +176,14 @@ export class AlertAcceptor {
   }
 
   private resolve(alertId: number, input: AlertInput, now: Date, result: AcceptResult): AcceptOutcome {
-    const updated = this.statements.resolve.get({ id: alertId, nowMs: now.getTime(), by: input.source ?? 'api' })!;
-    cancelEscalation(this.db, alertId, 'resolved', now);
-    this.planSync(alertId, updated.revision, result);
+    const { alert } = resolveFiring(this.db, alertId, input.source ?? 'api', 'resolved', now);
+    this.planSync(alertId, alert.revision, result);
     return { id: alertId, outcome: 'resolved' };
   }
 
   /** Every message that shows the alert gets brought up to date: its own messages and the storm summaries it is in. */
   private planSync(alertId: number, revision: number, result: AcceptResult) {
-    for (const { id, platform, destination } of this.statements.deliveriesToSync.all({ alertId })) {
-      result.work.push({ deliveryId: id, revision, platform, destination, planned: false });
-    }
+    result.work.push(...deliveriesToSync(this.db, alertId, revision));
     result.summaries.push(...summariesToSync(this.db, alertId));
   }
 }

@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { alerts, type AlertRow } from '../db/schema.js';
 import { SEVERITIES, type Severity } from '../shared/types.js';
-import { SEVERITIES_CRIT_FIRST } from '../channels/shared/severity.js';
+import { SEVERITIES_CRIT_FIRST } from '../shared/severity.js';
 
 export interface OpenEscalation {
   alertId: number;

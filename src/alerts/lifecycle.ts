@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/open.js';
-import { alerts, deliveries, type AlertRow } from '../db/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { alerts, type AlertRow } from '../db/schema.js';
 import { cancelEscalation } from '../escalation/plan.js';
+import { deliveriesToSync, resolveFiring } from './message-sync.js';
 import { summariesToSync } from './summaries-to-sync.js';
 import type { DeliveryWork, SummaryWork } from '../shared/work.js';
 
@@ -33,23 +34,7 @@ export function resolveAlert(db: Db, alertId: number, by: string, now = new Date
     const alert = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
     if (!alert) return { outcome: 'unknown' };
     if (alert.status === 'resolved') return { outcome: 'already', alert };
-    const updated = tx
-      .update(alerts)
-      .set({ status: 'resolved', resolvedAt: now, resolvedBy: by, revision: sql`${alerts.revision} + 1` })
-      .where(eq(alerts.id, alertId))
-      .returning()
-      .get()!;
-    const stoppedSteps = cancelEscalation(tx, alertId, `resolved by ${by}`, now);
+    const { alert: updated, stoppedSteps } = resolveFiring(tx, alertId, by, `resolved by ${by}`, now);
     return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision), summaries: summariesToSync(tx, updated.id) };
   });
-}
-
-/** Every delivery of the alert that has (or is about to have) its own message gets brought up to `revision`. */
-export function deliveriesToSync(tx: Tx, alertId: number, revision: number): DeliveryWork[] {
-  return tx
-    .select({ deliveryId: deliveries.id, platform: deliveries.platform, destination: deliveries.destination })
-    .from(deliveries)
-    .where(and(eq(deliveries.alertId, alertId), inArray(deliveries.state, ['pending', 'sending', 'sent'])))
-    .all()
-    .map((d) => ({ ...d, revision, planned: false }));
 }

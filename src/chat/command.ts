@@ -2,6 +2,9 @@ import type { Role } from '../config/access-schema.js';
 import type { Platform } from '../shared/types.js';
 import type { AlertAction } from '../channels/shared/actions.js';
 import type { CommandServices } from './services.js';
+import type { Actor } from '../operations/actor.js';
+import { changedSomething, type OperationResult } from '../operations/results.js';
+import { chatText } from '../operations/wording.js';
 
 /** Who runs a command, and where. */
 export interface Invoker {
@@ -50,6 +53,8 @@ export type ArgsOf<O extends OptionSpecs> = {
 
 export interface CommandContext {
   invoker: Invoker;
+  /** The invoker as operations see them: their name, and the audit row of this command. */
+  actor: Actor;
   role: Role;
   services: CommandServices;
   /** Every command the bot has, for /help. */
@@ -83,3 +88,9 @@ export function usage(command: CommandDefinition): string {
 
 export const privateReply = (text: string): Reply => ({ text, private: true });
 export const publicReply = (text: string, buttons?: AlertAction[]): Reply => ({ text, private: false, ...(buttons ? { buttons } : {}) });
+
+/** An operation's outcome as a chat answer: in public when it changed something, to the invoker alone when not. */
+export function replyTo(result: OperationResult): Reply {
+  const text = chatText(result);
+  return changedSomething(result) ? publicReply(text) : privateReply(text);
+}

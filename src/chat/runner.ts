@@ -4,11 +4,12 @@ import type { Db } from '../db/open.js';
 import type { FileConfig } from '../config/file-schema.js';
 import { allDestinations, destinationKey } from '../escalation/targets.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
-import { recordAudit, recordRefusalCount, type AuditEntry } from './audit.js';
+import { recordAudit, recordRefusalCount, type AuditEntry } from '../operations/audit-log.js';
 import { RefusalWindows } from './refusal-windows.js';
 import { ArgumentError, privateReply, usage, type CommandDefinition, type Invoker, type Reply } from './command.js';
 import { hasRole, resolveRole } from './roles.js';
 import type { CommandServices } from './services.js';
+import type { Actor } from '../operations/actor.js';
 
 export interface Invocation {
   command: string;
@@ -20,7 +21,8 @@ export interface Invocation {
 
 /**
  * Runs a chat command the same way whichever platform it came from: finds it, checks the role,
- * validates the options, runs the handler, and writes the audit row — for refusals and mistakes too.
+ * validates the options, runs the handler, and writes one audit row — for refusals and mistakes too
+ * (a handler that runs an operation leaves the row to the operation, through the actor it is given).
  */
 export class CommandRunner {
   private readonly byName: Map<string, CommandDefinition>;
@@ -88,17 +90,24 @@ export class CommandRunner {
       audit('invalid', error.message);
       return privateReply(`${error.message}.\nUsage: ${usage(command)}`);
     }
+    let audited = false;
+    const auditOnce = (result: AuditEntry['result'], detail: string) => {
+      if (audited) return;
+      audited = true;
+      audit(result, detail);
+    };
+    const actor: Actor = { name: invoker.userName, via: 'chat', audit: auditOnce };
     try {
-      const reply = await command.handle({ invoker, role: role!, services: this.services, commands: this.commands, now: new Date() }, args as never);
-      audit('ok', firstLine(reply.text));
+      const reply = await command.handle({ invoker, actor, role: role!, services: this.services, commands: this.commands, now: new Date() }, args as never);
+      auditOnce('ok', firstLine(reply.text));
       return reply;
     } catch (error) {
       if (error instanceof ArgumentError) {
-        audit('invalid', error.message);
+        auditOnce('invalid', error.message);
         return privateReply(error.message);
       }
       this.log.error({ err: error, command: command.name, args: invocation.raw }, 'chat command failed');
-      audit('error', error instanceof Error ? error.message : String(error));
+      auditOnce('error', error instanceof Error ? error.message : String(error));
       return privateReply(`/${command.name} failed on opsbot's side; the error is in the opsbot log. Nothing was changed by this attempt.`);
     }
   }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EnvConfig } from '../config/env-schema.js';
-import { ALL_COMMANDS } from '../../commands/index.js';
+import type { CommandDefinition } from './command.js';
 import { CommandRunner } from './runner.js';
 import type { CommandServices } from './services.js';
 import { DiscordChat } from './discord/chat.js';
@@ -16,11 +16,12 @@ export interface ChatFrontEnds {
 }
 
 /**
- * Builds the command runner and the chat front-ends for the platforms that have a token. A
- * platform that cannot be reached is logged and left off; alerts keep flowing through delivery.
+ * Builds the command runner over the commands it is given and the chat front-ends for the platforms
+ * that have a token. A platform that cannot be reached is logged and left off; alerts keep flowing
+ * through delivery.
  */
-export function createChat(env: EnvConfig, services: CommandServices, log: Logger): ChatFrontEnds {
-  const runner = new CommandRunner(ALL_COMMANDS, services, log.child({ component: 'commands' }));
+export function createChat(env: EnvConfig, commands: CommandDefinition[], services: CommandServices, log: Logger): ChatFrontEnds {
+  const runner = new CommandRunner(commands, services, log.child({ component: 'commands' }));
   const discord = env.DISCORD_TOKEN
     ? new DiscordChat(
         {

@@ -1,6 +1,10 @@
-import { acknowledgeAlert } from '../alerts/lifecycle.js';
-import { recordAudit, type AuditEntry } from '../chat/audit.js';
-import { resendFailedDeliveries } from '../delivery/resend.js';
+import { ack } from '../operations/ack.js';
+import type { Actor } from '../operations/actor.js';
+import { recordAudit, type AuditEntry } from '../operations/audit-log.js';
+import { resend } from '../operations/resend.js';
+import { changedSomething, type OperationResult } from '../operations/results.js';
+import { setServiceEnabled } from '../operations/service-switch.js';
+import { describe } from '../operations/wording.js';
 import type { Session } from './sessions.js';
 import type { DashboardOptions } from './types.js';
 
@@ -37,56 +41,32 @@ export function auditDashboard(
   }
 }
 
+/** The signed-in user as operations see them, audited as a dashboard action from `ip`. */
+function dashboardActor(options: DashboardOptions, session: Session, command: string, args: Record<string, string>, ip: string): Actor {
+  return { name: session.user, via: 'dashboard', audit: (result, detail) => auditDashboard(options, session, command, args, result, detail, ip) };
+}
+
+function flash(result: OperationResult): Flash {
+  return { kind: changedSomething(result) ? 'ok' : 'error', text: describe(result) };
+}
+
 /** The Ack button: the same acknowledgement as /ack, with the chat messages edited through the queue. */
 export async function ackAlert(options: DashboardOptions, session: Session, alertId: number, ip: string): Promise<Flash> {
-  const args = { alert: String(alertId) };
-  const outcome = acknowledgeAlert(options.db, alertId, session.user);
-  if (outcome.outcome === 'unknown') {
-    const text = `There is no alert #${alertId}.`;
-    auditDashboard(options, session, 'ack', args, 'invalid', text, ip);
-    return { kind: 'error', text };
-  }
-  if (outcome.outcome === 'already') {
-    const { alert } = outcome;
-    const text = alert.status === 'resolved'
-      ? `Alert #${alertId} is already resolved${alert.resolvedBy ? ` (by ${alert.resolvedBy})` : ''}.`
-      : `Alert #${alertId} was already acknowledged by ${alert.ackedBy ?? 'someone'}.`;
-    auditDashboard(options, session, 'ack', args, 'ok', text, ip);
-    return { kind: 'error', text };
-  }
-  await options.sink.sync(outcome);
-  const stopped = outcome.stoppedSteps > 0 ? ` Escalation stopped (${outcome.stoppedSteps} pending step${outcome.stoppedSteps === 1 ? '' : 's'}).` : '';
-  const text = `Alert #${alertId} acknowledged by ${session.user}.${stopped}`;
-  auditDashboard(options, session, 'ack', args, 'ok', text, ip);
-  return { kind: 'ok', text };
+  return flash(await ack(options, alertId, dashboardActor(options, session, 'ack', { alert: String(alertId) }, ip)));
 }
 
 /** The Re-send button beside the failed count: sends the deliveries that failed in the window shown there again. */
 export async function resendFailed(options: DashboardOptions, session: Session, since: Date, ip: string): Promise<Flash> {
-  const args = { since: since.toISOString() };
-  const { resent, message } = await resendFailedDeliveries(options, { since });
-  const text = `${message}.`;
-  auditDashboard(options, session, 'resend', args, 'ok', text, ip);
-  return { kind: resent.length > 0 ? 'ok' : 'error', text };
+  return flash(await resend(options, { since }, dashboardActor(options, session, 'resend', { since: since.toISOString() }, ip)));
 }
 
 /** The maintenance switch: the same as POST /api/v1/services/:name/disable (and /enable). */
 export async function switchService(options: DashboardOptions, session: Session, name: string, enabled: boolean, ip: string): Promise<Flash> {
   const command = enabled ? 'enable' : 'disable';
-  const args = { service: name };
   try {
-    const row = await options.manager.setEnabled(name, enabled, `${session.user} (dashboard)`);
-    if (!row) {
-      const text = `No service named ${JSON.stringify(name)} is configured.`;
-      auditDashboard(options, session, command, args, 'invalid', text, ip);
-      return { kind: 'error', text };
-    }
-    const text = enabled ? `${name} enabled by ${session.user}.` : `${name} disabled for maintenance by ${session.user}: no probes, restarts, heals or alerts until it is enabled.`;
-    auditDashboard(options, session, command, args, 'ok', text, ip);
-    return { kind: 'ok', text };
+    return flash(await setServiceEnabled(options, name, enabled, dashboardActor(options, session, command, { service: name }, ip)));
   } catch (error) {
     options.log.error({ err: error, service: name, enabled }, 'dashboard: switching the service failed');
-    auditDashboard(options, session, command, args, 'error', error instanceof Error ? error.message : String(error), ip);
     return { kind: 'error', text: `Could not ${command} ${name}; the error is in the opsbot log.` };
   }
 }

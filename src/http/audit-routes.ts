@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/open.js';
-import { listAudit } from '../chat/audit.js';
+import { listAudit } from '../operations/audit-log.js';
 import { badRequest, issuesOf } from './errors.js';
 
 const auditQuery = z.strictObject({

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { HealService } from '../heal/heal-service.js';
-import { HealRefusal } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 import { describeServices } from '../heal/service-view.js';
+import { heal as startHeal } from '../operations/heal.js';
+import { setServiceEnabled } from '../operations/service-switch.js';
+import { errorText, statement } from '../operations/wording.js';
+import { apiActor } from './api-actor.js';
 import { badRequest, issuesOf } from './errors.js';
 
 const nameParam = z.strictObject({ name: z.string().min(1).max(64) });
@@ -12,6 +15,7 @@ const runsQuery = z.strictObject({ service: z.string().min(1).max(64).optional()
 
 /** Services, their heal runs, and the same heal and maintenance switches chat and the dashboard have. */
 export function registerServiceRoutes(app: FastifyInstance, manager: ServiceManager, heal: HealService) {
+  const db = manager.records.db;
   app.get('/api/v1/services', async () => ({ services: describeServices(manager, heal) }));
 
   app.get('/api/v1/heal-runs', async (request, reply) => {
@@ -24,23 +28,20 @@ export function registerServiceRoutes(app: FastifyInstance, manager: ServiceMana
     const name = nameParam.safeParse(request.params);
     const body = healBody.safeParse(request.body ?? undefined);
     if (!name.success || !body.success) return badRequest(reply, request, 'invalid heal request', issuesOf((name.error ?? body.error)!));
-    try {
-      const { run, done } = heal.start(name.data.name, body.data?.action, 'api', body.data?.by ?? 'api');
-      done.catch((error: unknown) => request.log.error({ err: error, run: run.id }, 'heal run failed unexpectedly'));
-      return reply.code(202).send({ run });
-    } catch (error) {
-      if (error instanceof HealRefusal) return reply.code(409).send({ error: error.message });
-      throw error;
-    }
+    const action = body.data?.action;
+    const actor = apiActor(db, request.log, body.data?.by ?? 'api', 'heal', { service: name.data.name, ...(action ? { action } : {}) });
+    const result = await startHeal({ heal, log: request.log }, name.data.name, action, actor);
+    if (result.kind === 'refused') return reply.code(409).send({ error: errorText(result) });
+    return reply.code(202).send({ run: result.run, message: statement(result) });
   });
 
   for (const [path, enabled] of [['enable', true], ['disable', false]] as const) {
     app.post(`/api/v1/services/:name/${path}`, async (request, reply) => {
       const name = nameParam.safeParse(request.params);
       if (!name.success) return badRequest(reply, request, 'invalid service name', issuesOf(name.error));
-      const row = await manager.setEnabled(name.data.name, enabled, 'api');
-      if (!row) return reply.code(404).send({ error: `no service named ${JSON.stringify(name.data.name)} is configured` });
-      return { service: row };
+      const result = await setServiceEnabled({ manager }, name.data.name, enabled, apiActor(db, request.log, 'api', path, { service: name.data.name }));
+      if (result.kind === 'not-found') return reply.code(404).send({ error: errorText(result) });
+      return { service: result.service, message: statement(result) };
     });
   }
 }

@@ -1,4 +1,4 @@
-import { formatSeverityCounts } from '../channels/shared/severity.js';
+import { formatSeverityCounts } from '../shared/severity.js';
 import { formatDuration } from '../time/duration.js';
 import type { OpsReport } from './report.js';
 

@@ -2,7 +2,7 @@ import { and, count, desc, eq, gte, inArray, isNotNull, lte, max, sql } from 'dr
 import type { Db } from '../db/open.js';
 import { alerts, deliveries, escalationSteps, healRuns, serviceEvents, triggerFires } from '../db/schema.js';
 import { SEVERITIES, type Severity } from '../shared/types.js';
-import { sortCritFirst } from '../channels/shared/severity.js';
+import { sortCritFirst } from '../shared/severity.js';
 import type { HeartbeatView } from '../heartbeats/heartbeats.js';
 import { uptimeRatio } from '../heal/uptime.js';
 

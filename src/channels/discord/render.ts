@@ -1,7 +1,7 @@
 import type { APIEmbed, APIEmbedField, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import type { AlertView, Severity, SummaryView } from '../../shared/types.js';
 import { httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../shared/alert-parts.js';
-import { alertBadge, highestSeverity } from '../shared/severity.js';
+import { alertBadge, highestSeverity } from '../../shared/severity.js';
 import { alertActions, encodeAction, type AlertAction } from '../shared/actions.js';
 import { renderSummaryBody, summaryHeadline } from '../shared/summary.js';
 import { fitText, PLAIN_TEXT, type TextStyle } from '../shared/text.js';

@@ -1,6 +1,6 @@
 import type { EscalationView } from '../../shared/types.js';
 import { formatDuration } from '../../time/duration.js';
-import { severityBadge } from './severity.js';
+import { severityBadge } from '../../shared/severity.js';
 
 const LEVEL_NAMES: Readonly<Record<number, string>> = {
   1: 'L1 reminder',

@@ -1,6 +1,6 @@
 import type { SummaryItem, SummaryView } from '../../shared/types.js';
 import { formatIdRangesWithin } from './id-ranges.js';
-import { countBySeverity, formatSeverityCounts, sortCritFirst } from './severity.js';
+import { countBySeverity, formatSeverityCounts, sortCritFirst } from '../../shared/severity.js';
 import {
   andMore,
   EMPTY_PIECE,

@@ -1,6 +1,6 @@
 import type { AlertView, SummaryView } from '../../shared/types.js';
 import { formatUtc, httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../shared/alert-parts.js';
-import { alertBadge } from '../shared/severity.js';
+import { alertBadge } from '../../shared/severity.js';
 import { alertActions, encodeAction, type AlertAction } from '../shared/actions.js';
 import { renderSummaryBody, summaryHeadline } from '../shared/summary.js';
 import { EMPTY_PIECE, fitText, joinPieces, literal, type Piece, type TextStyle } from '../shared/text.js';

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../../shared/types.js';
+import { SEVERITIES, type Severity } from './types.js';
 
 /** Severities in the order people read them: the most urgent first. */
 export const SEVERITIES_CRIT_FIRST: readonly Severity[] = [...SEVERITIES].reverse();

@@ -1,0 +1,19 @@
+import { eq } from 'drizzle-orm';
+import { alerts } from '../db/schema.js';
+import { resendFailedDeliveries, type ResendFilter } from '../delivery/resend.js';
+import type { Actor } from './actor.js';
+import { audited } from './audited.js';
+import { alertNotFound } from './alert-change.js';
+import type { ResendDeps } from './deps.js';
+import type { ResendResult } from './results.js';
+
+/** Sends failed deliveries again: reopened in the store, then handed to the deliver queues. */
+export function resend(deps: ResendDeps, filter: ResendFilter, actor: Actor): Promise<ResendResult> {
+  return audited(actor, async (): Promise<ResendResult> => {
+    if (filter.alertId !== undefined && !deps.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.id, filter.alertId)).get()) {
+      return alertNotFound(filter.alertId);
+    }
+    const { resent, message } = await resendFailedDeliveries(deps, filter);
+    return { kind: 'resent', resent, message };
+  });
+}

@@ -1,0 +1,100 @@
+import { formatMatchers } from '../routing/matchers.js';
+import { formatDuration } from '../time/duration.js';
+import type { SubscriptionRow } from '../db/schema.js';
+import type { NotFound, OperationResult } from './results.js';
+
+/** `WARN and above from every service` / `CRIT and above from api, db`. */
+export function describeSubscription(row: Pick<SubscriptionRow, 'minSeverity' | 'services'>): string {
+  const severity = row.minSeverity === 'CRIT' ? 'CRIT alerts' : `${row.minSeverity} and above`;
+  const from = row.services.length === 0 ? 'from every service' : `from ${row.services.join(', ')}`;
+  return `${severity} ${from}`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function notFound(result: NotFound): string {
+  switch (result.what) {
+    case 'alert':
+      return `No alert #${result.id}.`;
+    case 'silence':
+      return `No active silence #${result.id}.`;
+    case 'service':
+      return `No service named ${JSON.stringify(result.id)} is configured.`;
+    case 'subscription':
+      return 'This chat has no subscription.';
+  }
+}
+
+/** The one sentence (or two) that says what an operation did, whoever asked and however they asked. */
+export function describe(result: OperationResult): string {
+  switch (result.kind) {
+    case 'acked': {
+      const stopped = result.stoppedSteps > 0 ? ` Escalation stopped (${plural(result.stoppedSteps, 'pending step', 'pending steps')}).` : '';
+      return `Alert #${result.alert.id} acknowledged by ${result.alert.ackedBy}.${stopped}`;
+    }
+    case 'resolved':
+      return `Alert #${result.alert.id} resolved by ${result.alert.resolvedBy}.`;
+    case 'already-acked':
+      return `Alert #${result.alert.id} is already acknowledged by ${result.by}.`;
+    case 'already-resolved':
+      return `Alert #${result.alert.id} is already resolved${result.by ? ` by ${result.by}` : ''}.`;
+    case 'not-found':
+      return notFound(result);
+    case 'silenced': {
+      const { silence, held } = result;
+      const holding = held > 0 ? ` It holds ${plural(held, 'firing alert', 'firing alerts')} already.` : '';
+      return (
+        `Silence #${silence.id} on ${formatMatchers(silence.matchers)} for ${formatDuration(result.durationMs)}, until ${silence.endsAt.toISOString()}, by ${silence.createdBy}.${holding}` +
+        ' Matching alerts are stored but not posted; any still firing when it ends will post then.'
+      );
+    }
+    case 'unsilenced':
+      return `Silence #${result.silence.id} ended by ${result.silence.removedBy}; alerts it held that still fire will post now.`;
+    case 'resent':
+      return `${result.message}.`;
+    case 'heal-started': {
+      const { run } = result;
+      return `Heal run #${run.id} started by ${run.triggeredBy}: ${run.action} on ${run.service}. opsbot checks that it worked and posts the outcome as an alert.`;
+    }
+    case 'refused':
+      return result.reason;
+    case 'switched':
+      return result.enabled
+        ? `${result.service.name} enabled by ${result.by}.`
+        : `${result.service.name} disabled for maintenance by ${result.by}: no probes, restarts, heals or alerts until it is enabled.`;
+    case 'subscribed':
+      return `Subscribed: this chat now gets ${describeSubscription(result.subscription)}. /unsubscribe stops it.`;
+    case 'unsubscribed':
+      return `Unsubscribed by ${result.by}: this chat gets no more alerts through a subscription.`;
+  }
+}
+
+/** Where a chat user finds what they named, after a not-found. */
+const CHAT_HINTS: Record<NotFound['what'], string> = {
+  alert: '/status lists the firing ones.',
+  silence: '/silences lists them.',
+  service: '/status lists the services.',
+  subscription: '/subscribe creates one.',
+};
+
+/** The chat reply: the sentence, and after a not-found the command that lists what exists. */
+export function chatText(result: OperationResult): string {
+  return result.kind === 'not-found' ? `${describe(result)} ${CHAT_HINTS[result.what]}` : describe(result);
+}
+
+/** The audit row's detail and an API `message`: the sentence without its closing full stop. */
+export function statement(result: OperationResult): string {
+  return describe(result).replace(/\.$/, '');
+}
+
+/**
+ * An API `error`: the statement, starting lower case as the API's other errors do; a refusal is
+ * the refusing service's own sentence, passed on as it wrote it.
+ */
+export function errorText(result: OperationResult): string {
+  if (result.kind === 'refused') return result.reason;
+  const text = statement(result);
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
