@@ -1,5 +1,6 @@
-import { defineCommand, privateReply, usage } from '../src/chat/command.js';
+import { defineCommand, usage } from '../src/chat/command.js';
 import { hasRole } from '../src/chat/roles.js';
+import { privateReply } from '../src/shared/chat.js';
 
 export default defineCommand({
   name: 'help',

@@ -1,4 +1,5 @@
-import { defineCommand, publicReply } from '../src/chat/command.js';
+import { defineCommand } from '../src/chat/command.js';
+import { publicReply } from '../src/shared/chat.js';
 
 export default defineCommand({
   name: 'report',

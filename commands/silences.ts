@@ -1,7 +1,8 @@
-import { defineCommand, publicReply } from '../src/chat/command.js';
+import { defineCommand } from '../src/chat/command.js';
 import { listActiveSilences } from '../src/routing/silences.js';
 import { formatMatchers } from '../src/routing/matchers.js';
 import { formatDuration } from '../src/time/duration.js';
+import { publicReply } from '../src/shared/chat.js';
 
 const SHOWN = 20;
 

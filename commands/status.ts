@@ -1,10 +1,11 @@
 import { overview } from '../src/alerts/overview.js';
 import { formatSeverityCounts, severityBadge } from '../src/shared/severity.js';
-import { defineCommand, publicReply } from '../src/chat/command.js';
+import { defineCommand } from '../src/chat/command.js';
 import { textOption } from '../src/chat/options.js';
 import { formatDuration } from '../src/time/duration.js';
 import type { HeartbeatView } from '../src/heartbeats/heartbeats.js';
 import { describeServices, type ServiceView } from '../src/heal/service-view.js';
+import { publicReply } from '../src/shared/chat.js';
 
 const SHOWN_ALERTS = 10;
 

@@ -1,6 +1,7 @@
-import { defineCommand, publicReply } from '../src/chat/command.js';
+import { defineCommand } from '../src/chat/command.js';
 import { subscriptionOf } from '../src/routing/subscriptions.js';
 import { describeSubscription } from '../src/operations/wording.js';
+import { publicReply } from '../src/shared/chat.js';
 
 export default defineCommand({
   name: 'subscriptions',

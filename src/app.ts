@@ -93,7 +93,6 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const chat = started.add(
     createChat(env, ALL_COMMANDS, { db, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog }, log),
   );
-  const webhookPath = chat.telegram?.webhookPath;
   const http = buildHttpServer({
     intake,
     log,
@@ -109,7 +108,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog },
     reports: { db, run: reports.run },
     dashboard: { sink, platforms, password: env.DASHBOARD_PASSWORD, sessionHours: file.dashboard.sessionHours, listReports: reports.latest, reportText: reports.text },
-    ...(chat.telegram && webhookPath ? { telegramWebhook: { chat: chat.telegram, path: webhookPath } } : {}),
+    webhooks: chat.webhooks,
   });
   let url: string;
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryError, refusalKind } from '../src/delivery/errors.js';
+import { DeliveryError, refusalKind } from '../src/platforms/errors.js';
 import { decideFailure, meetFailure, platformMayBeDown, type RetryPolicy } from '../src/delivery/failure-ladder.js';
 
 const policy: RetryPolicy = { maxAttempts: 5, backoffMs: 1_000, backoffMaxMs: 30_000 };

@@ -4,7 +4,7 @@ import {
   renderDiscordAlert,
   renderDiscordResolvedReply,
   renderDiscordSummary,
-} from '../src/channels/discord/render.js';
+} from '../src/platforms/discord/render.js';
 import type { AlertView, Severity, SummaryItem } from '../src/shared/types.js';
 import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryItem, summaryOf } from './helpers/render-fixtures.js';
 

@@ -5,7 +5,7 @@ import {
   renderTelegramResolvedReply,
   renderTelegramSummary,
   type TelegramText,
-} from '../src/channels/telegram/render.js';
+} from '../src/platforms/telegram/render.js';
 import type { AlertView, Severity, SummaryItem } from '../src/shared/types.js';
 import { hasLoneSurrogate, hostileAlertOf, makeAlert, MARKER, repeatToLength, stormItems, summaryItem, summaryOf } from './helpers/render-fixtures.js';
 

@@ -3,7 +3,8 @@ import { SEVERITIES, type Severity } from '../shared/types.js';
 import type { SilenceMatcherJson } from '../db/schema.js';
 import { MatcherError, parseMatchers } from '../routing/matchers.js';
 import { parseDuration } from '../time/duration.js';
-import { ArgumentError, type OptionSpec } from './command.js';
+import { ArgumentError } from './command.js';
+import type { OptionSpec } from '../shared/chat.js';
 
 const idSchema = (what: string) =>
   z

@@ -1,5 +1,5 @@
 import { ROLES, type AccessConfig, type Role } from '../config/access-schema.js';
-import type { Invoker } from './command.js';
+import type { Invoker } from '../shared/chat.js';
 
 export function roleRank(role: Role): number {
   return ROLES.indexOf(role);

@@ -6,18 +6,11 @@ import { allDestinations, destinationKey } from '../escalation/targets.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
 import { recordAudit, recordRefusalCount, type AuditEntry } from '../operations/audit-log.js';
 import { RefusalWindows } from './refusal-windows.js';
-import { ArgumentError, privateReply, usage, type CommandDefinition, type Invoker, type Reply } from './command.js';
+import { ArgumentError, usage, type CommandDefinition } from './command.js';
 import { hasRole, resolveRole } from './roles.js';
 import type { CommandServices } from './services.js';
 import type { Actor } from '../operations/actor.js';
-
-export interface Invocation {
-  command: string;
-  /** Option values as typed, by option name; absent options are undefined. */
-  raw: Record<string, string | undefined>;
-  invoker: Invoker;
-  via: 'command' | 'button';
-}
+import { privateReply, type Invocation, type Invoker, type Reply } from '../shared/chat.js';
 
 /**
  * Runs a chat command the same way whichever platform it came from: finds it, checks the role,

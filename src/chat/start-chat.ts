@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
 import type { EnvConfig } from '../config/env-schema.js';
+import type { Platform } from '../shared/types.js';
+import { PLATFORM_MODULES } from '../platforms/registry.js';
+import type { ChatFrontEnd, WebhookRoute } from '../platforms/platform.js';
 import type { CommandDefinition } from './command.js';
 import { CommandRunner } from './runner.js';
 import type { CommandServices } from './services.js';
-import { DiscordChat } from './discord/chat.js';
-import { TelegramChat } from './telegram/chat.js';
-
-const DISCORD_READY_TIMEOUT_MS = 15_000;
 
 export interface ChatFrontEnds {
   runner: CommandRunner;
-  discord?: DiscordChat;
-  telegram?: TelegramChat;
+  fronts: Partial<Record<Platform, ChatFrontEnd>>;
+  /** The HTTP routes on which platforms push their updates (Telegram in webhook mode). */
+  webhooks: WebhookRoute[];
   stop(): Promise<void>;
 }
 
@@ -22,37 +22,17 @@ export interface ChatFrontEnds {
  */
 export function createChat(env: EnvConfig, commands: CommandDefinition[], services: CommandServices, log: Logger): ChatFrontEnds {
   const runner = new CommandRunner(commands, services, log.child({ component: 'commands' }));
-  const discord = env.DISCORD_TOKEN
-    ? new DiscordChat(
-        {
-          token: env.DISCORD_TOKEN,
-          ...(env.DISCORD_API_URL ? { apiUrl: env.DISCORD_API_URL } : {}),
-          ...(env.DISCORD_GUILD_ID ? { guildId: env.DISCORD_GUILD_ID } : {}),
-          deferAfterMs: env.DISCORD_DEFER_AFTER_MS,
-          readyTimeoutMs: DISCORD_READY_TIMEOUT_MS,
-        },
-        runner,
-        log.child({ component: 'discord-chat' }),
-      )
-    : undefined;
-  const telegram = env.TELEGRAM_TOKEN
-    ? new TelegramChat(
-        {
-          token: env.TELEGRAM_TOKEN,
-          ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
-          ...(env.TELEGRAM_WEBHOOK_URL ? { webhookUrl: env.TELEGRAM_WEBHOOK_URL } : {}),
-          ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
-        },
-        runner,
-        log.child({ component: 'telegram-chat' }),
-      )
-    : undefined;
+  const fronts: Partial<Record<Platform, ChatFrontEnd>> = {};
+  for (const module of Object.values(PLATFORM_MODULES)) {
+    const front = module.createChat(env, runner, log);
+    if (front) fronts[module.name] = front;
+  }
   return {
     runner,
-    ...(discord ? { discord } : {}),
-    ...(telegram ? { telegram } : {}),
+    fronts,
+    webhooks: Object.values(fronts).flatMap((front) => (front.webhook ? [front.webhook] : [])),
     async stop() {
-      await Promise.all([discord?.stop(), telegram?.stop()]);
+      await Promise.all(Object.values(fronts).map((front) => front.stop()));
       runner.close();
     },
   };
@@ -60,9 +40,7 @@ export function createChat(env: EnvConfig, commands: CommandDefinition[], servic
 
 /** Connects each front-end; a failure is logged and that platform's commands stay off. */
 export async function startChat(chat: ChatFrontEnds, log: Logger): Promise<void> {
-  const fronts: Array<[string, DiscordChat | TelegramChat]> = [];
-  if (chat.discord) fronts.push(['discord', chat.discord]);
-  if (chat.telegram) fronts.push(['telegram', chat.telegram]);
+  const fronts = Object.entries(chat.fronts) as Array<[Platform, ChatFrontEnd]>;
   const results = await Promise.allSettled(fronts.map(([, front]) => front.start()));
   results.forEach((result, i) => {
     if (result.status === 'fulfilled') return;

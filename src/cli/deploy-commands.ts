@@ -2,7 +2,7 @@ import { REST, Routes } from 'discord.js';
 import type { EnvConfig } from '../config/env-schema.js';
 import { ConfigError } from '../config/load.js';
 import { ALL_COMMANDS } from '../../commands/index.js';
-import { registerDiscordCommands, type RegistrationResult } from '../chat/discord/register.js';
+import { registerDiscordCommands, type RegistrationResult } from '../platforms/discord/register.js';
 
 /**
  * `opsbot deploy-commands`: registers the slash commands with Discord without starting the bot

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ChannelAdapter } from '../channels/adapter.js';
+import type { ChannelAdapter } from '../platforms/adapter.js';
 import type { Platform } from '../shared/types.js';
 import type { DeliveryStore } from './store.js';
 import type { SummaryStore } from './summary-store.js';

@@ -1,5 +1,5 @@
 import type { Platform } from '../shared/types.js';
-import { asDeliveryError } from './errors.js';
+import { asDeliveryError } from '../platforms/errors.js';
 import type { Pacer } from './pacer.js';
 
 /** How many attempts a post or edit gets against a failing platform, and how long it waits between them. */

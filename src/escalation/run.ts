@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import { alerts, escalationSteps, type AlertRow, type EscalationStepRow, type StepNotified } from '../db/schema.js';
 import type { FileConfig } from '../config/file-schema.js';
-import type { ChannelAdapter } from '../channels/adapter.js';
+import type { ChannelAdapter } from '../platforms/adapter.js';
 import type { EscalationView, Platform } from '../shared/types.js';
 import type { Pacer } from '../delivery/pacer.js';
 import { DONE, retryIn, type Step } from '../delivery/context.js';

@@ -10,8 +10,7 @@ import { registerAlertRoutes } from './alerts-routes.js';
 import { refuseLoneSurrogates } from './well-formed-text.js';
 import type { IntakeService } from './intake-service.js';
 import { registerAuditRoutes } from './audit-routes.js';
-import { registerTelegramWebhook } from './telegram-webhook.js';
-import type { TelegramChat } from '../chat/telegram/chat.js';
+import type { WebhookRoute } from '../platforms/platform.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import { registerHeartbeatListRoute, registerHeartbeatSignalRoutes } from './heartbeat-routes.js';
 import { registerServiceRoutes } from './service-routes.js';
@@ -46,7 +45,8 @@ export interface HttpServerOptions {
   actions: ActionDeps;
   reports: { db: Db; run: (trigger: string) => Promise<CycleResult> };
   /** Present in Telegram webhook mode. */
-  telegramWebhook?: { chat: TelegramChat; path: string };
+  /** Routes on which chat platforms push their updates (Telegram in webhook mode); the API token does not apply to them. */
+  webhooks?: WebhookRoute[];
   /** The governance dashboard at /ops/governance (same server); absent means no dashboard. */
   dashboard?: { sink: WorkSink; platforms: Platform[]; password: string | undefined; sessionHours: number; listReports: ListReports; reportText: (name: string) => Promise<string | null> };
 }
@@ -122,8 +122,7 @@ export function buildHttpServer(options: HttpServerOptions) {
     }
   });
 
-  const webhook = options.telegramWebhook;
-  if (webhook) app.register(async (hooks) => registerTelegramWebhook(hooks, webhook.chat, webhook.path));
+  for (const webhook of options.webhooks ?? []) app.register(async (hooks) => webhook.register(hooks));
   app.register(async (beats) =>
     registerHeartbeatSignalRoutes(beats, options.heartbeats.heartbeats, options.apiToken, bearerFailures, options.heartbeats.afterSignal),
   );

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import { reports, type ReportRow } from '../db/schema.js';
 import type { FileConfig } from '../config/file-schema.js';
-import type { ChannelAdapter } from '../channels/adapter.js';
+import type { ChannelAdapter } from '../platforms/adapter.js';
 import type { Platform } from '../shared/types.js';
 import type { Pacer } from '../delivery/pacer.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { FileConfig } from '../config/file-schema.js';
 import type { EnvConfig } from '../config/env-schema.js';
-import { checkIdentities, createAdapters, describeChannels } from '../channels/create-adapters.js';
-import type { ChannelAdapter } from '../channels/adapter.js';
+import { checkIdentities, createAdapters, describeChannels } from '../platforms/registry.js';
+import type { ChannelAdapter } from '../platforms/adapter.js';
 import { PLATFORMS, type Platform } from '../shared/types.js';
 import { Pacer } from '../delivery/pacer.js';
 import { DeliveryStore } from '../delivery/store.js';
@@ -35,7 +35,7 @@ export interface Delivery {
 
 /** The platform clients, the pacer, the delivery queues and their workers, and the fast path after intake. */
 export function startDelivery(base: Foundation, env: EnvConfig, file: FileConfig, metrics: Metrics, log: Logger): Delivery {
-  const adapters = createAdapters(env, file.delivery.requestTimeoutMs, file.pacing.discordGlobal.perSecond);
+  const adapters = createAdapters(env, file);
   log.info(describeChannels(env), 'channels');
   checkIdentities(adapters, log);
   const { command, worker } = base.redis;

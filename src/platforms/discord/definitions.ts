@@ -1,10 +1,10 @@
 import type { RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import type { CommandDefinition } from '../command.js';
+import type { CommandShape } from '../../shared/chat.js';
 
 const STRING_OPTION = 3;
 
 /** Slash command JSON for Discord's bulk PUT; every option is a string parsed by the shared option spec. */
-export function discordCommandBodies(commands: readonly CommandDefinition[]): RESTPutAPIApplicationCommandsJSONBody {
+export function discordCommandBodies(commands: readonly CommandShape[]): RESTPutAPIApplicationCommandsJSONBody {
   return commands.map((command) => ({
     name: command.name,
     description: command.description,

@@ -1,7 +1,7 @@
 import { MessageFlags, type InteractionReplyOptions } from 'discord.js';
-import { DISCORD_LIMITS, DISCORD_MARKDOWN, discordButtons } from '../../channels/discord/render.js';
-import { fitText } from '../../channels/shared/text.js';
-import type { Reply } from '../command.js';
+import { DISCORD_LIMITS, DISCORD_MARKDOWN, discordButtons } from './render.js';
+import { fitText } from '../render/text.js';
+import type { Reply } from '../../shared/chat.js';
 
 /** A neutral reply as a Discord interaction response: escaped text, ephemeral when private, never a ping. */
 export function discordReply(reply: Reply): InteractionReplyOptions & { flags?: number } {

@@ -1,10 +1,10 @@
 import { DiscordAPIError, HTTPError, REST, RateLimitError, Routes } from 'discord.js';
 import type { ChannelAdapter } from '../adapter.js';
-import { DeliveryError, refusalKind } from '../../delivery/errors.js';
+import { DeliveryError, refusalKind } from '../errors.js';
 import type { AlertView, EscalationView, SummaryView } from '../../shared/types.js';
 import { renderDiscordEscalation } from './render-escalation.js';
 import { DISCORD_LIMITS, DISCORD_MARKDOWN, renderDiscordAlert, renderDiscordResolvedReply, renderDiscordSummary } from './render.js';
-import { fitText } from '../shared/text.js';
+import { fitText } from '../render/text.js';
 
 export interface DiscordAdapterOptions {
   token: string;

@@ -2,11 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Telegraf, type Context } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Logger } from 'pino';
-import { decodeAction } from '../../channels/shared/actions.js';
-import type { CommandRunner, Invocation } from '../runner.js';
-import type { Invoker } from '../command.js';
+import { decodeAction } from '../render/actions.js';
 import { parseCommandText, positionalArgs } from './parse.js';
 import { callbackAnswerText, telegramReply } from './reply.js';
+import { registerTelegramWebhook } from './webhook.js';
+import type { ChatFrontEnd, WebhookRoute } from '../platform.js';
+import type { CommandMenu, Invocation, Invoker } from '../../shared/chat.js';
 
 export interface TelegramChatOptions {
   token: string;
@@ -20,9 +21,9 @@ const RELAUNCH_AFTER_MS = 5_000;
 
 /**
  * Telegram bot commands and inline-button presses, by long polling (default) or webhook. Parsing
- * and rendering only: every invocation goes to the shared CommandRunner.
+ * and rendering only: every invocation goes to the shared command runner (a CommandMenu).
  */
-export class TelegramChat {
+export class TelegramChat implements ChatFrontEnd {
   readonly bot: Telegraf;
   readonly webhookSecret: string;
   private username = '';
@@ -31,7 +32,7 @@ export class TelegramChat {
 
   constructor(
     private readonly options: TelegramChatOptions,
-    private readonly runner: CommandRunner,
+    private readonly runner: CommandMenu,
     private readonly log: Logger,
   ) {
     this.bot = new Telegraf(options.token, options.apiRoot ? { telegram: { apiRoot: options.apiRoot } } : {});
@@ -41,9 +42,11 @@ export class TelegramChat {
     this.bot.catch((error, ctx) => this.log.error({ err: error, updateId: ctx.update.update_id }, 'telegram update failed'));
   }
 
-  /** The URL path Telegram posts updates to in webhook mode, or null when polling. */
-  get webhookPath(): string | null {
-    return this.options.webhookUrl ? new URL(this.options.webhookUrl).pathname : null;
+  /** The route Telegram posts updates to in webhook mode, or null when polling. */
+  get webhook(): WebhookRoute | null {
+    if (!this.options.webhookUrl) return null;
+    const path = new URL(this.options.webhookUrl).pathname;
+    return { path, register: (app) => registerTelegramWebhook(app, this, path) };
   }
 
   async start(): Promise<void> {

@@ -1,11 +1,10 @@
 import { Client, Events, GatewayIntentBits, MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import type { Logger } from 'pino';
-import { decodeAction } from '../../channels/shared/actions.js';
-import type { CommandRunner, Invocation } from '../runner.js';
-import type { Invoker, Reply } from '../command.js';
-import { privateReply } from '../command.js';
+import { decodeAction } from '../render/actions.js';
 import { discordReply } from './reply.js';
 import { registerDiscordCommands } from './register.js';
+import type { ChatFrontEnd } from '../platform.js';
+import { privateReply, type CommandMenu, type Invocation, type Invoker, type Reply } from '../../shared/chat.js';
 
 export interface DiscordChatOptions {
   token: string;
@@ -18,14 +17,17 @@ export interface DiscordChatOptions {
 
 /**
  * Slash commands and button presses over the Discord Gateway. Parsing and rendering only: every
- * invocation goes to the shared CommandRunner.
+ * invocation goes to the shared command runner (a CommandMenu).
  */
-export class DiscordChat {
+export class DiscordChat implements ChatFrontEnd {
+  /** Discord sends interactions over the Gateway session, not to an HTTP route of ours. */
+  readonly webhook = null;
+
   private readonly client: Client;
 
   constructor(
     private readonly options: DiscordChatOptions,
-    private readonly runner: CommandRunner,
+    private readonly runner: CommandMenu,
     private readonly log: Logger,
   ) {
     this.client = new Client({ intents: [GatewayIntentBits.Guilds], ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}) });

@@ -1,6 +1,6 @@
-import { fitText, PLAIN_TEXT } from '../../channels/shared/text.js';
-import { TELEGRAM_HTML, TELEGRAM_TEXT_LIMIT, telegramKeyboard, type TelegramText } from '../../channels/telegram/render.js';
-import type { Reply } from '../command.js';
+import { fitText, PLAIN_TEXT } from '../render/text.js';
+import { TELEGRAM_HTML, TELEGRAM_TEXT_LIMIT, telegramKeyboard, type TelegramText } from './render.js';
+import type { Reply } from '../../shared/chat.js';
 
 /** A neutral reply as Telegram HTML: all text escaped, within 4096 characters, buttons as an inline keyboard. */
 export function telegramReply(reply: Reply): TelegramText {

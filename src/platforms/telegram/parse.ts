@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command.js';
+import type { CommandShape } from '../../shared/chat.js';
 
 export interface ParsedCommand {
   command: string;
@@ -29,7 +29,7 @@ export function parseCommandText(text: string, botUsername: string): ParsedComma
  * skipped when the word is not one of them (`/subscribe api db` has no severity); an option
  * marked `rest` takes the remaining words. Extra words are left for the runner to refuse.
  */
-export function positionalArgs(command: CommandDefinition, argsText: string): Record<string, string | undefined> {
+export function positionalArgs(command: CommandShape, argsText: string): Record<string, string | undefined> {
   const words = argsText.split(/\s+/).filter((w) => w.length > 0);
   const raw: Record<string, string | undefined> = {};
   let next = 0;

@@ -1,11 +1,5 @@
 import type { AlertView } from '../../shared/types.js';
-
-/** A button under an alert message: the chat command it runs, on that alert. */
-export interface AlertAction {
-  command: 'ack' | 'resolve';
-  label: string;
-  alertId: number;
-}
+import type { AlertAction } from '../../shared/chat.js';
 
 /** Ack while nobody has; Resolve while firing; nothing once resolved. */
 export function alertActions(alert: Pick<AlertView, 'id' | 'status' | 'ackedAt'>): AlertAction[] {

@@ -1,12 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { Update } from 'telegraf/types';
-import type { TelegramChat } from '../chat/telegram/chat.js';
+
+/** What the webhook hands updates to. */
+export interface WebhookReceiver {
+  verifyWebhook(secretHeader: string | undefined): boolean;
+  handleWebhookUpdate(update: Update): Promise<void>;
+}
 
 /**
  * The Telegram webhook: only requests carrying our secret token in
  * `X-Telegram-Bot-Api-Secret-Token` are handled; the API bearer token does not apply here.
  */
-export function registerTelegramWebhook(app: FastifyInstance, chat: TelegramChat, path: string) {
+export function registerTelegramWebhook(app: FastifyInstance, chat: WebhookReceiver, path: string) {
   app.post(path, async (request, reply) => {
     const header = request.headers['x-telegram-bot-api-secret-token'];
     if (!chat.verifyWebhook(Array.isArray(header) ? header[0] : header)) {

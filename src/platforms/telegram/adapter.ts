@@ -1,9 +1,9 @@
 import { Telegram, TelegramError } from 'telegraf';
 import type { ChannelAdapter } from '../adapter.js';
-import { DeliveryError, refusalKind } from '../../delivery/errors.js';
+import { DeliveryError, refusalKind } from '../errors.js';
 import type { AlertView, EscalationView, SummaryView } from '../../shared/types.js';
 import { renderTelegramEscalation } from './render-escalation.js';
-import { fitText } from '../shared/text.js';
+import { fitText } from '../render/text.js';
 import {
   TELEGRAM_HTML,
   TELEGRAM_TEXT_LIMIT,

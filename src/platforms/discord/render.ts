@@ -1,10 +1,11 @@
 import type { APIEmbed, APIEmbedField, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import type { AlertView, Severity, SummaryView } from '../../shared/types.js';
-import { httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../shared/alert-parts.js';
+import { httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../render/alert-parts.js';
 import { alertBadge, highestSeverity } from '../../shared/severity.js';
-import { alertActions, encodeAction, type AlertAction } from '../shared/actions.js';
-import { renderSummaryBody, summaryHeadline } from '../shared/summary.js';
-import { fitText, PLAIN_TEXT, type TextStyle } from '../shared/text.js';
+import { alertActions, encodeAction } from '../render/actions.js';
+import { renderSummaryBody, summaryHeadline } from '../render/summary.js';
+import { fitText, PLAIN_TEXT, type TextStyle } from '../render/text.js';
+import type { AlertAction } from '../../shared/chat.js';
 
 /** Discord's documented limits, in UTF-16 code units. */
 export const DISCORD_LIMITS = {

@@ -1,5 +1,5 @@
 import { Routes, type REST } from 'discord.js';
-import type { CommandDefinition } from '../command.js';
+import type { CommandShape } from '../../shared/chat.js';
 import { comparableCommands, discordCommandBodies } from './definitions.js';
 
 export interface RegistrationResult {
@@ -17,7 +17,7 @@ export async function registerDiscordCommands(
   rest: REST,
   applicationId: string,
   guildId: string | undefined,
-  commands: readonly CommandDefinition[],
+  commands: readonly CommandShape[],
 ): Promise<RegistrationResult> {
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
   const scope = guildId ? `guild ${guildId}` : 'global';

@@ -1,9 +1,10 @@
 import type { AlertView, SummaryView } from '../../shared/types.js';
-import { formatUtc, httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../shared/alert-parts.js';
+import { formatUtc, httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../render/alert-parts.js';
 import { alertBadge } from '../../shared/severity.js';
-import { alertActions, encodeAction, type AlertAction } from '../shared/actions.js';
-import { renderSummaryBody, summaryHeadline } from '../shared/summary.js';
-import { EMPTY_PIECE, fitText, joinPieces, literal, type Piece, type TextStyle } from '../shared/text.js';
+import { alertActions, encodeAction } from '../render/actions.js';
+import { renderSummaryBody, summaryHeadline } from '../render/summary.js';
+import { EMPTY_PIECE, fitText, joinPieces, literal, type Piece, type TextStyle } from '../render/text.js';
+import type { AlertAction } from '../../shared/chat.js';
 
 export interface TelegramText {
   text: string;

@@ -1,8 +1,8 @@
 import type { EscalationView } from '../../shared/types.js';
-import { alertActions } from '../shared/actions.js';
-import { oneLineOrNull } from '../shared/alert-parts.js';
-import { escalationFacts, escalationHeadline } from '../shared/escalation-text.js';
-import { fitText, PLAIN_TEXT } from '../shared/text.js';
+import { alertActions } from '../render/actions.js';
+import { oneLineOrNull } from '../render/alert-parts.js';
+import { escalationFacts, escalationHeadline } from '../render/escalation-text.js';
+import { fitText, PLAIN_TEXT } from '../render/text.js';
 import { escapeHtml, telegramKeyboard, type TelegramText } from './render.js';
 
 const TITLE_MAX = 256;

@@ -1,9 +1,9 @@
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import type { EscalationView } from '../../shared/types.js';
-import { alertActions } from '../shared/actions.js';
-import { oneLineOrNull } from '../shared/alert-parts.js';
-import { escalationFacts, escalationHeadline } from '../shared/escalation-text.js';
-import { fitText } from '../shared/text.js';
+import { alertActions } from '../render/actions.js';
+import { oneLineOrNull } from '../render/alert-parts.js';
+import { escalationFacts, escalationHeadline } from '../render/escalation-text.js';
+import { fitText } from '../render/text.js';
 import { DISCORD_MARKDOWN, discordButtons } from './render.js';
 
 const TITLE_MAX = 256;
