@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../src/config/load.js';
-import { createSilence } from '../src/routing/silences.js';
+import { createSilence } from '../src/alerts/silence-hold.js';
 import { useChatWorld } from './helpers/chat-world.js';
 
 const world = useChatWorld();

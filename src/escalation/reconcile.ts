@@ -2,13 +2,11 @@ import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { escalationSteps } from '../db/schema.js';
 import type { WorkSink } from '../shared/work.js';
-import type { EscalationConfig } from '../config/escalation-schema.js';
-import { activeSilences, releaseEndedSilences } from '../routing/silences.js';
+import { activeSilences } from '../routing/silences.js';
 
 export interface EscalationReconcileReport {
   pendingSteps: number;
   activeSilences: number;
-  releasedAlerts: number;
 }
 
 /** A pending step this long past its due time has lost its job (a live one would have run it). */
@@ -17,18 +15,10 @@ export const OVERDUE_MS = 60_000;
 /**
  * Re-plans what Redis may have lost: pending escalation steps get their delayed job again (job ids
  * make this harmless when it is still queued) — at start-up all of them, in the periodic sweep only
- * those overdue by more than a minute, so a sweep never re-sends thousands of queued jobs — every
- * active silence its end, and alerts whose silence ended while the bot was down are released now.
+ * those overdue by more than a minute, so a sweep never re-sends thousands of queued jobs — and every
+ * active silence its end.
  */
-export async function reconcileEscalations(
-  db: Db,
-  escalation: EscalationConfig,
-  sink: WorkSink,
-  scope: 'all' | 'overdue',
-): Promise<EscalationReconcileReport> {
-  const now = new Date();
-  const released = releaseEndedSilences(db, escalation, now);
-  await sink.deliveries(released.deliveries);
+export async function reconcileEscalations(db: Db, sink: WorkSink, scope: 'all' | 'overdue', now = new Date()): Promise<EscalationReconcileReport> {
   const pending = db
     .select({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
     .from(escalationSteps)
@@ -41,5 +31,5 @@ export async function reconcileEscalations(
   await sink.escalations(pending);
   const silences = activeSilences(db, now);
   for (const silence of silences) await sink.silenceEnd(silence);
-  return { pendingSteps: pending.length, activeSilences: silences.length, releasedAlerts: released.released };
+  return { pendingSteps: pending.length, activeSilences: silences.length };
 }

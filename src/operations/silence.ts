@@ -1,5 +1,5 @@
 import type { SilenceMatcherJson } from '../db/schema.js';
-import { createSilence, removeSilence } from '../routing/silences.js';
+import { createSilence, removeSilence } from '../alerts/silence-hold.js';
 import type { Actor } from './actor.js';
 import { audited } from './audited.js';
 import type { StoreDeps } from './deps.js';

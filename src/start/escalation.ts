@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { FileConfig } from '../config/file-schema.js';
-import { releaseEndedSilences } from '../routing/silences.js';
+import { releaseEndedSilences } from '../alerts/silence-hold.js';
 import type { WorkSink } from '../shared/work.js';
 import { createEscalateQueue, createEscalateWorker } from '../../jobs/escalate.js';
 import { createSilenceEndQueue, createSilenceEndWorker } from '../../jobs/silence-end.js';

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { FileConfig } from '../config/file-schema.js';
 import { reconcile, type ReconcileReport } from '../delivery/reconcile.js';
 import { reconcileEscalations } from '../escalation/reconcile.js';
+import { releaseEndedSilences } from '../alerts/silence-hold.js';
 import type { TriggerEngine } from '../triggers/engine.js';
 import type { WorkSink } from '../shared/work.js';
 import type { HeartbeatChecks } from '../../jobs/heartbeat-check.js';
@@ -24,15 +25,21 @@ export interface SweptParts {
   triggers: TriggerEngine;
 }
 
-/** Sweeps once now (everything unfinished since the last run) and every 30 s after (what is overdue). */
+/**
+ * Sweeps once now (everything unfinished since the last run) and every 30 s after (what is overdue);
+ * alerts whose silence ended while its job was lost are released first.
+ */
 export async function startReconciler(base: Foundation, file: FileConfig, parts: SweptParts, log: Logger): Promise<Reconciler> {
   const sweep = async (escalationScope: 'all' | 'overdue') => {
     const report = await reconcile(base.db, parts.delivery.followUps, parts.delivery.platforms);
     if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries + report.staleSummaries > 0) {
       log.info(report, 'reconciler re-enqueued unfinished delivery work');
     }
-    const escalations = await reconcileEscalations(base.db, file.escalation, parts.sink, escalationScope);
-    if (escalations.releasedAlerts > 0) log.info(escalations, 'reconciler released alerts whose silence ended');
+    const now = new Date();
+    const released = releaseEndedSilences(base.db, file.escalation, now);
+    await parts.sink.deliveries(released.deliveries);
+    const escalations = await reconcileEscalations(base.db, parts.sink, escalationScope, now);
+    if (released.released > 0) log.info({ ...escalations, releasedAlerts: released.released }, 'reconciler released alerts whose silence ended');
     await parts.heartbeatChecks.check();
     await parts.triggers.sweep();
     return report;
