@@ -1,0 +1,32 @@
+import type { RunningBot } from '../../src/app.js';
+import { loadConfigOrRefuse, startBotOrRefuse } from '../../src/launch.js';
+import { createLogger } from '../../src/telemetry/log.js';
+
+export interface Launch {
+  /** The started bot, or null when start-up was refused. */
+  bot: RunningBot | null;
+  /** The exit code `opsbot start` would leave with when refused. */
+  code: number | null;
+  /** What the process would have printed: its log lines (JSON) and its `opsbot: …` lines. */
+  output: string;
+  /** The log lines, parsed. */
+  lines: Array<Record<string, unknown>>;
+}
+
+/** Starts the bot in this process as `src/main.ts` would, from `env` alone (LOG_LEVEL info unless given). */
+export async function launchInProcess(env: Record<string, string>): Promise<Launch> {
+  let output = '';
+  const lines: Launch['lines'] = [];
+  const stderr = (text: string) => (output += text);
+  const config = loadConfigOrRefuse({ LOG_LEVEL: 'info', ...env }, stderr);
+  if ('exitCode' in config) return { bot: null, code: config.exitCode, output, lines };
+  const log = createLogger(config.env.LOG_LEVEL, {
+    write: (line: string) => {
+      output += line;
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  });
+  const bot = await startBotOrRefuse(config, log, stderr);
+  if ('exitCode' in bot) return { bot: null, code: bot.exitCode, output, lines };
+  return { bot, code: null, output, lines };
+}
