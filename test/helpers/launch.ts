@@ -30,3 +30,32 @@ export async function launchInProcess(env: Record<string, string>): Promise<Laun
   if ('exitCode' in bot) return { bot: null, code: bot.exitCode, output, lines };
   return { bot, code: null, output, lines };
 }
+
+export interface BotInProcess {
+  url: string;
+  lines: Launch['lines'];
+  stop(): Promise<void>;
+}
+
+const running = new Set<RunningBot>();
+
+/** Stops every bot this file started in process that is still running (a test that failed half-way leaves one behind). */
+export async function stopLeftoverBots(): Promise<void> {
+  for (const bot of running) await bot.stop();
+  running.clear();
+}
+
+/** Starts the bot in this process as `npm start` would from `env`, and fails with its output if it refuses. */
+export async function startBotInProcess(env: Record<string, string>): Promise<BotInProcess> {
+  const { bot, lines, output } = await launchInProcess(env);
+  if (!bot) throw new Error(`bot refused to start:\n${output}`);
+  running.add(bot);
+  return {
+    url: bot.url,
+    lines,
+    stop: async () => {
+      if (!running.delete(bot)) return;
+      await bot.stop();
+    },
+  };
+}
