@@ -23,7 +23,7 @@ const LAYERS = [
   ['http', '^src/http/'],
   ['dashboard', '^src/dashboard/'],
   ['jobs', '^jobs/'],
-  ['root', '^src/(app|main)\\.ts$|^src/(start|cli)/'],
+  ['root', '^src/(app|main|launch)\\.ts$|^src/(start|cli)/'],
 ];
 
 /** The imports that still run back up, each with why; ARCHITECTURE.md keeps this list short. */

@@ -1,39 +1,16 @@
-import { ConfigError, loadConfig } from './config/load.js';
-import { RedisUnavailableError } from './redis/embedded.js';
 import { createLogger } from './telemetry/log.js';
-import { startBot } from './app.js';
-import { describeStartupFailure, StartupError } from './startup-error.js';
+import { loadConfigOrRefuse, startBotOrRefuse } from './launch.js';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`opsbot: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const stderr = (text: string) => process.stderr.write(text);
+  const config = loadConfigOrRefuse(process.env, stderr);
+  if ('exitCode' in config) process.exit(config.exitCode);
   const log = createLogger(config.env.LOG_LEVEL);
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception'));
 
-  let bot;
-  try {
-    bot = await startBot(config, log);
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof RedisUnavailableError) {
-      log.fatal(error.message);
-      process.stderr.write(`opsbot: ${error.message}\n`);
-      process.exit(2);
-    }
-    const line = describeStartupFailure(error);
-    if (error instanceof StartupError) log.fatal(line);
-    else log.fatal({ err: error }, line);
-    process.stderr.write(`opsbot: ${line}\n`);
-    process.exit(1);
-  }
+  const bot = await startBotOrRefuse(config, log, stderr);
+  if ('exitCode' in bot) process.exit(bot.exitCode);
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_API_TOKEN } from './helpers/bot.js';
+import { startBotInProcess, stopLeftoverBots } from './helpers/launch.js';
 import { killLeftoverBots, spawnBot } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
@@ -14,6 +15,7 @@ const shellDataDir = mkdtempSync(join(tmpdir(), 'opsbot-orphan-sh-'));
 const shellPrefix = uniquePrefix('orphan-sh');
 afterAll(async () => {
   killLeftoverBots();
+  await stopLeftoverBots();
   await deleteKeysWithPrefix(prefix);
   await deleteKeysWithPrefix(shellPrefix);
   rmSync(dataDir, { recursive: true, force: true });
@@ -53,15 +55,14 @@ describe('supervised services across an opsbot crash', () => {
     await first.exited;
     expect(isPidAlive(orphan)).toBe(true);
 
-    const second = await spawnBot(env);
+    const second = await startBotInProcess(env);
     let fresh = 0;
     try {
       fresh = await waitUntil('the new copy running', () => servicePid(second.url));
       expect(fresh).not.toBe(orphan);
       await waitUntil('the orphan gone', () => !isPidAlive(orphan), 5_000);
     } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
+      await second.stop();
     }
     expect(isPidAlive(fresh)).toBe(false);
   });
@@ -80,15 +81,14 @@ describe('supervised services across an opsbot crash', () => {
     await first.exited;
     expect(isPidAlive(orphan)).toBe(true);
 
-    const second = await spawnBot(env);
+    const second = await startBotInProcess(env);
     try {
       const fresh = await waitUntil('the new copy running', () => servicePid(second.url));
       await waitUntil('the new copy running its exec’d program', () => processesRunning(['sleep', seconds]).includes(fresh));
       expect(processesRunning(['sleep', seconds])).toEqual([fresh]);
       expect(second.lines).toContainEqual(expect.objectContaining({ msg: 'stopped the copy left running by the previous opsbot', service: 'sleeper', pid: orphan }));
     } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
+      await second.stop();
       for (const pid of processesRunning(['sleep', seconds])) process.kill(pid, 'SIGKILL');
     }
   });

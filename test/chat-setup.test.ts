@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISCORD_TEST_TOKEN, startTestBot } from './helpers/bot.js';
+import { runCliWithEnv } from './helpers/cli.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { deleteKeysWithPrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
 import { ALL_COMMANDS } from '../commands/index.js';
-
-const run = promisify(execFile);
 
 let fakes: Fakes;
 beforeAll(async () => {
@@ -43,12 +40,10 @@ describe('Discord slash command registration', () => {
   it('opsbot deploy-commands registers them without starting the bot, and says when nothing changed', async () => {
     fakes.discord.reset();
     const env = { PATH: process.env.PATH ?? '', DISCORD_TOKEN: DISCORD_TEST_TOKEN, DISCORD_API_URL: fakes.discord.apiUrl, DISCORD_GUILD_ID: '42' };
-    const cli = () => run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'deploy-commands'], { env });
+    const cli = () => runCliWithEnv(['deploy-commands'], env);
     expect((await cli()).stdout).toBe(`registered ${ALL_COMMANDS.length} slash commands (guild 42)\n`);
     expect((await cli()).stdout).toBe(`${ALL_COMMANDS.length} slash commands already up to date (guild 42); nothing sent\n`);
-    const missing = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'deploy-commands'], { env: { PATH: env.PATH } }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
+    const missing = await runCliWithEnv(['deploy-commands'], { PATH: env.PATH });
     expect(missing).toMatchObject({ code: 2, stderr: 'opsbot: DISCORD_TOKEN is not set: deploy-commands needs the bot token\n' });
   });
 });

@@ -35,7 +35,10 @@ describe('heartbeats', () => {
 
   it('goes stale after period + grace with an alert, and the next beat resolves it', async () => {
     await fetch(`${world.bot.url}/api/v1/heartbeats/backup?token=${TOKEN}`);
-    const alert = await waitUntil('the stale alert', () => heartbeatAlert('backup'), 6_000);
+    const alert = await waitUntil('the stale alert', async () => {
+      const found = await heartbeatAlert('backup');
+      return found?.status === 'firing' ? found : undefined;
+    }, 6_000);
     expect(alert).toMatchObject({ title: 'Heartbeat backup is late', severity: 'WARN', status: 'firing' });
     await waitUntil('the alert posted', () => world.fakes.discord.inChannel('100').find((m) => m.embeds[0]?.title?.includes('Heartbeat backup is late')));
     const list = await world.bot.get('/api/v1/heartbeats');

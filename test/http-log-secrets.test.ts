@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killLeftoverBots, spawnBot, type BotProcess } from './helpers/process.js';
+import { startBotInProcess, stopLeftoverBots, type BotInProcess } from './helpers/launch.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
 
@@ -10,12 +10,12 @@ const API_TOKEN = 'api-token-that-must-never-be-logged-41';
 const HEARTBEAT_TOKEN = 'heartbeat-token-never-logged-0042';
 const dir = mkdtempSync(join(tmpdir(), 'opsbot-log-secrets-'));
 const prefix = uniquePrefix('logsecrets');
-let bot: BotProcess;
+let bot: BotInProcess;
 
 beforeAll(async () => {
   const configPath = join(dir, 'opsbot.yaml');
   writeFileSync(configPath, `heartbeats:\n  - { name: backup, period: 1h, token: ${HEARTBEAT_TOKEN} }\n`);
-  bot = await spawnBot({
+  bot = await startBotInProcess({
     API_TOKEN,
     PORT: '0',
     REDIS_URL: TEST_REDIS_URL,
@@ -26,7 +26,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  killLeftoverBots();
+  await stopLeftoverBots();
   await deleteKeysWithPrefix(prefix);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { injectAlertApi, type InjectedApi } from './helpers/inject.js';
 
 const YAML = `
 routes:
@@ -21,16 +22,6 @@ describe('intake API (no chat platform configured)', () => {
   });
   afterAll(async () => {
     await bot.destroy();
-  });
-
-  it('refuses a missing or wrong token with 401', async () => {
-    const missing = await bot.post('/api/v1/alerts', { severity: 'CRIT', title: 'x' }, null);
-    expect(missing.status).toBe(401);
-    expect(missing.body.error).toMatch(/Authorization: Bearer/);
-    const wrong = await bot.post('/api/v1/alerts', { severity: 'CRIT', title: 'x' }, 'nope');
-    expect(wrong.status).toBe(401);
-    expect(wrong.body.error).toBe('wrong API token');
-    expect((await bot.get('/api/v1/alerts', null)).status).toBe(401);
   });
 
   it('accepts one alert with 202, stores it and its planned deliveries, and says why it went where', async () => {
@@ -73,44 +64,6 @@ describe('intake API (no chat platform configured)', () => {
     const detail = await bot.get(`/api/v1/alerts/${res.body.alerts[1].id}`);
     expect(detail.body.route).toMatchObject({ matched: [], usedDefault: true });
     expect(detail.body.deliveries[0]).toMatchObject({ platform: 'telegram', destination: '300' });
-  });
-
-  it('names every bad field and stores nothing from a bad batch', async () => {
-    const before = (await bot.get('/api/v1/alerts?limit=1000')).body.alerts.length;
-    const res = await bot.post('/api/v1/alerts', [
-      { severity: 'INFO', title: 'fine' },
-      { severity: 'LOUD', title: '', labels: { env: 3 }, colour: 'red' },
-    ]);
-    expect(res.status).toBe(400);
-    const fields = res.body.issues.map((i: any) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['[1].severity', '[1].title', '[1].labels.env', '[1]']));
-    expect(JSON.stringify(res.body.issues)).toMatch(/colour/);
-    const after = (await bot.get('/api/v1/alerts?limit=1000')).body.alerts.length;
-    expect(after).toBe(before);
-  });
-
-  it('answers malformed JSON, a wrong content type and an oversize body clearly', async () => {
-    const malformed = await bot.post('/api/v1/alerts', '{"severity": "CRIT",');
-    expect(malformed.status).toBe(400);
-    expect(malformed.body.error).toMatch(/malformed JSON/);
-
-    const huge = await bot.post('/api/v1/alerts', { severity: 'INFO', title: 'x', body: 'y'.repeat(70_000) });
-    expect(huge.status).toBe(413);
-    expect(huge.body.error).toMatch(/limit is 65536 bytes/);
-
-    const tooMany = await bot.post(
-      '/api/v1/alerts',
-      Array.from({ length: 51 }, () => ({ severity: 'INFO', title: 't' })),
-    );
-    expect(tooMany.status).toBe(413);
-    expect(tooMany.body.error).toBe('51 alerts in one request; the limit is 50 (http.maxAlertsPerRequest): split the batch or raise the limit');
-
-    const text = await fetch(`${bot.url}/api/v1/alerts`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'text/plain' },
-      body: 'CRIT: disk full',
-    });
-    expect(text.status).toBe(415);
   });
 
   it('deduplicates a firing alert by dedupKey and resolves it; a re-fire is a new alert', async () => {
@@ -209,5 +162,59 @@ describe('intake API (no chat platform configured)', () => {
   it('reports health and readiness', async () => {
     expect((await bot.get('/healthz', null)).body).toEqual({ ok: true });
     expect((await bot.get('/readyz', null)).body).toEqual({ ok: true });
+  });
+});
+
+describe('intake API refusals (the server built for inject: no Redis, no port)', () => {
+  let api: InjectedApi;
+  beforeAll(async () => {
+    api = await injectAlertApi(YAML);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('refuses a missing or wrong token with 401', async () => {
+    const missing = await api.post('/api/v1/alerts', { severity: 'CRIT', title: 'x' }, null);
+    expect(missing.status).toBe(401);
+    expect(missing.body.error).toMatch(/Authorization: Bearer/);
+    const wrong = await api.post('/api/v1/alerts', { severity: 'CRIT', title: 'x' }, 'nope');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toBe('wrong API token');
+    expect((await api.get('/api/v1/alerts', null)).status).toBe(401);
+  });
+
+  it('names every bad field and stores nothing from a bad batch', async () => {
+    const before = (await api.get('/api/v1/alerts?limit=1000')).body.alerts.length;
+    const res = await api.post('/api/v1/alerts', [
+      { severity: 'INFO', title: 'fine' },
+      { severity: 'LOUD', title: '', labels: { env: 3 }, colour: 'red' },
+    ]);
+    expect(res.status).toBe(400);
+    const fields = res.body.issues.map((i: any) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['[1].severity', '[1].title', '[1].labels.env', '[1]']));
+    expect(JSON.stringify(res.body.issues)).toMatch(/colour/);
+    const after = (await api.get('/api/v1/alerts?limit=1000')).body.alerts.length;
+    expect(after).toBe(before);
+  });
+
+  it('answers malformed JSON, a wrong content type and an oversize body clearly', async () => {
+    const malformed = await api.post('/api/v1/alerts', '{"severity": "CRIT",');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatch(/malformed JSON/);
+
+    const huge = await api.post('/api/v1/alerts', { severity: 'INFO', title: 'x', body: 'y'.repeat(70_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatch(/limit is 65536 bytes/);
+
+    const tooMany = await api.post(
+      '/api/v1/alerts',
+      Array.from({ length: 51 }, () => ({ severity: 'INFO', title: 't' })),
+    );
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.error).toBe('51 alerts in one request; the limit is 50 (http.maxAlertsPerRequest): split the batch or raise the limit');
+
+    const text = await api.post('/api/v1/alerts', 'CRIT: disk full', TEST_API_TOKEN, 'text/plain');
+    expect(text.status).toBe(415);
   });
 });

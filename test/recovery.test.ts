@@ -8,6 +8,7 @@ import { DISCORD_TEST_TOKEN, startTestBot, TELEGRAM_TEST_TOKEN, TEST_API_TOKEN, 
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { carriedIds } from './helpers/carried-ids.js';
 import { freePort } from './helpers/net.js';
+import { startBotInProcess, stopLeftoverBots } from './helpers/launch.js';
 import { killLeftoverBots, spawnBot } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
@@ -68,6 +69,7 @@ describe('nothing lost', () => {
   });
   afterAll(async () => {
     killLeftoverBots();
+    await stopLeftoverBots();
     await fakes.close();
     for (const prefix of prefixes) await deleteKeysWithPrefix(prefix);
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -135,7 +137,7 @@ describe('nothing lost', () => {
 
     fakes.telegram.reset();
     const restartedAt = Date.now();
-    const second = await spawnBot(env);
+    const second = await startBotInProcess(env);
     try {
       // Each alert arrives in its own message, or — having waited more than 3 s — in a storm summary.
       const carried = () => fakes.telegram.inChat('-200').flatMap((m) => carriedIds(m.text).ids);
@@ -146,8 +148,7 @@ describe('nothing lost', () => {
       expect(carried().sort((a, b) => a - b)).toEqual([...accepted].sort((a, b) => a - b));
       expect(fakes.discord.inChannel('100')).toHaveLength(20);
     } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
+      await second.stop();
     }
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_API_TOKEN } from './helpers/bot.js';
-import { killLeftoverBots, spawnBot, type BotProcess } from './helpers/process.js';
+import { startBotInProcess, stopLeftoverBots, type BotInProcess } from './helpers/launch.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
 
@@ -15,7 +15,7 @@ const tempDir = () => {
   return dir;
 };
 afterAll(async () => {
-  killLeftoverBots();
+  await stopLeftoverBots();
   for (const prefix of prefixes) await deleteKeysWithPrefix(prefix);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -33,11 +33,11 @@ async function services(url: string): Promise<Array<{ name: string; state: strin
   return ((await (await fetch(`${url}/api/v1/services`, { headers: auth })).json()) as { services: Array<{ name: string; state: string; enabled: boolean }> }).services;
 }
 
-const logged = (bot: BotProcess, level: number, msg: string) => bot.lines.find((l) => typeof l === 'object' && l.level === level && l.msg === msg) as Record<string, unknown> | undefined;
+const logged = (bot: BotInProcess, level: number, msg: string) => bot.lines.find((l) => l.level === level && l.msg === msg) as Record<string, unknown> | undefined;
 
 describe('supervised services that cannot start or crash', () => {
   const dir = tempDir();
-  let bot: BotProcess;
+  let bot: BotInProcess;
   beforeAll(async () => {
     writeFileSync(
       join(dir, 'opsbot.yaml'),
@@ -48,11 +48,10 @@ describe('supervised services that cannot start or crash', () => {
   - { name: fine, role: test, owner: me, command: ["sleep", "100"], stopTimeout: 1s }
 `,
     );
-    bot = await spawnBot(botEnv(dir));
+    bot = await startBotInProcess(botEnv(dir));
   });
   afterAll(async () => {
-    bot?.child.kill('SIGTERM');
-    await bot?.exited;
+    await bot?.stop();
   });
 
   it('starts the bot and the other services, and names a missing cwd or program in a warning and a WARN alert', async () => {
@@ -83,13 +82,12 @@ describe('enabled: in the config file', () => {
     const env = botEnv(dir);
     const write = (enabled: boolean) =>
       writeFileSync(env.OPSBOT_CONFIG, `services:\n  - { name: sleeper, role: test, owner: me, enabled: ${enabled}, command: ["sleep", "100"], stopTimeout: 1s }\n`);
-    const run = async (check: (bot: BotProcess) => Promise<void>) => {
-      const bot = await spawnBot(env);
+    const run = async (check: (bot: BotInProcess) => Promise<void>) => {
+      const bot = await startBotInProcess(env);
       try {
         await check(bot);
       } finally {
-        bot.child.kill('SIGTERM');
-        await bot.exited;
+        await bot.stop();
       }
     };
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisAnswers } from '../src/redis/probe.js';
+import { launchInProcess } from './helpers/launch.js';
 import { freePort } from './helpers/net.js';
 import { killLeftoverBots, runBotExpectingExit, spawnBot } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
@@ -26,6 +27,17 @@ const baseEnv = () => {
   prefixes.push(prefix);
   return { PORT: '0', REDIS_URL: TEST_REDIS_URL, OPSBOT_DATA_DIR: tempDir(), OPSBOT_QUEUE_PREFIX: prefix };
 };
+
+/** Runs `start` with the process's PATH set to `path` (where the bot looks for redis-server). */
+async function withPath<T>(path: string, start: () => Promise<T>): Promise<T> {
+  const saved = process.env.PATH;
+  process.env.PATH = path;
+  try {
+    return await start();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
 
 describe('start-up', () => {
   it('runs with no chat tokens, says in one line which channels are off, and stops cleanly on SIGTERM', async () => {
@@ -54,7 +66,7 @@ describe('start-up', () => {
     const dir = tempDir();
     const configPath = join(dir, 'opsbot.yaml');
     writeFileSync(configPath, 'routes:\n  - name: a\n    telegarm: ["1"]\n');
-    const { code, output } = await runBotExpectingExit({ ...baseEnv(), OPSBOT_CONFIG: configPath });
+    const { code, output } = await launchInProcess({ ...baseEnv(), OPSBOT_CONFIG: configPath });
     expect(code).toBe(2);
     expect(output).toContain(`invalid config in ${configPath}`);
     expect(output).toMatch(/routes\[0\]: Unrecognized key: "telegarm"/);
@@ -63,26 +75,22 @@ describe('start-up', () => {
   it('starts and supervises its own redis-server when none answers', async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
-    const bot = await spawnBot({ ...baseEnv(), REDIS_URL: url });
+    const { bot, lines, output } = await launchInProcess({ ...baseEnv(), REDIS_URL: url });
+    if (!bot) throw new Error(`bot did not start:\n${output}`);
     try {
       expect(await redisAnswers(url)).toBe(true);
       const ready = await fetch(`${bot.url}/readyz`);
       expect(await ready.json()).toEqual({ ok: true });
-      expect(bot.lines.some((l) => typeof l === 'object' && /private redis-server/.test(String(l.msg)))).toBe(true);
+      expect(lines.some((l) => typeof l === 'object' && /private redis-server/.test(String(l.msg)))).toBe(true);
     } finally {
-      bot.child.kill('SIGTERM');
-      await bot.exited;
+      await bot.stop();
     }
     expect(await redisAnswers(url)).toBe(false);
   });
 
   it('says how to get a Redis when none answers and redis-server is not installed', async () => {
     const port = await freePort();
-    const { code, output } = await runBotExpectingExit({
-      ...baseEnv(),
-      REDIS_URL: `redis://127.0.0.1:${port}`,
-      PATH: tempDir(),
-    });
+    const { code, output } = await withPath(tempDir(), () => launchInProcess({ ...baseEnv(), REDIS_URL: `redis://127.0.0.1:${port}` }));
     expect(code).toBe(2);
     expect(output).toMatch(/no Redis answers at 127\.0\.0\.1:\d+/);
     expect(output).toMatch(/apt-get install -y redis-server/);
@@ -94,7 +102,7 @@ describe('start-up', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const { code, output } = await runBotExpectingExit({ ...baseEnv(), PORT: String(port) }, 10_000);
+      const { code, output } = await launchInProcess({ ...baseEnv(), PORT: String(port) });
       expect(code).toBe(1);
       const lines = output.split('\n').filter((line) => line.startsWith('opsbot: '));
       expect(lines).toEqual([`opsbot: cannot listen on 127.0.0.1:${port}: address already in use (PORT)`]);
@@ -107,7 +115,7 @@ describe('start-up', () => {
   it('exits 1 naming OPSBOT_DATA_DIR when the data directory cannot be made', async () => {
     const file = join(tempDir(), 'not-a-directory');
     writeFileSync(file, '');
-    const { code, output } = await runBotExpectingExit({ ...baseEnv(), OPSBOT_DATA_DIR: join(file, 'data') }, 10_000);
+    const { code, output } = await launchInProcess({ ...baseEnv(), OPSBOT_DATA_DIR: join(file, 'data') });
     expect(code).toBe(1);
     expect(output).toContain(`opsbot: cannot use the data directory ${join(file, 'data')}: a path component is not a directory`);
     expect(output).toContain('(OPSBOT_DATA_DIR)');

@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { runCliWithEnv } from './helpers/cli.js';
 import { waitUntil } from './helpers/wait.js';
 
 let bot: TestBot;
@@ -106,10 +105,7 @@ describe('threshold triggers end to end', () => {
   });
 
   it('opsbot triggers prints them, and says clearly when the token is wrong or the bot unreachable', async () => {
-    const cli = (env: Record<string, string>) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'triggers'], { env: { PATH: process.env.PATH ?? '', ...env } }).catch(
-        (error: { code: number; stdout: string; stderr: string }) => error,
-      );
+    const cli = (env: Record<string, string>) => runCliWithEnv(['triggers'], env);
     const ok = await cli({ OPSBOT_URL: bot.url, API_TOKEN: TEST_API_TOKEN });
     expect(ok.stdout).toContain('slow_tasks [WARN] task.duration_s');
     expect(ok.stdout).toContain('task=deploy: 61 BREACHED');

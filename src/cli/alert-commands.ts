@@ -1,5 +1,5 @@
 import { alertInputSchema } from '../alerts/input.js';
-import { api, CliError } from './api-client.js';
+import { CliError, type BotApi } from './api-client.js';
 import { table, when } from './table.js';
 
 type Write = (text: string) => void;
@@ -14,15 +14,16 @@ interface AlertRow {
   ackedBy: string | null;
 }
 
-export async function listAlerts(filters: { status?: string; severity?: string; service?: string; limit?: string }, json: boolean, write: Write) {
+export async function listAlerts(bot: BotApi, filters: { status?: string; severity?: string; service?: string; limit?: string }, json: boolean, write: Write) {
   const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-  const { alerts } = await api<{ alerts: AlertRow[] }>('GET', `/api/v1/alerts${query ? `?${query}` : ''}`);
+  const { alerts } = await bot.request<{ alerts: AlertRow[] }>('GET', `/api/v1/alerts${query ? `?${query}` : ''}`);
   if (json) return write(`${JSON.stringify(alerts, null, 2)}\n`);
   write(table(['id', 'severity', 'status', 'service', 'count', 'fired', 'acked by', 'title'], alerts.map((a) => [a.id, a.severity, a.status, a.service, a.count, when(a.firedAt), a.ackedBy, a.title])));
 }
 
 /** Posts one alert, checked locally with the API's own schema first. */
 export async function sendAlert(
+  bot: BotApi,
   options: { severity?: string; title?: string; body?: string; service?: string; label?: string[]; 'dedup-key'?: string; resolved?: boolean },
   json: boolean,
   write: Write,
@@ -47,15 +48,15 @@ export async function sendAlert(
   if (!parsed.success) {
     throw new CliError(`not a valid alert:${parsed.error.issues.map((i) => `\n  --${String(i.path[0] ?? '?').replace('dedupKey', 'dedup-key')}: ${i.message}`).join('')}`);
   }
-  const result = await api<{ alerts: Array<{ id: number | null; outcome: string; reason?: string }> }>('POST', '/api/v1/alerts', parsed.data);
+  const result = await bot.request<{ alerts: Array<{ id: number | null; outcome: string; reason?: string }> }>('POST', '/api/v1/alerts', parsed.data);
   if (json) return write(`${JSON.stringify(result, null, 2)}\n`);
   const [outcome] = result.alerts;
   write(outcome?.id !== null && outcome ? `alert #${outcome.id} ${outcome.outcome}\n` : `ignored: ${outcome?.reason ?? 'no reason given'}\n`);
 }
 
-export async function actOnAlert(verb: 'ack' | 'resolve', id: string | undefined, by: string | undefined, json: boolean, write: Write) {
+export async function actOnAlert(bot: BotApi, verb: 'ack' | 'resolve', id: string | undefined, by: string | undefined, json: boolean, write: Write) {
   if (!id || !/^#?\d+$/.test(id)) throw new CliError(`usage: opsbot ${verb} <alert id> [--by name]`);
-  const result = await api<{ alert: AlertRow; stoppedEscalationSteps: number }>('POST', `/api/v1/alerts/${id.replace('#', '')}/${verb}`, { by: by ?? process.env.USER ?? 'cli' });
+  const result = await bot.request<{ alert: AlertRow; stoppedEscalationSteps: number }>('POST', `/api/v1/alerts/${id.replace('#', '')}/${verb}`, { by: by ?? bot.user });
   if (json) return write(`${JSON.stringify(result, null, 2)}\n`);
   const stopped = result.stoppedEscalationSteps ? `; ${result.stoppedEscalationSteps} escalation steps stopped` : '';
   write(`alert #${result.alert.id} ${verb === 'ack' ? 'acknowledged' : 'resolved'}${stopped}\n`);
@@ -63,6 +64,7 @@ export async function actOnAlert(verb: 'ack' | 'resolve', id: string | undefined
 
 /** Sends failed deliveries again; the bot validates the filters and says what it queued. */
 export async function resendFailed(
+  bot: BotApi,
   id: string | undefined,
   options: { platform?: string; destination?: string; hours?: string; by?: string },
   json: boolean,
@@ -76,9 +78,9 @@ export async function resendFailed(
     ...(options.platform ? { platform: options.platform.toLowerCase() } : {}),
     ...(options.destination ? { destination: options.destination } : {}),
     ...(hours !== undefined ? { hours } : {}),
-    by: options.by ?? process.env.USER ?? 'cli',
+    by: options.by ?? bot.user,
   };
-  const result = await api<{ resent: number; message: string }>('POST', '/api/v1/deliveries/resend', body);
+  const result = await bot.request<{ resent: number; message: string }>('POST', '/api/v1/deliveries/resend', body);
   if (json) return write(`${JSON.stringify(result, null, 2)}\n`);
   write(`${result.message}\n`);
 }

@@ -6,7 +6,17 @@ export class CliError extends Error {}
 /** The bot understood the request and said no (unknown alert, already acked, …): exit code 1. */
 export class BotRefusal extends Error {}
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, environment: NodeJS.ProcessEnv = process.env): Promise<T> {
+export interface BotApi {
+  request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  /** Who the CLI acts as when no `--by` is given: `USER`, else "cli". */
+  user: string;
+}
+
+export function botApi(environment: NodeJS.ProcessEnv): BotApi {
+  return { request: (method, path, body) => request(environment, method, path, body), user: environment.USER ?? 'cli' };
+}
+
+async function request<T>(environment: NodeJS.ProcessEnv, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const base = (environment.OPSBOT_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   const headers: Record<string, string> = environment.API_TOKEN ? { authorization: `Bearer ${environment.API_TOKEN}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -33,5 +43,3 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   }
   return parsed;
 }
-
-export const apiGet = <T>(path: string) => api<T>('GET', path);

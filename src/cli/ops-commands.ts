@@ -1,4 +1,4 @@
-import { api, CliError } from './api-client.js';
+import { CliError, type BotApi } from './api-client.js';
 import { table, when } from './table.js';
 
 type Write = (text: string) => void;
@@ -17,8 +17,8 @@ const SHOWN = 20;
 const andMore = (hidden: number, what: string) => (hidden > 0 ? `…and ${hidden} more ${what}\n` : '');
 const pct = (ratio: number | null) => (ratio === null ? '' : `${(ratio * 100).toFixed(1)} %`);
 
-export async function printStatus(json: boolean, write: Write) {
-  const status = await api<StatusView>('GET', '/api/v1/status');
+export async function printStatus(bot: BotApi, json: boolean, write: Write) {
+  const status = await bot.request<StatusView>('GET', '/api/v1/status');
   if (json) return write(`${JSON.stringify(status, null, 2)}\n`);
   const c = status.firing.counts;
   write(`Firing: CRIT ${c.CRIT ?? 0} · WARN ${c.WARN ?? 0} · INFO ${c.INFO ?? 0}\n`);
@@ -37,19 +37,19 @@ export async function printStatus(json: boolean, write: Write) {
   write(`\nQueues: ${Object.entries(status.queues).map(([q, n]) => `${q} ${n}`).join(' · ')} · failed deliveries (24 h): ${status.failedDeliveries24h}${status.failedDeliveries24h > 0 ? ' (opsbot resend sends them again)' : ''}\n`);
 }
 
-export async function runHeal(service: string | undefined, action: string | undefined, json: boolean, write: Write) {
+export async function runHeal(bot: BotApi, service: string | undefined, action: string | undefined, json: boolean, write: Write) {
   if (!service) throw new CliError('usage: opsbot heal <service> [action]');
-  const result = await api<{ run: { id: number; service: string; action: string } }>('POST', `/api/v1/services/${encodeURIComponent(service)}/heal`, {
+  const result = await bot.request<{ run: { id: number; service: string; action: string } }>('POST', `/api/v1/services/${encodeURIComponent(service)}/heal`, {
     ...(action ? { action } : {}),
-    by: process.env.USER ?? 'cli',
+    by: bot.user,
   });
   if (json) return write(`${JSON.stringify(result, null, 2)}\n`);
   write(`heal run #${result.run.id} started: ${result.run.action} on ${result.run.service}; its outcome is posted as an alert (opsbot history ${result.run.service})\n`);
 }
 
-export async function printHistory(service: string | undefined, hours: string | undefined, json: boolean, write: Write) {
+export async function printHistory(bot: BotApi, service: string | undefined, hours: string | undefined, json: boolean, write: Write) {
   if (!service) throw new CliError('usage: opsbot history <service> [--hours N]');
-  const result = await api<{ uptime: number | null; events: Array<{ at: string; kind: string; up: boolean | null; detail: string | null }> }>(
+  const result = await bot.request<{ uptime: number | null; events: Array<{ at: string; kind: string; up: boolean | null; detail: string | null }> }>(
     'GET',
     `/api/v1/services/${encodeURIComponent(service)}/history?hours=${encodeURIComponent(hours ?? '24')}`,
   );
@@ -58,13 +58,13 @@ export async function printHistory(service: string | undefined, hours: string | 
   write(table(['at', 'event', 'detail'], result.events.map((e) => [when(e.at), e.kind, e.detail])));
 }
 
-export async function runReport(list: boolean, json: boolean, write: Write) {
+export async function runReport(bot: BotApi, list: boolean, json: boolean, write: Write) {
   if (list) {
-    const { reports } = await api<{ reports: Array<{ name: string; at: string; headline: string; markdownPath: string }> }>('GET', '/api/v1/reports');
+    const { reports } = await bot.request<{ reports: Array<{ name: string; at: string; headline: string; markdownPath: string }> }>('GET', '/api/v1/reports');
     if (json) return write(`${JSON.stringify(reports, null, 2)}\n`);
     return write(table(['report', 'written', 'summary', 'file'], reports.map((r) => [r.name, when(r.at), r.headline, r.markdownPath])));
   }
-  const { report, joined } = await api<{ report: { name: string; path: string; summary: string; failures: string[] }; joined: boolean }>('POST', '/api/v1/reports', { by: process.env.USER ?? 'cli' });
+  const { report, joined } = await bot.request<{ report: { name: string; path: string; summary: string; failures: string[] }; joined: boolean }>('POST', '/api/v1/reports', { by: bot.user });
   if (json) return write(`${JSON.stringify(report, null, 2)}\n`);
   const already = joined ? ' (it was already being written; no second report)' : '';
   write(`report ${report.name} written to ${report.path}${already}: ${report.summary}\n`);

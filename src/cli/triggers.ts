@@ -1,9 +1,9 @@
 import type { TriggerView } from '../triggers/engine.js';
-import { apiGet } from './api-client.js';
+import type { BotApi } from './api-client.js';
 
 /** `opsbot triggers [--json]`: every rule, what it watches, its last value per series and its last fire. */
-export async function printTriggers(json: boolean, write: (text: string) => void): Promise<void> {
-  const { triggers } = await apiGet<{ triggers: TriggerView[] }>('/api/v1/triggers');
+export async function printTriggers(bot: BotApi, json: boolean, write: (text: string) => void): Promise<void> {
+  const { triggers } = await bot.request<{ triggers: TriggerView[] }>('GET', '/api/v1/triggers');
   if (json) {
     write(`${JSON.stringify(triggers, null, 2)}\n`);
     return;

@@ -19,7 +19,10 @@ const listQuery = z.strictObject({
 
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
-export function registerAlertRoutes(app: FastifyInstance, intake: IntakeService, maxAlertsPerRequest: number) {
+/** What the alert routes need of the intake: the store to list from, the Alertmanager severities, and accept. */
+export type AlertIntake = Pick<IntakeService, 'db' | 'severityMapping' | 'accept'>;
+
+export function registerAlertRoutes(app: FastifyInstance, intake: AlertIntake, maxAlertsPerRequest: number) {
   /** 413 naming the setting, for a request carrying more alerts than http.maxAlertsPerRequest; nothing from it is stored. */
   const refuseOverCap = (request: FastifyRequest, reply: FastifyReply, what: string, advice: string) => {
     request.log.warn({ path: loggablePath(request.url), what }, 'refused a request over http.maxAlertsPerRequest');

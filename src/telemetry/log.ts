@@ -1,15 +1,16 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Structured JSON logs on stdout; secrets are redacted wherever they might appear. */
-export function createLogger(level: string): Logger {
-  return pino({
+/** Structured JSON logs on stdout (or `destination`); secrets are redacted wherever they might appear. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { app: 'opsbot' },
     redact: {
       paths: ['token', '*.token', 'apiToken', '*.apiToken', 'headers.authorization', 'req.headers.authorization'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

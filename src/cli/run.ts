@@ -1,0 +1,140 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { botApi, CliError } from './api-client.js';
+import { actOnAlert, listAlerts, resendFailed, sendAlert } from './alert-commands.js';
+import { deployCommands } from './deploy-commands.js';
+import { printHistory, printStatus, runHeal, runReport } from './ops-commands.js';
+import { printTriggers } from './triggers.js';
+
+const USAGE = `usage: opsbot <command> [options]   (every command but start and deploy-commands talks to
+the running bot at OPSBOT_URL, default http://127.0.0.1:8080, with API_TOKEN; --json for scripts)
+
+commands:
+  start                               run the bot (same as npm start)
+  status                              firing alerts, escalations, services, heartbeats, queues
+  alerts [--status firing|resolved] [--severity CRIT] [--service S] [--limit N]
+  send --severity CRIT --title "…" [--body …] [--service S] [--label k=v]… [--dedup-key K] [--resolved]
+  ack <id> [--by name]                acknowledge an alert (stops its escalation)
+  resolve <id> [--by name]            resolve an alert by hand
+  resend [<id>] [--platform discord|telegram] [--destination D] [--hours N] [--by name]
+                                      send failed deliveries again (all, or one alert's, one destination's,
+                                      the last N hours'); many to one chat are combined into summaries
+  heal <service> [action]             run a configured heal action
+  history <service> [--hours N]       a service's state changes and uptime
+  triggers                            trigger rules, last values and fires
+  report [--list]                     run an ops cycle now, or list the reports
+  deploy-commands                     register the Discord slash commands (DISCORD_TOKEN; DISCORD_GUILD_ID)
+  help                                this text
+
+exit codes: 0 done, 1 the bot refused (unknown alert, already acked, …), 2 usage, unreachable bot or wrong token
+`;
+
+const json = { type: 'boolean' } as const;
+const SPECS: Record<string, ParseArgsConfig['options']> = {
+  status: { json },
+  alerts: { json, status: { type: 'string' }, severity: { type: 'string' }, service: { type: 'string' }, limit: { type: 'string' } },
+  send: {
+    json,
+    severity: { type: 'string' },
+    title: { type: 'string' },
+    body: { type: 'string' },
+    service: { type: 'string' },
+    label: { type: 'string', multiple: true },
+    'dedup-key': { type: 'string' },
+    resolved: { type: 'boolean' },
+  },
+  ack: { json, by: { type: 'string' } },
+  resolve: { json, by: { type: 'string' } },
+  resend: { json, by: { type: 'string' }, platform: { type: 'string' }, destination: { type: 'string' }, hours: { type: 'string' } },
+  heal: { json },
+  history: { json, hours: { type: 'string' } },
+  triggers: { json },
+  report: { json, list: { type: 'boolean' } },
+  'deploy-commands': {},
+};
+
+function parse(command: string, args: string[]) {
+  try {
+    return parseArgs({ args, options: SPECS[command]!, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs one `opsbot` command and returns its exit code: 0 done, 1 the bot refused, 2 usage, an
+ * unreachable bot or a wrong token. `start` returns null: the bot it started keeps the process running.
+ */
+export async function run(argv: string[], io: CliIo): Promise<number | null> {
+  try {
+    return await runCommand(argv, io);
+  } catch (error) {
+    io.stderr(`opsbot: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof ConfigError || error instanceof CliError) return 2;
+    return 1;
+  }
+}
+
+async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
+  const [command, ...rest] = argv;
+  const write = io.stdout;
+  if (command === 'start') {
+    await import('../main.js');
+    return null;
+  }
+  if (command === undefined || command === 'help' || command === '--help') {
+    write(USAGE);
+    return 0;
+  }
+  if (!(command in SPECS)) throw new CliError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  const { values, positionals } = parse(command, rest);
+  const asJson = values.json === true;
+  const bot = botApi(io.env);
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  switch (command) {
+    case 'status':
+      await printStatus(bot, asJson, write);
+      break;
+    case 'alerts':
+      await listAlerts(bot, { status: text('status'), severity: text('severity')?.toUpperCase(), service: text('service'), limit: text('limit') }, asJson, write);
+      break;
+    case 'send':
+      await sendAlert(bot, values as Parameters<typeof sendAlert>[1], asJson, write);
+      break;
+    case 'ack':
+    case 'resolve':
+      await actOnAlert(bot, command, positionals[0], text('by'), asJson, write);
+      break;
+    case 'resend':
+      await resendFailed(bot, positionals[0], { platform: text('platform'), destination: text('destination'), hours: text('hours'), by: text('by') }, asJson, write);
+      break;
+    case 'heal':
+      await runHeal(bot, positionals[0], positionals[1], asJson, write);
+      break;
+    case 'history':
+      await printHistory(bot, positionals[0], text('hours'), asJson, write);
+      break;
+    case 'triggers':
+      await printTriggers(bot, asJson, write);
+      break;
+    case 'report':
+      await runReport(bot, values.list === true, asJson, write);
+      break;
+    case 'deploy-commands': {
+      const result = await deployCommands(loadConfig(io.env).env);
+      write(
+        result.changed
+          ? `registered ${result.count} slash commands (${result.scope})\n`
+          : `${result.count} slash commands already up to date (${result.scope}); nothing sent\n`,
+      );
+      break;
+    }
+  }
+  return 0;
+}
