@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { useBotWithFakes } from './helpers/bot-with-fakes.js';
 import { waitUntil } from './helpers/wait.js';
@@ -14,6 +15,16 @@ const WINDOW_SECONDS = 3;
  * the fast path.
  */
 const ARRIVAL_JITTER_ALLOWANCE = 5;
+/**
+ * The bot and the fakes share this process: while its event loop is stalled (another test file busy
+ * on the same cores), posts granted on time leave together when it runs again. A stall of s seconds
+ * can bunch up to s × PER_SECOND arrivals beyond the allowance above, so the longest stall measured
+ * during the flood is allowed for as well; a broken budget (every destination at its own pace, 60
+ * destinations at once) would still be several times over.
+ */
+function bunchedByStalls(longestStallMs: number): number {
+  return Math.ceil((longestStallMs / 1_000) * PER_SECOND);
+}
 
 const channels = Array.from({ length: DESTINATIONS }, (_, i) => String(7_000 + i));
 const chats = Array.from({ length: DESTINATIONS }, (_, i) => String(8_000 + i));
@@ -42,6 +53,8 @@ describe('bot-wide budget per platform', () => {
   const world = useBotWithFakes(YAML);
 
   it('many destinations flooded at once: every alert arrives, and no platform gets more than its budget per second', async () => {
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     const res = await world.bot.post(
       '/api/v1/alerts',
       Array.from({ length: ALERTS }, (_, i) => ({ severity: 'CRIT', title: `budget ${i}`, service: 'fleet' })),
@@ -62,7 +75,8 @@ describe('bot-wide budget per platform', () => {
     for (const chat of chats) expect(world.fakes.telegram.inChat(chat).length).toBeGreaterThan(0);
     const discordPosts = world.fakes.discord.calls.filter((c) => c.route === 'POST /channels/:id/messages').map((c) => c.at);
     const telegramPosts = world.fakes.telegram.calls.filter((c) => c.method === 'sendMessage').map((c) => c.at);
-    const budget = PER_SECOND * WINDOW_SECONDS + BURST + ARRIVAL_JITTER_ALLOWANCE;
+    stalls.disable();
+    const budget = PER_SECOND * WINDOW_SECONDS + BURST + ARRIVAL_JITTER_ALLOWANCE + bunchedByStalls(stalls.max / 1e6);
     expect(busiestWindow(discordPosts)).toBeLessThanOrEqual(budget);
     expect(busiestWindow(telegramPosts)).toBeLessThanOrEqual(budget);
   });
