@@ -30,7 +30,9 @@ afterAll(async () => {
 describe('per-destination pacing', () => {
   it('lets a burst through, then asks to wait about one interval', async () => {
     const decisions = [];
+    const started = Date.now();
     for (let i = 0; i < 4; i++) decisions.push(await pacer.take('telegram', '42', 'caller'));
+    const elapsed = Date.now() - started;
     expect(decisions.slice(0, 3)).toEqual([
       { allowed: true, remaining: 2 },
       { allowed: true, remaining: 1 },
@@ -39,7 +41,8 @@ describe('per-destination pacing', () => {
     const denied = decisions[3]!;
     expect(denied.allowed).toBe(false);
     if (!denied.allowed) {
-      expect(denied.waitMs).toBeGreaterThan(900);
+      // one interval, less what passed since the burst began (a few ms, more on a busy machine)
+      expect(denied.waitMs).toBeGreaterThanOrEqual(1_000 - elapsed - 1);
       expect(denied.waitMs).toBeLessThanOrEqual(1_000);
     }
   });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { useBotWithFakes } from './helpers/bot-with-fakes.js';
-import { waitUntil } from './helpers/wait.js';
+import { expect, it } from 'vitest';
+import { useBotWithFakes } from './bot-with-fakes.js';
+import { waitUntil } from './wait.js';
 
 const CHATS = ['0', '1', '2', '3'];
 const telegramChat = (chat: string) => `-95${chat}`;
@@ -11,7 +11,7 @@ const discordChannel = (chat: string) => `95${chat}`;
  * (none is folded into a summary). Retries 1, 2, 4, 8, 16 s apart: after the fifth failed attempt a
  * delivery's own back-off is at least 12.8 s.
  */
-const YAML = `
+export const OUTAGE_YAML = `
 routes:
 ${CHATS.map((c) => `  - name: telegram${c}\n    match: { labels: { chat: "telegram${c}" } }\n    telegram: ["${telegramChat(c)}"]`).join('\n')}
 ${CHATS.map((c) => `  - name: discord${c}\n    match: { labels: { chat: "discord${c}" } }\n    discord: ["${discordChannel(c)}"]`).join('\n')}
@@ -23,8 +23,12 @@ pacing:
   discordChannel: { intervalMs: 200, burst: 3 }
 `;
 
-describe('a platform that answers again after an outage', () => {
-  const world = useBotWithFakes(YAML);
+/**
+ * Registers the test of one platform's outage and recovery: alerts posted while it fails (one has
+ * reached five failed attempts), then every one of them in chat within 5 s of its recovery.
+ */
+export function outageRecoveryTest(platform: 'telegram' | 'discord') {
+  const world = useBotWithFakes(OUTAGE_YAML);
   const platforms = {
     telegram: {
       fail: () => {
@@ -44,9 +48,9 @@ describe('a platform that answers again after an outage', () => {
     },
   };
 
-  it.each(['telegram', 'discord'] as const)(
-    '%s: every waiting alert is in chat within 5 s plus pacing, whatever back-off each one had reached',
-    async (platform) => {
+  it(
+    `${platform}: every waiting alert is in chat within 5 s plus pacing, whatever back-off each one had reached`,
+    async () => {
       const { fail, recover, posted } = platforms[platform];
       const attemptsOf = async (id: number): Promise<number> =>
         (await world.bot.get(`/api/v1/alerts/${id}`)).body.deliveries.find((d: { platform: string }) => d.platform === platform).attempts;
@@ -72,30 +76,4 @@ describe('a platform that answers again after an outage', () => {
     },
     60_000,
   );
-});
-
-/**
- * A partial outage: getMe answers, sendMessage keeps failing. Attempts come at 0 and 1.5 s; the
- * first probe that answers (3 s in) releases the third at once; after that the alert keeps its own
- * back-off (1.5 s doubling, ×0.8–1.2) until a post goes through: the fourth after 6 s more, the
- * fifth after 12 s more, at least 3 + 4.8 + 9.6 = 17.4 s in. Released at every probe (every 3 s) the
- * fifth would come about 9 s in.
- */
-describe('a platform that answers the probe but still fails posts', () => {
-  const world = useBotWithFakes(`
-defaultRoute:
-  telegram: ["-960"]
-delivery:
-  backoffMs: 1500
-`);
-
-  it('leaves the waiting alert its own back-off instead of spending an attempt at every probe', async () => {
-    world.fakes.telegram.script('sendMessage', { kind: '5xx' }, 100_000);
-    const postedAt = Date.now();
-    const res = await world.bot.post('/api/v1/alerts', { severity: 'CRIT', title: 'mail queue stuck' });
-    const id = res.body.alerts[0].id as number;
-    const attempts = async () => (await world.bot.get(`/api/v1/alerts/${id}`)).body.deliveries[0].attempts as number;
-    await waitUntil('five failed attempts', async () => (await attempts()) >= 5, 40_000);
-    expect(Date.now() - postedAt).toBeGreaterThan(13_000);
-  }, 60_000);
-});
+}
