@@ -3,6 +3,7 @@ import type { Config } from './config/load.js';
 import type { Db } from './db/open.js';
 import { RedisStateWatch } from './redis/state-watch.js';
 import { buildHttpServer } from './http/server.js';
+import { registerDashboardRoutes } from './dashboard/routes.js';
 import { readinessCheck } from './http/readiness.js';
 import { IntakeService } from './http/intake-service.js';
 import { createChat, startChat } from './chat/start-chat.js';
@@ -107,7 +108,21 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     metrics,
     actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog },
     reports: { db, run: reports.run },
-    dashboard: { sink, platforms, password: env.DASHBOARD_PASSWORD, sessionHours: file.dashboard.sessionHours, listReports: reports.latest, reportText: reports.text },
+    pages: (app) =>
+      registerDashboardRoutes(app, {
+        db,
+        sink,
+        platforms,
+        manager: healing.manager,
+        heal: healing.heal,
+        heartbeats,
+        apiToken: env.API_TOKEN,
+        password: env.DASHBOARD_PASSWORD,
+        sessionHours: file.dashboard.sessionHours,
+        listReports: reports.latest,
+        reportText: reports.text,
+        log,
+      }),
     webhooks: chat.webhooks,
   });
   let url: string;

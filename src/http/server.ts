@@ -20,10 +20,6 @@ import type { CycleResult } from '../reports/cycle-runner.js';
 import type { TriggerEngine } from '../triggers/engine.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
-import type { WorkSink } from '../shared/work.js';
-import { registerDashboardRoutes } from '../dashboard/routes.js';
-import type { ListReports } from '../dashboard/types.js';
-import type { Platform } from '../shared/types.js';
 
 export interface HttpServerOptions {
   intake: IntakeService;
@@ -43,8 +39,8 @@ export interface HttpServerOptions {
   reports: { db: Db; run: (trigger: string) => Promise<CycleResult> };
   /** Routes on which chat platforms push their updates (Telegram in webhook mode); the API token does not apply to them. */
   webhooks?: WebhookRoute[];
-  /** The governance dashboard at /ops/governance (same server); absent means no dashboard. */
-  dashboard?: { sink: WorkSink; platforms: Platform[]; password: string | undefined; sessionHours: number; listReports: ListReports; reportText: (name: string) => Promise<string | null> };
+  /** Registers pages served by the same server, outside the API token (the governance dashboard); absent means none. */
+  pages?: (app: FastifyInstance) => Promise<void>;
 }
 
 /** Wrong API or heartbeat tokens a client may send per window before it gets 429. */
@@ -86,20 +82,6 @@ function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
   registerAuditRoutes(api, options.intake.db);
 }
 
-function registerDashboard(app: HttpApp, options: HttpServerOptions, dashboard: NonNullable<HttpServerOptions['dashboard']>) {
-  app.register(async (pages) =>
-    registerDashboardRoutes(pages, {
-      ...dashboard,
-      db: options.intake.db,
-      manager: options.healing.manager,
-      heal: options.healing.heal,
-      heartbeats: options.heartbeats.heartbeats,
-      apiToken: options.apiToken,
-      log: options.log,
-    }),
-  );
-}
-
 /** The one HTTP server: probes, the platforms' webhooks, heartbeats, /metrics, the API and the dashboard. */
 export function buildHttpServer(options: HttpServerOptions) {
   const app = createBaseApp(options);
@@ -113,6 +95,6 @@ export function buildHttpServer(options: HttpServerOptions) {
     scrape.get('/metrics', async (_request, reply) => reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics())),
   );
   registerBehindToken(app, options.apiToken, bearerFailures, (api) => registerApiRoutes(api, options));
-  if (options.dashboard) registerDashboard(app, options, options.dashboard);
+  if (options.pages) app.register(options.pages);
   return app;
 }
