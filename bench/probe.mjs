@@ -108,8 +108,8 @@ for (const method of ['claimSummary', 'loadSummary', 'markSummarySent']) {
 await patch('src/delivery/pacer.js', 'Pacer', 'take', timed('pacer.take (Redis eval)'));
 
 for (const [path, name, platform] of [
-  ['src/channels/discord/adapter.js', 'DiscordAdapter', 'discord'],
-  ['src/channels/telegram/adapter.js', 'TelegramAdapter', 'telegram'],
+  ['src/platforms/discord/adapter.js', 'DiscordAdapter', 'discord'],
+  ['src/platforms/telegram/adapter.js', 'TelegramAdapter', 'telegram'],
 ]) {
   await patch(path, name, 'postAlert', (original) =>
     function (destination, alert) {

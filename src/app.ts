@@ -2,9 +2,6 @@ import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
 import type { Db } from './db/open.js';
 import { RedisStateWatch } from './redis/state-watch.js';
-import { buildHttpServer } from './http/server.js';
-import { registerDashboardRoutes } from './dashboard/routes.js';
-import { readinessCheck } from './http/readiness.js';
 import { IntakeService } from './http/intake-service.js';
 import { createChat, startChat } from './chat/start-chat.js';
 import { ALL_COMMANDS } from '../commands/index.js';
@@ -12,14 +9,14 @@ import { Heartbeats } from './heartbeats/heartbeats.js';
 import { startHeal } from './heal/start-heal.js';
 import { TriggerEngine } from './triggers/engine.js';
 import { Metrics } from './telemetry/metrics.js';
-import { listenFailure } from './startup-error.js';
 import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { scheduleProbes } from '../jobs/probe.js';
-import { startFoundation } from './start/foundation.js';
+import { startFoundation, type Foundation } from './start/foundation.js';
 import { startDelivery } from './start/delivery.js';
 import { startEscalation } from './start/escalation.js';
 import { startReconciler } from './start/reconciler.js';
 import { startReports } from './start/reports.js';
+import { startHttp } from './start/http.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -44,6 +41,18 @@ class Started {
   async stopAll(): Promise<void> {
     for (const stop of this.stops.reverse()) await stop();
   }
+}
+
+/** Puts the schedules back and re-plans the unfinished work, in order, when Redis lost opsbot's keys. */
+function watchRedisState(base: Foundation, holderId: string, recover: Array<() => Promise<unknown>>, log: Logger): RedisStateWatch {
+  return new RedisStateWatch(
+    base.redis.command,
+    `${base.prefix}:instance:${holderId}`,
+    async () => {
+      for (const step of recover) await step();
+    },
+    log.child({ component: 'redis-watch' }),
+  );
 }
 
 /**
@@ -75,69 +84,25 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const reports = started.add(
     await startReports(base, env, file, { heartbeats, services: healing.manager, triggers, adapters: delivery.adapters, pacer: delivery.pacer }, log),
   );
-  const redisWatch = started.add(
-    new RedisStateWatch(
-      base.redis.command,
-      `${prefix}:instance:${delivery.holderId}`,
-      async () => {
-        await reconciler.ensureSchedule();
-        await reports.ensureSchedules();
-        await healing.ensureSchedules();
-        await reconciler.sweep('all');
-      },
-      log.child({ component: 'redis-watch' }),
-    ),
-  );
-  await redisWatch.start();
+  await started.add(watchRedisState(base, delivery.holderId, [reconciler.ensureSchedule, reports.ensureSchedules, healing.ensureSchedules, () => reconciler.sweep('all')], log)).start();
 
   const { platforms } = delivery;
   const chat = started.add(
     createChat(env, ALL_COMMANDS, { db, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog }, log),
   );
-  const http = buildHttpServer({
-    intake,
-    log,
-    apiToken: env.API_TOKEN,
-    bodyLimitBytes: file.http.bodyLimitBytes,
-    maxAlertsPerRequest: file.http.maxAlertsPerRequest,
-    http: { ...file.http, allowedHosts: [...file.http.allowedHosts, ...(env.TELEGRAM_WEBHOOK_URL ? [new URL(env.TELEGRAM_WEBHOOK_URL).hostname] : [])] },
-    checkReady: readinessCheck(db, base.redis.command),
-    heartbeats: { heartbeats, afterSignal: () => heartbeatChecks.planNext() },
-    healing,
-    triggers,
-    metrics,
-    actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog },
-    reports: { db, run: reports.run },
-    pages: (app) =>
-      registerDashboardRoutes(app, {
-        db,
-        sink,
-        platforms,
-        manager: healing.manager,
-        heal: healing.heal,
-        heartbeats,
-        apiToken: env.API_TOKEN,
-        password: env.DASHBOARD_PASSWORD,
-        sessionHours: file.dashboard.sessionHours,
-        listReports: reports.latest,
-        reportText: reports.text,
-        log,
-      }),
-    webhooks: chat.webhooks,
-  });
-  let url: string;
+  let http: Awaited<ReturnType<typeof startHttp>>;
   try {
-    url = await http.listen({ host: env.HOST, port: env.PORT });
+    http = await startHttp(base, config, { intake, sink, platforms, heartbeats, heartbeatChecks, healing, triggers, metrics, reports, chat, backlog }, log);
   } catch (error) {
     await started.stopAll();
-    throw listenFailure(error, env.HOST, env.PORT);
+    throw error;
   }
-  started.onStop(() => http.close());
+  started.add(http);
   await startChat(chat, log);
-  log.info({ url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');
+  log.info({ url: http.url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');
 
   return {
-    url,
+    url: http.url,
     db,
     async stop() {
       log.info('stopping: intake closed, finishing in-flight deliveries');

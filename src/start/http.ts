@@ -1,0 +1,75 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.js';
+import { buildHttpServer } from '../http/server.js';
+import { readinessCheck } from '../http/readiness.js';
+import type { IntakeService } from '../http/intake-service.js';
+import { registerDashboardRoutes } from '../dashboard/routes.js';
+import type { Heartbeats } from '../heartbeats/heartbeats.js';
+import type { HealHandles } from '../heal/start-heal.js';
+import type { TriggerEngine } from '../triggers/engine.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { ChatFrontEnds } from '../chat/start-chat.js';
+import type { Platform } from '../shared/types.js';
+import type { WorkSink } from '../shared/work.js';
+import { listenFailure } from '../startup-error.js';
+import type { HeartbeatChecks } from '../../jobs/heartbeat-check.js';
+import type { Foundation } from './foundation.js';
+import type { Reports } from './reports.js';
+
+/** What the HTTP server serves: the intake, the API's parts, the dashboard's, the platforms' webhooks. */
+export interface ServedParts {
+  intake: IntakeService;
+  sink: WorkSink;
+  platforms: Platform[];
+  heartbeats: Heartbeats;
+  heartbeatChecks: HeartbeatChecks;
+  healing: HealHandles;
+  triggers: TriggerEngine;
+  metrics: Metrics;
+  reports: Reports;
+  chat: ChatFrontEnds;
+  backlog(): Promise<Record<string, number>>;
+}
+
+/** The one HTTP server (API, probes, /metrics, webhooks, dashboard), listening on HOST:PORT. */
+export async function startHttp(base: Foundation, { env, file }: Config, parts: ServedParts, log: Logger): Promise<{ url: string; stop(): Promise<void> }> {
+  const { db } = base;
+  const { healing, heartbeats, sink, platforms, reports } = parts;
+  const http = buildHttpServer({
+    intake: parts.intake,
+    log,
+    apiToken: env.API_TOKEN,
+    bodyLimitBytes: file.http.bodyLimitBytes,
+    maxAlertsPerRequest: file.http.maxAlertsPerRequest,
+    http: { ...file.http, allowedHosts: [...file.http.allowedHosts, ...(env.TELEGRAM_WEBHOOK_URL ? [new URL(env.TELEGRAM_WEBHOOK_URL).hostname] : [])] },
+    checkReady: readinessCheck(db, base.redis.command),
+    heartbeats: { heartbeats, afterSignal: () => parts.heartbeatChecks.planNext() },
+    healing,
+    triggers: parts.triggers,
+    metrics: parts.metrics,
+    actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
+    reports: { db, run: reports.run },
+    pages: (app) =>
+      registerDashboardRoutes(app, {
+        db,
+        sink,
+        platforms,
+        manager: healing.manager,
+        heal: healing.heal,
+        heartbeats,
+        apiToken: env.API_TOKEN,
+        password: env.DASHBOARD_PASSWORD,
+        sessionHours: file.dashboard.sessionHours,
+        listReports: reports.latest,
+        reportText: reports.text,
+        log,
+      }),
+    webhooks: parts.chat.webhooks,
+  });
+  try {
+    const url = await http.listen({ host: env.HOST, port: env.PORT });
+    return { url, stop: () => http.close() };
+  } catch (error) {
+    throw listenFailure(error, env.HOST, env.PORT);
+  }
+}
