@@ -54,11 +54,11 @@ describe('opsbot CLI against the running bot', () => {
     const json = JSON.parse((await opsbot(['alerts', '--json'])).stdout) as Array<{ id: number; labels: Record<string, string> }>;
     expect(json.find((a) => a.id === id)).toMatchObject({ labels: { env: 'prod' } });
 
-    expect(await opsbot(['ack', String(id)])).toMatchObject({ code: 0, stdout: `alert #${id} acknowledged; 5 escalation steps stopped\n` });
+    expect(await opsbot(['ack', String(id)])).toMatchObject({ code: 0, stdout: `Alert #${id} acknowledged by tester. Escalation stopped (5 pending steps)\n` });
     const again = await opsbot(['ack', `#${id}`]);
     expect(again).toMatchObject({ code: 1, stderr: `opsbot: opsbot answered 409: alert #${id} is already acknowledged by tester\n` });
     expect(await spawnCli(bot.url, ['ack', '99999'])).toMatchObject({ code: 1, stderr: 'opsbot: opsbot answered 404: no alert #99999\n' });
-    expect(await opsbot(['resolve', String(id), '--by', 'alice'])).toMatchObject({ code: 0, stdout: `alert #${id} resolved\n` });
+    expect(await opsbot(['resolve', String(id), '--by', 'alice'])).toMatchObject({ code: 0, stdout: `Alert #${id} resolved by alice\n` });
     const audit = await bot.get('/api/v1/audit?command=ack');
     expect(audit.body.entries[0]).toMatchObject({ via: 'api', userId: 'tester' });
   });

@@ -56,10 +56,11 @@ export async function sendAlert(
 
 export async function actOnAlert(bot: BotApi, verb: 'ack' | 'resolve', id: string | undefined, by: string | undefined, json: boolean, write: Write) {
   if (!id || !/^#?\d+$/.test(id)) throw new CliError(`usage: opsbot ${verb} <alert id> [--by name]`);
-  const result = await bot.request<{ alert: AlertRow; stoppedEscalationSteps: number }>('POST', `/api/v1/alerts/${id.replace('#', '')}/${verb}`, { by: by ?? bot.user });
+  const result = await bot.request<{ alert: AlertRow; stoppedEscalationSteps: number; message: string }>('POST', `/api/v1/alerts/${id.replace('#', '')}/${verb}`, {
+    by: by ?? bot.user,
+  });
   if (json) return write(`${JSON.stringify(result, null, 2)}\n`);
-  const stopped = result.stoppedEscalationSteps ? `; ${result.stoppedEscalationSteps} escalation steps stopped` : '';
-  write(`alert #${result.alert.id} ${verb === 'ack' ? 'acknowledged' : 'resolved'}${stopped}\n`);
+  write(`${result.message}\n`);
 }
 
 /** Sends failed deliveries again; the bot validates the filters and says what it queued. */
