@@ -5,17 +5,17 @@ import { RedisStateWatch } from './redis/state-watch.js';
 import { IntakeService } from './http/intake-service.js';
 import { createChat, startChat } from './chat/start-chat.js';
 import { ALL_COMMANDS } from '../commands/index.js';
-import { Heartbeats } from './heartbeats/heartbeats.js';
 import { startHeal } from './heal/start-heal.js';
+import type { RaiseAlert } from './heartbeats/heartbeats.js';
 import { TriggerEngine } from './triggers/engine.js';
 import { Metrics } from './telemetry/metrics.js';
-import { HeartbeatChecks } from '../jobs/heartbeat-check.js';
 import { scheduleProbes } from '../jobs/probe.js';
 import { startFoundation, type Foundation } from './start/foundation.js';
 import { startDelivery } from './start/delivery.js';
 import { startEscalation } from './start/escalation.js';
 import { startReconciler } from './start/reconciler.js';
 import { startReports } from './start/reports.js';
+import { startHeartbeats } from './start/heartbeats.js';
 import { startHttp } from './start/http.js';
 
 export interface RunningBot {
@@ -71,11 +71,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   const intake = new IntakeService(db, file, sink, delivery.fastPath, log.child({ component: 'intake' }));
   started.onStop(() => intake.drain());
-  const raise = (input: Parameters<IntakeService['accept']>[0][number]) => intake.accept([input]);
-  const heartbeats = new Heartbeats(db, file.heartbeats, raise, log.child({ component: 'heartbeats' }));
-  heartbeats.watchAll();
-  const heartbeatChecks = new HeartbeatChecks(heartbeats, connections, prefix, log);
-  started.onStop(() => heartbeatChecks.close());
+  const raise: RaiseAlert = (input) => intake.accept([input]);
+  const { heartbeats, checks: heartbeatChecks } = started.add(startHeartbeats(base, file, raise, log));
   const backlog = async () => ({ deliver: await delivery.backlog(), escalate: await escalation.backlog() });
   metrics.watch({ heartbeats, backlog });
   const healing = started.add(await startHeal(db, file.services, env.OPSBOT_DATA_DIR, raise, (manager) => scheduleProbes(manager, connections, prefix, log), log));

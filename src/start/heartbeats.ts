@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { FileConfig } from '../config/file-schema.js';
+import { Heartbeats, type RaiseAlert } from '../heartbeats/heartbeats.js';
+import { HeartbeatChecks } from '../../jobs/heartbeat-check.js';
+import type { Foundation } from './foundation.js';
+
+export interface HeartbeatWatch {
+  heartbeats: Heartbeats;
+  /** The delayed job that checks for the next heartbeat to go stale. */
+  checks: HeartbeatChecks;
+  stop(): Promise<void>;
+}
+
+/** The configured heartbeats, watched from now on, and the job that raises the alert of one gone stale. */
+export function startHeartbeats(base: Foundation, file: FileConfig, raise: RaiseAlert, log: Logger): HeartbeatWatch {
+  const heartbeats = new Heartbeats(base.db, file.heartbeats, raise, log.child({ component: 'heartbeats' }));
+  heartbeats.watchAll();
+  const checks = new HeartbeatChecks(heartbeats, base.connections, base.prefix, log);
+  return { heartbeats, checks, stop: () => checks.close() };
+}
