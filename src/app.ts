@@ -89,7 +89,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   );
   let http: Awaited<ReturnType<typeof startHttp>>;
   try {
-    http = await startHttp(base, config, { intake, sink, platforms, heartbeats, heartbeatChecks, healing, triggers, metrics, reports, chat, backlog }, log);
+    http = await startHttp(base, config, { intake, sink, platforms, heartbeats, afterHeartbeat: () => heartbeatChecks.planNext(), healing, triggers, metrics, reports, chat, backlog }, log);
   } catch (error) {
     await started.stopAll();
     throw error;

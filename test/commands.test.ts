@@ -1,22 +1,14 @@
-import type { Queue } from 'bullmq';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { inProcessStore } from './helpers/in-process-store.js';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_COMMANDS } from '../commands/index.js';
-import { AlertAcceptor } from '../src/alerts/accept.js';
-import { alertInputSchema } from '../src/alerts/input.js';
 import { CommandRunner } from '../src/chat/runner.js';
 import type { CommandServices } from '../src/chat/services.js';
-import { parseConfigText } from '../src/config/load.js';
-import { openDb } from '../src/db/open.js';
 import { HealService } from '../src/heal/heal-service.js';
 import { ServiceManager } from '../src/heal/service-manager.js';
 import { Heartbeats } from '../src/heartbeats/heartbeats.js';
 import { listAudit } from '../src/operations/audit-log.js';
 import type { Invocation, Invoker } from '../src/shared/chat.js';
-import { QueueWorkSink } from '../jobs/work-sink.js';
 
 /**
  * The chat commands fed straight into the command runner, as grammY's tests feed updates into their
@@ -24,27 +16,13 @@ import { QueueWorkSink } from '../jobs/work-sink.js';
  * network. What the runner answers is what both platforms render (test/chat.test.ts checks a few of
  * these answers end to end through the fakes).
  */
-const dir = mkdtempSync(join(tmpdir(), 'opsbot-commands-'));
-const db = openDb(dir);
-const log = pino({ level: 'silent' });
-const config = parseConfigText(
+const { dir, db, log, config, sink, added, fire } = inProcessStore(
+  'commands',
   [
     'defaultRoute: { discord: ["100"], telegram: ["-200"] }',
     'access: { telegram: { users: { "7": responder, "8": viewer, "9": operator } } }',
   ].join('\n'),
-  'commands.yaml',
 );
-afterAll(() => {
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let jobsAdded = 0;
-const countingQueue = {
-  addBulk: async (jobs: unknown[]) => void (jobsAdded += jobs.length),
-  add: async () => void (jobsAdded += 1),
-} as unknown as Queue;
-const sink = new QueueWorkSink({ deliver: { discord: countingQueue, telegram: countingQueue }, escalate: countingQueue, silenceEnd: countingQueue }, () => 100, log);
 const raise = async () => undefined;
 const heartbeats = new Heartbeats(db, [], raise, log);
 const manager = new ServiceManager(db, [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log);
@@ -70,12 +48,6 @@ const victor = person('8', '@victor');
 const olga = person('9', '@olga');
 const stranger = person('666', '@stranger');
 const send = (invoker: Invoker, command: string, raw: Invocation['raw'] = {}) => runner.run({ command, raw, invoker, via: 'command' });
-const fire = (title: string, service = 'db') => acceptorFire(title, service);
-const acceptor = new AlertAcceptor(db);
-function acceptorFire(title: string, service: string): number {
-  const [outcome] = acceptor.accept(config, [alertInputSchema.parse({ severity: 'CRIT', title, service })]).results;
-  return outcome!.id!;
-}
 const lastAudit = (command: string) => listAudit(db, { limit: 1, command })[0];
 
 describe('roles', () => {
@@ -102,12 +74,12 @@ describe('roles', () => {
 
 describe('arguments', () => {
   it('answers a bad or missing argument with what is wrong, and runs nothing', async () => {
-    const before = jobsAdded;
+    const before = added.length;
     expect((await send(alice, 'ack', { alert: 'banana' })).text).toContain('<alert>: alert "banana" must be an alert number like 42 or #42');
     expect((await send(alice, 'ack')).text).toContain('/ack needs <alert>');
     expect((await send(alice, 'silence', { matchers: 'service=db', duration: '5x' })).text).toContain('duration "5x" is not like 30m, 2h, 1h30m or 1d');
     expect((await send(alice, 'silence', { matchers: 'env=~(', duration: '1h' })).text).toContain('is not a valid regular expression');
-    expect(jobsAdded).toBe(before);
+    expect(added.length).toBe(before);
   });
 });
 

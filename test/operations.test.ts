@@ -1,15 +1,7 @@
-import type { Queue } from 'bullmq';
+import { inProcessStore } from './helpers/in-process-store.js';
 import { eq } from 'drizzle-orm';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { AlertAcceptor } from '../src/alerts/accept.js';
-import { alertInputSchema } from '../src/alerts/input.js';
-import { QueueWorkSink } from '../jobs/work-sink.js';
-import { parseConfigText } from '../src/config/load.js';
-import { openDb } from '../src/db/open.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { deliveries } from '../src/db/schema.js';
 import { HealService } from '../src/heal/heal-service.js';
 import { ServiceManager } from '../src/heal/service-manager.js';
@@ -28,10 +20,8 @@ import { subscribe, unsubscribe } from '../src/operations/subscription.js';
 import { chatText, describe as describeResult, errorText } from '../src/operations/wording.js';
 
 /** The operations called in process: a migrated SQLite file, queues that only record what was added, an actor that keeps its audit rows. */
-const dir = mkdtempSync(join(tmpdir(), 'opsbot-operations-'));
-const db = openDb(dir);
-const log = pino({ level: 'silent' });
-const config = parseConfigText(
+const { dir, db, log, config, sink, added, fire } = inProcessStore(
+  'operations',
   [
     'defaultRoute: { discord: ["100"], telegram: ["-200"] }',
     'access: { telegram: { users: { "7": responder } } }',
@@ -41,43 +31,15 @@ const config = parseConfigText(
     '    owner: team-web',
     '    command: ["sleep", "60"]',
   ].join('\n'),
-  'operations.yaml',
-);
-afterAll(() => {
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Added {
-  queue: string;
-  name: string;
-  data: unknown;
-  opts: { jobId: string };
-}
-let added: Added[] = [];
-const recordingQueue = (queue: string) =>
-  ({
-    addBulk: async (jobs: Omit<Added, 'queue'>[]) => void added.push(...jobs.map((job) => ({ queue, ...job }))),
-    add: async (name: string, data: unknown, opts: { jobId: string }) => void added.push({ queue, name, data, opts }),
-  }) as unknown as Queue;
-const sink = new QueueWorkSink(
-  { deliver: { discord: recordingQueue('discord'), telegram: recordingQueue('telegram') }, escalate: recordingQueue('escalate'), silenceEnd: recordingQueue('silence-end') },
-  () => 100,
-  log,
 );
 const deps = { db, sink, platforms: ['discord', 'telegram'] as const };
 
 let audited: Array<{ result: AuditResult; detail: string }> = [];
 const actor = (name: string, via: Actor['via'] = 'chat'): Actor => ({ name, via, audit: (result, detail) => void audited.push({ result, detail }) });
-const acceptor = new AlertAcceptor(db);
-const fire = (title: string) => {
-  const [outcome] = acceptor.accept(config, [alertInputSchema.parse({ severity: 'CRIT', title, service: 'db' })]).results;
-  return outcome!.id!;
-};
 const jobIds = () => added.map((job) => `${job.queue} ${job.opts.jobId}`);
 
 beforeEach(() => {
-  added = [];
+  added.length = 0;
   audited = [];
 });
 
@@ -95,7 +57,7 @@ describe('ack and resolve', () => {
   it('an ack of an acked alert changes nothing, is audited ok, and says by whom in every door the same way', async () => {
     const id = fire('cpu hot');
     await ack(deps, id, actor('@alice'));
-    added = [];
+    added.length = 0;
     audited = [];
     const again = await ack(deps, id, actor('bob', 'api'));
     expect(again).toMatchObject({ kind: 'already-acked', by: '@alice' });
@@ -136,7 +98,7 @@ describe('silences', () => {
     expect(added).toEqual([expect.objectContaining({ queue: 'silence-end', data: { silenceId: held.silence.id } })]);
     expect(describeResult(held)).toContain(`Silence #${held.silence.id} on service=db for 1h`);
 
-    added = [];
+    added.length = 0;
     expect(await unsilence(deps, held.silence.id, actor('bob'), now)).toMatchObject({ kind: 'unsilenced', silence: { removedBy: 'bob' } });
     expect(added).toEqual([expect.objectContaining({ queue: 'silence-end', data: { silenceId: held.silence.id } })]);
     const twice = await unsilence(deps, held.silence.id, actor('bob'), now);

@@ -12,7 +12,6 @@ import type { ChatFrontEnds } from '../chat/start-chat.js';
 import type { Platform } from '../shared/types.js';
 import type { WorkSink } from '../shared/work.js';
 import { listenFailure } from '../startup-error.js';
-import type { HeartbeatChecks } from '../../jobs/heartbeat-check.js';
 import type { Foundation } from './foundation.js';
 import type { Reports } from './reports.js';
 
@@ -22,7 +21,8 @@ export interface ServedParts {
   sink: WorkSink;
   platforms: Platform[];
   heartbeats: Heartbeats;
-  heartbeatChecks: HeartbeatChecks;
+  /** Plans the next stale check after a heartbeat signal. */
+  afterHeartbeat(): Promise<void>;
   healing: HealHandles;
   triggers: TriggerEngine;
   metrics: Metrics;
@@ -43,7 +43,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     maxAlertsPerRequest: file.http.maxAlertsPerRequest,
     http: { ...file.http, allowedHosts: [...file.http.allowedHosts, ...(env.TELEGRAM_WEBHOOK_URL ? [new URL(env.TELEGRAM_WEBHOOK_URL).hostname] : [])] },
     checkReady: readinessCheck(db, base.redis.command),
-    heartbeats: { heartbeats, afterSignal: () => parts.heartbeatChecks.planNext() },
+    heartbeats: { heartbeats, afterSignal: parts.afterHeartbeat },
     healing,
     triggers: parts.triggers,
     metrics: parts.metrics,

@@ -1,6 +1,6 @@
-import { expect, it } from 'vitest';
-import { useBotWithFakes } from './bot-with-fakes.js';
-import { waitUntil } from './wait.js';
+import { describe, expect, it } from 'vitest';
+import { useBotWithFakes } from './helpers/bot-with-fakes.js';
+import { waitUntil } from './helpers/wait.js';
 
 const CHATS = ['0', '1', '2', '3'];
 const telegramChat = (chat: string) => `-95${chat}`;
@@ -11,7 +11,7 @@ const discordChannel = (chat: string) => `95${chat}`;
  * (none is folded into a summary). Retries 1, 2, 4, 8, 16 s apart: after the fifth failed attempt a
  * delivery's own back-off is at least 12.8 s.
  */
-export const OUTAGE_YAML = `
+const YAML = `
 routes:
 ${CHATS.map((c) => `  - name: telegram${c}\n    match: { labels: { chat: "telegram${c}" } }\n    telegram: ["${telegramChat(c)}"]`).join('\n')}
 ${CHATS.map((c) => `  - name: discord${c}\n    match: { labels: { chat: "discord${c}" } }\n    discord: ["${discordChannel(c)}"]`).join('\n')}
@@ -23,12 +23,8 @@ pacing:
   discordChannel: { intervalMs: 200, burst: 3 }
 `;
 
-/**
- * Registers the test of one platform's outage and recovery: alerts posted while it fails (one has
- * reached five failed attempts), then every one of them in chat within 5 s of its recovery.
- */
-export function outageRecoveryTest(platform: 'telegram' | 'discord') {
-  const world = useBotWithFakes(OUTAGE_YAML);
+describe('a platform that answers again after an outage', () => {
+  const world = useBotWithFakes(YAML);
   const platforms = {
     telegram: {
       fail: () => {
@@ -48,9 +44,9 @@ export function outageRecoveryTest(platform: 'telegram' | 'discord') {
     },
   };
 
-  it(
-    `${platform}: every waiting alert is in chat within 5 s plus pacing, whatever back-off each one had reached`,
-    async () => {
+  it.each(['telegram', 'discord'] as const)(
+    '%s: every waiting alert is in chat within 5 s plus pacing, whatever back-off each one had reached',
+    async (platform) => {
       const { fail, recover, posted } = platforms[platform];
       const attemptsOf = async (id: number): Promise<number> =>
         (await world.bot.get(`/api/v1/alerts/${id}`)).body.deliveries.find((d: { platform: string }) => d.platform === platform).attempts;
@@ -76,4 +72,4 @@ export function outageRecoveryTest(platform: 'telegram' | 'discord') {
     },
     60_000,
   );
-}
+});
