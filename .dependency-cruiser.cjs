@@ -4,10 +4,13 @@
  * (a file may import its own layer or a lower one) unless it is one of the exceptions listed.
  */
 /** Every file of src/, commands/ and jobs/ belongs to one layer (the rule `unlayered` checks it). */
+/** A platform's settings (env, config sections, pacing, role grants) sit at the bottom, so the config is built from them. */
+const PLATFORM_SETTINGS = '^src/platforms/(settings|settings-contract|[^/]+/settings)\\.ts$';
+
 const LAYERS = [
-  ['base', '^src/(shared|time)/|^src/(linear-regex|validation|project-root|startup-error)\\.ts$'],
+  ['base', `^src/(shared|time)/|^src/(linear-regex|validation|project-root|startup-error)\\.ts$|${PLATFORM_SETTINGS}`],
   ['infrastructure', '^src/(config|db|redis)/'],
-  ['platforms', '^src/platforms/'],
+  ['platforms', '^src/platforms/(?!(settings|settings-contract|[^/]+/settings)\\.ts$)'],
   ['routing', '^src/routing/'],
   ['delivery', '^src/delivery/'],
   ['escalation', '^src/escalation/'],

@@ -180,7 +180,9 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
 const PACING_MARGIN_S = 30;
 
 function pacingFloor(perDestination: number): FloodResult['pacingFloor'] {
-  const { discordChannel, telegramGroup } = fileConfigSchema.parse({}).pacing;
+  const { discord, telegram } = fileConfigSchema.parse({}).pacing;
+  const discordChannel = discord.destinations.discordChannel!;
+  const telegramGroup = telegram.destinations.telegramGroup!;
   const floor = (pace: { burst: number; intervalMs: number }) => ({
     perDestination,
     seconds: (Math.max(0, Math.ceil(perDestination / SUMMARY_MAX_ALERTS) - pace.burst) * pace.intervalMs) / 1000,

@@ -1,25 +1,34 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Pacer } from '../src/delivery/pacer.js';
+import { pacingSchema } from '../src/config/pacing-schema.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 const prefix = uniquePrefix('pacer');
 const redis = new Redis(TEST_REDIS_URL);
-const pacer = new Pacer(redis, prefix, {
-  discordChannel: { intervalMs: 1_000, burst: 5 },
-  telegramPrivate: { intervalMs: 1_000, burst: 3 },
-  telegramGroup: { intervalMs: 60_000, burst: 2 },
-  discordGlobal: { perSecond: 1_000, burst: 100 },
-  telegramGlobal: { perSecond: 1_000, burst: 100 },
-});
+const pacer = new Pacer(
+  redis,
+  prefix,
+  pacingSchema.parse({
+    discordChannel: { intervalMs: 1_000, burst: 5 },
+    telegramPrivate: { intervalMs: 1_000, burst: 3 },
+    telegramGroup: { intervalMs: 60_000, burst: 2 },
+    discordGlobal: { perSecond: 1_000, burst: 100 },
+    telegramGlobal: { perSecond: 1_000, burst: 100 },
+  }),
+);
 const budgetPrefix = uniquePrefix('pacer-budget');
-const budgeted = new Pacer(redis, budgetPrefix, {
-  discordChannel: { intervalMs: 1_000, burst: 5 },
-  telegramPrivate: { intervalMs: 1_000, burst: 3 },
-  telegramGroup: { intervalMs: 1_000, burst: 3 },
-  discordGlobal: { perSecond: 4, burst: 2 },
-  telegramGlobal: { perSecond: 1_000, burst: 100 },
-});
+const budgeted = new Pacer(
+  redis,
+  budgetPrefix,
+  pacingSchema.parse({
+    discordChannel: { intervalMs: 1_000, burst: 5 },
+    telegramPrivate: { intervalMs: 1_000, burst: 3 },
+    telegramGroup: { intervalMs: 1_000, burst: 3 },
+    discordGlobal: { perSecond: 4, burst: 2 },
+    telegramGlobal: { perSecond: 1_000, burst: 100 },
+  }),
+);
 
 afterAll(async () => {
   await deleteKeysWithPrefix(prefix);

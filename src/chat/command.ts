@@ -1,4 +1,4 @@
-import type { Role } from '../config/access-schema.js';
+import type { Role } from '../shared/roles.js';
 import { privateReply, publicReply, type CommandShape, type Invoker, type OptionSpecs, type OptionSpec, type Reply } from '../shared/chat.js';
 import type { CommandServices } from './services.js';
 import type { Actor } from '../operations/actor.js';

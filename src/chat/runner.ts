@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Role } from '../config/access-schema.js';
+import type { Role } from '../shared/roles.js';
 import type { Db } from '../db/open.js';
 import type { FileConfig } from '../config/file-schema.js';
 import { allDestinations, destinationKey } from '../escalation/targets.js';

@@ -1,3 +1,4 @@
+import { PLATFORMS } from '../shared/types.js';
 import { alertInputSchema } from '../alerts/input.js';
 import { CliError, type BotApi } from './api-client.js';
 import { table, when } from './table.js';
@@ -71,7 +72,7 @@ export async function resendFailed(
   json: boolean,
   write: Write,
 ) {
-  if (id !== undefined && !/^#?\d+$/.test(id)) throw new CliError(`usage: opsbot resend [<alert id>] [--platform discord|telegram] [--destination D] [--hours N]; ${JSON.stringify(id)} is not an alert id`);
+  if (id !== undefined && !/^#?\d+$/.test(id)) throw new CliError(`usage: opsbot resend [<alert id>] [--platform ${PLATFORMS.join('|')}] [--destination D] [--hours N]; ${JSON.stringify(id)} is not an alert id`);
   const hours = options.hours === undefined ? undefined : Number(options.hours);
   if (hours !== undefined && !(hours > 0)) throw new CliError(`--hours ${JSON.stringify(options.hours)} is not a positive number`);
   const body = {

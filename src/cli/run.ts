@@ -2,7 +2,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { botApi, CliError } from './api-client.js';
 import { actOnAlert, listAlerts, resendFailed, sendAlert } from './alert-commands.js';
-import { deployCommands } from './deploy-commands.js';
+import { COMMAND_DEPLOYMENT_NEEDS, deployCommands } from '../platforms/registry.js';
+import { PLATFORMS } from '../shared/types.js';
+import { ALL_COMMANDS } from '../../commands/index.js';
 import { printHistory, printStatus, runHeal, runReport } from './ops-commands.js';
 import { printTriggers } from './triggers.js';
 
@@ -16,14 +18,14 @@ commands:
   send --severity CRIT --title "…" [--body …] [--service S] [--label k=v]… [--dedup-key K] [--resolved]
   ack <id> [--by name]                acknowledge an alert (stops its escalation)
   resolve <id> [--by name]            resolve an alert by hand
-  resend [<id>] [--platform discord|telegram] [--destination D] [--hours N] [--by name]
+  resend [<id>] [--platform ${PLATFORMS.join('|')}] [--destination D] [--hours N] [--by name]
                                       send failed deliveries again (all, or one alert's, one destination's,
                                       the last N hours'); many to one chat are combined into summaries
   heal <service> [action]             run a configured heal action
   history <service> [--hours N]       a service's state changes and uptime
   triggers                            trigger rules, last values and fires
   report [--list]                     run an ops cycle now, or list the reports
-  deploy-commands                     register the Discord slash commands (DISCORD_TOKEN; DISCORD_GUILD_ID)
+  deploy-commands                     register the chat commands ahead of start (${COMMAND_DEPLOYMENT_NEEDS})
   help                                this text
 
 exit codes: 0 done, 1 the bot refused (unknown alert, already acked, …), 2 usage, unreachable bot or wrong token
@@ -127,12 +129,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
       await runReport(bot, values.list === true, asJson, write);
       break;
     case 'deploy-commands': {
-      const result = await deployCommands(loadConfig(io.env).env);
-      write(
-        result.changed
-          ? `registered ${result.count} slash commands (${result.scope})\n`
-          : `${result.count} slash commands already up to date (${result.scope}); nothing sent\n`,
-      );
+      for (const line of await deployCommands(loadConfig(io.env).env, ALL_COMMANDS)) write(`${line}\n`);
       break;
     }
   }

@@ -1,23 +1,18 @@
 import { z } from 'zod';
 import { durationWithDefault } from './duration-schema.js';
+import { perPlatformSection } from '../platforms/settings.js';
 
-export const ROLES = ['viewer', 'responder', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-const role = z.enum(ROLES);
-const idToRole = z.record(z.string().regex(/^-?\d+$/, 'must be a numeric id'), role).default({});
 
 /**
- * Who may do what from chat. Ids map to roles; a user's role is the highest that any of their
- * ids, Discord roles or (Telegram) chat grants. Anyone in a configured destination is a viewer.
+ * Who may do what from chat. Each platform's section maps its ids (users, and its roles or chats)
+ * to roles; a user's role is the highest any of them grants. Anyone in a configured destination is a viewer.
  */
 export const accessSchema = z
   .strictObject({
-    discord: z.strictObject({ users: idToRole, roles: idToRole }).default({ users: {}, roles: {} }),
-    telegram: z.strictObject({ users: idToRole, chats: idToRole }).default({ users: {}, chats: {} }),
+    ...perPlatformSection('access'),
     /** A user's refusals within this window share one audit row and one answer. */
     refusalWindow: durationWithDefault('60s'),
   })
-  .default({ discord: { users: {}, roles: {} }, telegram: { users: {}, chats: {} }, refusalWindow: 60_000 });
+  .prefault({});
 
 export type AccessConfig = z.infer<typeof accessSchema>;

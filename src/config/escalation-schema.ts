@@ -1,23 +1,18 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../shared/types.js';
 import { duration } from './duration-schema.js';
+import { chatIds } from '../platforms/settings-contract.js';
+import { eachPlatform, perPlatformSection } from '../platforms/settings.js';
 
-const ids = z.array(z.union([z.string().regex(/^-?\d+$/, 'must be a numeric id'), z.number().int()]).transform(String)).default([]);
 
 const level = z.strictObject({
   level: z.number().int().min(1).max(4),
   /** Time since the alert fired. */
   after: duration,
   repeat: z.strictObject({ every: duration, times: z.number().int().min(1).max(100) }).optional(),
-  mention: z
-    .strictObject({
-      discord: z.strictObject({ users: ids, roles: ids }).default({ users: [], roles: [] }),
-      telegram: z.strictObject({ users: ids }).default({ users: [] }),
-    })
-    .default({ discord: { users: [], roles: [] }, telegram: { users: [] } }),
-  /** Extra destinations this level notifies besides the alert's own (managers, system-wide channels). */
-  discord: ids,
-  telegram: ids,
+  mention: z.strictObject(perPlatformSection('mentions')).prefault({}),
+  /** Extra destinations this level notifies besides the alert's own (managers, system-wide channels), per platform. */
+  ...eachPlatform(chatIds),
   /** L4: every destination opsbot knows. */
   everywhere: z.boolean().default(false),
 });

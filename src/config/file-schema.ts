@@ -9,6 +9,8 @@ import { httpSchema } from './http-schema.js';
 import { servicesSchema } from './service-schema.js';
 import { triggerRulesSchema } from './trigger-schema.js';
 import { opsCycleSchema } from './ops-cycle-schema.js';
+import { eachPlatform } from '../platforms/settings.js';
+import { pacingSchema } from './pacing-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -25,10 +27,7 @@ const match = z
   })
   .default({});
 
-const destinations = {
-  discord: destinationList,
-  telegram: destinationList,
-};
+const destinations = eachPlatform(destinationList);
 
 const route = z.strictObject({
   name: z.string().min(1),
@@ -37,17 +36,6 @@ const route = z.strictObject({
   continue: z.boolean().default(false),
   /** An escalation policy name, or `none`; absent means the severity's default policy. */
   escalation: z.string().min(1).optional(),
-});
-
-const pace = z.strictObject({
-  intervalMs: z.number().int().positive(),
-  burst: z.number().int().positive(),
-});
-
-/** A platform's budget for the whole bot, every destination and instance together. */
-const globalPace = z.strictObject({
-  perSecond: z.number().positive(),
-  burst: z.number().int().positive(),
 });
 
 /**
@@ -66,18 +54,10 @@ const DELIVERY_DEFAULTS = {
   directPosts: 50,
 };
 
-const PACING_DEFAULTS = {
-  discordChannel: { intervalMs: 1_000, burst: 5 },
-  telegramPrivate: { intervalMs: 1_000, burst: 3 },
-  telegramGroup: { intervalMs: 3_000, burst: 3 },
-  discordGlobal: { perSecond: 45, burst: 4 },
-  telegramGlobal: { perSecond: 30, burst: 1 },
-};
-
 export const fileConfigSchema = z
   .strictObject({
   routes: z.array(route).default([]),
-  defaultRoute: z.strictObject(destinations).default({ discord: [], telegram: [] }),
+  defaultRoute: z.strictObject(destinations).prefault({}),
   alertmanager: z
     .strictObject({
       severityMap: z.record(z.string(), severity).default({}),
@@ -94,15 +74,7 @@ export const fileConfigSchema = z
       directPosts: z.number().int().min(0).max(500).default(DELIVERY_DEFAULTS.directPosts),
     })
     .default(DELIVERY_DEFAULTS),
-  pacing: z
-    .strictObject({
-      discordChannel: pace.default(PACING_DEFAULTS.discordChannel),
-      telegramPrivate: pace.default(PACING_DEFAULTS.telegramPrivate),
-      telegramGroup: pace.default(PACING_DEFAULTS.telegramGroup),
-      discordGlobal: globalPace.default(PACING_DEFAULTS.discordGlobal),
-      telegramGlobal: globalPace.default(PACING_DEFAULTS.telegramGlobal),
-    })
-    .default(PACING_DEFAULTS),
+  pacing: pacingSchema,
   http: httpSchema,
   access: accessSchema,
   escalation: escalationSchema,
@@ -141,5 +113,3 @@ export const fileConfigSchema = z
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type RouteConfig = FileConfig['routes'][number];
-export type PaceConfig = z.infer<typeof pace>;
-export type GlobalPaceConfig = z.infer<typeof globalPace>;

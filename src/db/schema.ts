@@ -1,3 +1,4 @@
+import { PLATFORMS, type Platform } from '../shared/types.js';
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One firing episode of an alert. A dedup bump or a resolution raises `revision`. */
@@ -37,7 +38,7 @@ export const alerts = sqliteTable(
 export interface RouteDecisionJson {
   matched: string[];
   usedDefault: boolean;
-  destinations: Array<{ platform: 'discord' | 'telegram'; destination: string; via: string }>;
+  destinations: Array<{ platform: Platform; destination: string; via: string }>;
   /** The escalation policy this alert climbs, or null when it does not escalate. */
   escalation?: string | null;
 }
@@ -55,7 +56,7 @@ export const deliveries = sqliteTable(
     alertId: integer('alert_id')
       .notNull()
       .references(() => alerts.id),
-    platform: text('platform', { enum: ['discord', 'telegram'] }).notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     destination: text('destination').notNull(),
     state: text('state', { enum: ['pending', 'sending', 'sent', 'summarized', 'failed', 'silenced'] }).notNull(),
     messageId: text('message_id'),
@@ -81,7 +82,7 @@ export const summaries = sqliteTable(
   'summaries',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    platform: text('platform', { enum: ['discord', 'telegram'] }).notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     destination: text('destination').notNull(),
     state: text('state', { enum: ['pending', 'sent', 'failed'] }).notNull(),
     alertCount: integer('alert_count').notNull(),
@@ -154,7 +155,7 @@ export const subscriptions = sqliteTable(
   'subscriptions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    platform: text('platform', { enum: ['discord', 'telegram'] }).notNull(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
     destination: text('destination').notNull(),
     minSeverity: text('min_severity', { enum: ['INFO', 'WARN', 'CRIT'] }).notNull(),
     /** Empty means every service. */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { GlobalPaceConfig, PaceConfig } from '../config/file-schema.js';
+import type { GlobalPaceConfig, PaceConfig, PacingConfig } from '../config/pacing-schema.js';
+import { platformSettings } from '../platforms/settings.js';
 import type { Platform } from '../shared/types.js';
 
 /** How far ahead a bot-wide budget hands out reserved slots; waiters beyond that come back later. */
@@ -61,14 +62,6 @@ if until_ > tat then redis.call('SET', KEYS[1], until_, 'PX', math.ceil(until_ -
 return 1
 `;
 
-export interface PacingConfig {
-  discordChannel: PaceConfig;
-  telegramPrivate: PaceConfig;
-  telegramGroup: PaceConfig;
-  discordGlobal: GlobalPaceConfig;
-  telegramGlobal: GlobalPaceConfig;
-}
-
 type PacerRedis = Redis & {
   opsbotPaceTake(
     destinationKey: string,
@@ -98,12 +91,14 @@ export class Pacer {
   }
 
   paceFor(platform: Platform, destination: string): PaceConfig {
-    if (platform === 'discord') return this.pacing.discordChannel;
-    return destination.startsWith('-') ? this.pacing.telegramGroup : this.pacing.telegramPrivate;
+    const key = platformSettings(platform).pacing.destinationKey(destination);
+    const pace = this.pacing[platform].destinations[key];
+    if (!pace) throw new Error(`${platform}: its settings name the pace ${key}, which the pacing config lacks`);
+    return pace;
   }
 
   globalPaceFor(platform: Platform): GlobalPaceConfig {
-    return platform === 'discord' ? this.pacing.discordGlobal : this.pacing.telegramGlobal;
+    return this.pacing[platform].global;
   }
 
   /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { EnvConfig } from '../config/env-schema.js';
 import type { FileConfig } from '../config/file-schema.js';
-import type { CommandMenu } from '../shared/chat.js';
+import type { CommandMenu, CommandShape } from '../shared/chat.js';
 import type { Platform } from '../shared/types.js';
 import type { ChannelAdapter } from './adapter.js';
 
@@ -34,4 +34,11 @@ export interface PlatformModule {
   createAdapter(env: EnvConfig, file: FileConfig): ChannelAdapter | undefined;
   /** The chat front end over the given commands, when the platform's token is set. */
   createChat(env: EnvConfig, commands: CommandMenu, log: Logger): ChatFrontEnd | undefined;
+  /** For a platform that keeps a command list of its own to register ahead of start (`opsbot deploy-commands`). */
+  readonly commandDeployment?: {
+    /** What `opsbot help` says it needs, e.g. `Discord: DISCORD_TOKEN; DISCORD_GUILD_ID`. */
+    readonly needs: string;
+    /** Registers the commands; returns one line saying what it did. Throws a ConfigError when its token is not set. */
+    deploy(env: EnvConfig, commands: readonly CommandShape[]): Promise<string>;
+  };
 }

@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { EnvConfig } from '../config/env-schema.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { Platform } from '../shared/types.js';
+import type { CommandShape } from '../shared/chat.js';
 import type { ChannelAdapter } from './adapter.js';
 import type { PlatformModule } from './platform.js';
 import { discordPlatform } from './discord/platform.js';
 import { telegramPlatform } from './telegram/platform.js';
 
-/** Every chat platform opsbot speaks; adding one is a folder beside these and a line here. */
+/** Every chat platform's module; its settings are listed in settings.ts, and the type asks for a module per settings entry. */
 export const PLATFORM_MODULES: Record<Platform, PlatformModule> = {
   discord: discordPlatform,
   telegram: telegramPlatform,
@@ -40,3 +41,15 @@ export function checkIdentities(adapters: Partial<Record<Platform, ChannelAdapte
     );
   }
 }
+
+/** `opsbot deploy-commands`: registers the commands with every platform that keeps a list of its own; one line each. */
+export async function deployCommands(env: EnvConfig, commands: readonly CommandShape[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const module of Object.values(PLATFORM_MODULES)) {
+    if (module.commandDeployment) lines.push(await module.commandDeployment.deploy(env, commands));
+  }
+  return lines;
+}
+
+/** What `opsbot help` says deploy-commands needs. */
+export const COMMAND_DEPLOYMENT_NEEDS = Object.values(PLATFORM_MODULES).flatMap((module) => (module.commandDeployment ? [module.commandDeployment.needs] : [])).join('; ');

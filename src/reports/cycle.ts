@@ -11,7 +11,7 @@ import type { Pacer } from '../delivery/pacer.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 import type { TriggerEngine } from '../triggers/engine.js';
-import { allDestinations, type Destination } from '../escalation/targets.js';
+import { allDestinations, destinationsIn, type Destination } from '../escalation/targets.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
 import * as sections from './summary.js';
 import { localParts, type OpsReport } from './report.js';
@@ -146,10 +146,7 @@ async function postDigest(deps: CycleDeps, report: OpsReport, failures: string[]
 function digestDestinations(deps: CycleDeps): Destination[] {
   const digest = deps.config.opsCycle.digest;
   if (!digest) return allDestinations(deps.config, listSubscriptions(deps.db));
-  return [
-    ...digest.discord.map((destination) => ({ platform: 'discord' as const, destination })),
-    ...digest.telegram.map((destination) => ({ platform: 'telegram' as const, destination })),
-  ];
+  return destinationsIn(digest);
 }
 
 async function waitForSlot(pacer: Pacer, target: Destination, report: string): Promise<void> {

@@ -77,7 +77,7 @@ export function severityRank(severity: Severity): number {
 
 function addDestinations(
   decision: RouteDecisionJson,
-  target: { discord: string[]; telegram: string[] },
+  target: Record<Platform, string[]>,
   via: string,
 ) {
   for (const platform of PLATFORMS) {

@@ -1,8 +1,10 @@
+import type { EscalationMentions } from '../platforms/settings.js';
+
 export const SEVERITIES = ['INFO', 'WARN', 'CRIT'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const PLATFORMS = ['discord', 'telegram'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/** The chat platforms come from their settings registry; every layer names them through here. */
+export { PLATFORMS, type Platform, type EscalationMentions } from '../platforms/settings.js';
 
 /** What a renderer needs to know about one alert; built from the alerts row. */
 export interface AlertView {
@@ -41,12 +43,6 @@ export interface SummaryView {
   id: number;
   items: SummaryItem[];
   createdAt: Date;
-}
-
-/** Who an escalation notice calls by name, per platform. */
-export interface EscalationMentions {
-  discord: { users: string[]; roles: string[] };
-  telegram: { users: string[] };
 }
 
 /** A rung of the escalation ladder, announced in a chat. */

@@ -10,6 +10,7 @@ import type { TriggerEngine } from '../triggers/engine.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { ChatFrontEnds } from '../chat/start-chat.js';
 import type { Platform } from '../shared/types.js';
+import { publicHosts } from '../platforms/settings.js';
 import type { WorkSink } from '../shared/work.js';
 import { listenFailure } from '../startup-error.js';
 import type { Foundation } from './foundation.js';
@@ -41,7 +42,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     apiToken: env.API_TOKEN,
     bodyLimitBytes: file.http.bodyLimitBytes,
     maxAlertsPerRequest: file.http.maxAlertsPerRequest,
-    http: { ...file.http, allowedHosts: [...file.http.allowedHosts, ...(env.TELEGRAM_WEBHOOK_URL ? [new URL(env.TELEGRAM_WEBHOOK_URL).hostname] : [])] },
+    http: { ...file.http, allowedHosts: [...file.http.allowedHosts, ...publicHosts(env)] },
     checkReady: readinessCheck(db, base.redis.command),
     heartbeats: { heartbeats, afterSignal: parts.afterHeartbeat },
     healing,

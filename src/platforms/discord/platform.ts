@@ -1,6 +1,7 @@
 import type { PlatformModule } from '../platform.js';
 import { DiscordAdapter } from './adapter.js';
 import { DiscordChat } from './chat.js';
+import { deployDiscordCommands } from './deploy.js';
 
 const READY_TIMEOUT_MS = 15_000;
 
@@ -9,7 +10,7 @@ export const discordPlatform: PlatformModule = {
   describe: (env) => (env.DISCORD_TOKEN ? `on${env.DISCORD_API_URL ? ` via ${env.DISCORD_API_URL}` : ''}` : 'off (set DISCORD_TOKEN); alerts for Discord are kept'),
   createAdapter: (env, file) =>
     env.DISCORD_TOKEN
-      ? new DiscordAdapter({ token: env.DISCORD_TOKEN, apiUrl: env.DISCORD_API_URL, timeoutMs: file.delivery.requestTimeoutMs, globalPerSecond: file.pacing.discordGlobal.perSecond })
+      ? new DiscordAdapter({ token: env.DISCORD_TOKEN, apiUrl: env.DISCORD_API_URL, timeoutMs: file.delivery.requestTimeoutMs, globalPerSecond: file.pacing.discord.global.perSecond })
       : undefined,
   createChat: (env, commands, log) =>
     env.DISCORD_TOKEN
@@ -25,4 +26,5 @@ export const discordPlatform: PlatformModule = {
           log.child({ component: 'discord-chat' }),
         )
       : undefined,
+  commandDeployment: { needs: 'Discord: DISCORD_TOKEN; DISCORD_GUILD_ID', deploy: deployDiscordCommands },
 };
