@@ -3,7 +3,7 @@ import type { Config } from '../config/load.js';
 import { buildHttpServer } from '../http/server.js';
 import { readinessCheck } from '../http/readiness.js';
 import type { IntakeService } from '../http/intake-service.js';
-import { registerDashboardRoutes } from '../dashboard/routes.js';
+import type { FastifyInstance } from 'fastify';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealHandles } from '../heal/start-heal.js';
 import type { TriggerEngine } from '../triggers/engine.js';
@@ -29,6 +29,8 @@ export interface ServedParts {
   metrics: Metrics;
   reports: Reports;
   chat: ChatFrontEnds;
+  /** The dashboard's pages. */
+  pages(app: FastifyInstance): Promise<void>;
   backlog(): Promise<Record<string, number>>;
 }
 
@@ -50,21 +52,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     metrics: parts.metrics,
     actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
     reports: { db, run: reports.run },
-    pages: (app) =>
-      registerDashboardRoutes(app, {
-        db,
-        sink,
-        platforms,
-        manager: healing.manager,
-        heal: healing.heal,
-        heartbeats,
-        apiToken: env.API_TOKEN,
-        password: env.DASHBOARD_PASSWORD,
-        sessionHours: file.dashboard.sessionHours,
-        listReports: reports.latest,
-        reportText: reports.text,
-        log,
-      }),
+    pages: parts.pages,
     webhooks: parts.chat.webhooks,
   });
   try {
