@@ -8,7 +8,7 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-/** Opens (creating when missing) the SQLite store in `dataDir`, in WAL mode, with every migration applied. */
+/** Opens (creating when missing) the SQLite store in `dataDir`, in WAL mode, with every migration of drizzle/sqlite/ applied. */
 export function openDb(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new Database(join(dataDir, 'opsbot.sqlite'));
@@ -17,7 +17,7 @@ export function openDb(dataDir: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: join(projectRoot, 'drizzle') });
+  migrate(db, { migrationsFolder: join(projectRoot, 'drizzle', 'sqlite') });
   return db;
 }
 
