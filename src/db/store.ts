@@ -1,0 +1,63 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as tables from './pg/schema.js';
+
+export type Tables = typeof tables;
+
+/**
+ * What the code queries through, on either dialect: drizzle's PostgreSQL query builder, typed with the
+ * PostgreSQL tables. On SQLite it is a drizzle SQLite database over the SQLite tables, whose row types
+ * are the same (test/db-schema-parity.test.ts); code keeps to what both run the same way: awaited
+ * builders, `.returning()` for what changed, `.prepare(name).execute(…)`, and `dialectSql` where the
+ * SQL itself differs.
+ */
+export type Db = PgDatabase<PgQueryResultHKT, Tables>;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The store, the one way the code reaches its data. Reads outside a transaction go through `db`;
+ * every write goes through `transaction` (on SQLite `db` is a read-only connection, so a write there
+ * fails at once in the tests). A transaction started inside another joins it.
+ */
+export interface Store {
+  readonly dialect: Dialect;
+  /** The tables of this store's dialect, under the names of the schema. */
+  readonly t: Tables;
+  readonly db: Db;
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Which transaction the running code is inside, so that a transaction started within another joins
+ * it. Work the transaction left running after it ended (a promise it did not await) starts its own.
+ */
+export class OpenTransactions {
+  private readonly current = new AsyncLocalStorage<{ tx: Db; open: boolean }>();
+
+  /** The transaction the caller is inside, while it is open. */
+  joinable(): Db | undefined {
+    const entry = this.current.getStore();
+    return entry?.open ? entry.tx : undefined;
+  }
+
+  async run<T>(tx: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+    const entry = { tx, open: true };
+    try {
+      return await this.current.run(entry, () => work(tx));
+    } finally {
+      entry.open = false;
+    }
+  }
+}
+
+/**
+ * `SELECT … FOR UPDATE`: on PostgreSQL it locks the rows read until the transaction ends, so two
+ * instances cannot both act on what they read. SQLite runs one transaction at a time, so there is
+ * nothing to lock and its query builder has no such clause.
+ */
+export function forUpdate<Query extends object>(query: Query): Query {
+  const lockable = query as Query & { for?: (strength: 'update') => Query };
+  return typeof lockable.for === 'function' ? lockable.for('update') : query;
+}
