@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { join } from 'node:path';
-import { openDb } from './open.js';
+import { openDb, type Db as SqliteDb } from './open.js';
 import * as sqliteTables from './schema.js';
 import { OpenTransactions, type Db, type Store, type Tables } from './store.js';
 
@@ -9,10 +9,10 @@ import { OpenTransactions, type Db, type Store, type Tables } from './store.js';
  * The embedded store: one SQLite file in `dataDir`, migrated on open. Writes run on one connection,
  * one transaction at a time (SQLite has one writer; the queue keeps a transaction's awaits from
  * letting another's statements in). Reads outside a transaction use a second, read-only connection,
- * which sees what is committed and never a transaction's half.
+ * which sees what is committed and never a transaction's half. `writer` is the connection opened on
+ * that file already, when code still querying it directly shares it.
  */
-export function openSqliteStore(dataDir: string): Store {
-  const writer = openDb(dataDir);
+export function openSqliteStore(dataDir: string, writer: SqliteDb = openDb(dataDir)): Store {
   const reader = new Database(join(dataDir, 'opsbot.sqlite'), { readonly: true, fileMustExist: true });
   reader.pragma('busy_timeout = 5000');
   const writeDb = writer as unknown as Db;

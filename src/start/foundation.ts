@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config/load.js';
 import { openDb, type Db } from '../db/open.js';
+import { openSqliteStore } from '../db/sqlite-store.js';
+import type { Store } from '../db/store.js';
 import { ensureRedis } from '../redis/embedded.js';
 import { isLoopback } from '../http/auth.js';
 import { dataDirFailure } from '../startup-error.js';
@@ -9,6 +11,9 @@ import { QueueErrors, type JobConnections } from '../../jobs/queue-errors.js';
 
 /** What every capability stands on: the store, Redis and the queue connections. */
 export interface Foundation {
+  /** The store, for code that reaches it through the Store boundary. */
+  store: Store;
+  /** The SQLite writer connection under `store`, for code not yet moved to the Store boundary. */
   db: Db;
   /** Queue names' prefix in Redis. */
   prefix: string;
@@ -28,8 +33,10 @@ export async function startFoundation({ env }: Config, log: Logger): Promise<Fou
     );
   }
   let db: Db;
+  let store: Store;
   try {
     db = openDb(env.OPSBOT_DATA_DIR);
+    store = openSqliteStore(env.OPSBOT_DATA_DIR, db);
   } catch (error) {
     throw dataDirFailure(error, env.OPSBOT_DATA_DIR);
   }
@@ -41,6 +48,7 @@ export async function startFoundation({ env }: Config, log: Logger): Promise<Fou
   errors.watchConnection(worker, 'worker');
   errors.watchConnection(command, 'command');
   return {
+    store,
     db,
     prefix: env.OPSBOT_QUEUE_PREFIX,
     redis: { command, worker },
@@ -49,7 +57,7 @@ export async function startFoundation({ env }: Config, log: Logger): Promise<Fou
     async stop() {
       await Promise.all([worker.quit(), command.quit()]).catch(() => undefined);
       await redisHandle.stop();
-      db.$client.close();
+      await store.close();
     },
   };
 }
