@@ -46,10 +46,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const triggers = startTriggers(base, file, raise, healing, log);
     const reconciler = started.add(await startReconciler(base, file, { delivery, sink, heartbeatChecks, triggers }, log));
     const { adapters, pacer, platforms } = delivery;
-    const reports = started.add(await startReports(base, env, file, { heartbeats, services: healing.manager, triggers, adapters, pacer }, log));
+    const reports = started.add(await startReports(base, env, file, { store: base.store, heartbeats, services: healing.manager, triggers, adapters, pacer }, log));
     const recover = [reconciler.ensureSchedule, reports.ensureSchedules, healing.ensureSchedules, () => reconciler.sweep('all')];
     started.add(await startRedisWatch(base, delivery.holderId, recover, log));
-    const services = { db: base.db, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog };
+    const services = { db: base.db, store: base.store, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog };
     const chat = started.add(createChat(env, ALL_COMMANDS, services, log));
     const pages = dashboardPages(base, config, { sink, platforms, healing, heartbeats, reports }, log);
     const afterHeartbeat = () => heartbeatChecks.planNext();

@@ -16,7 +16,7 @@ import type { Invocation, Invoker } from '../src/shared/chat.js';
  * network. What the runner answers is what both platforms render (test/chat.test.ts checks a few of
  * these answers end to end through the fakes).
  */
-const { dir, db, log, config, sink, added, fire } = inProcessStore(
+const { dir, db, store, log, config, sink, added, fire } = inProcessStore(
   'commands',
   [
     'defaultRoute: { discord: ["100"], telegram: ["-200"] }',
@@ -29,6 +29,7 @@ const manager = new ServiceManager(db, [], join(dir, 'logs'), join(dir, 'autohea
 const heal = new HealService(db, [], manager, raise, join(dir, 'autoheal.log'), log);
 const services: CommandServices = {
   db,
+  store,
   config,
   sink,
   log,

@@ -20,7 +20,7 @@ import { subscribe, unsubscribe } from '../src/operations/subscription.js';
 import { chatText, describe as describeResult, errorText } from '../src/operations/wording.js';
 
 /** The operations called in process: a migrated SQLite file, queues that only record what was added, an actor that keeps its audit rows. */
-const { dir, db, log, config, sink, added, fire } = inProcessStore(
+const { dir, db, store, log, config, sink, added, fire } = inProcessStore(
   'operations',
   [
     'defaultRoute: { discord: ["100"], telegram: ["-200"] }',
@@ -32,7 +32,7 @@ const { dir, db, log, config, sink, added, fire } = inProcessStore(
     '    command: ["sleep", "60"]',
   ].join('\n'),
 );
-const deps = { db, sink, platforms: ['discord', 'telegram'] as const };
+const deps = { db, store, sink, platforms: ['discord', 'telegram'] as const };
 
 let audited: Array<{ result: AuditResult; detail: string }> = [];
 const actor = (name: string, via: Actor['via'] = 'chat'): Actor => ({ name, via, audit: (result, detail) => void audited.push({ result, detail }) });
@@ -155,7 +155,7 @@ describe('heal, restart and the maintenance switch', () => {
 });
 
 describe('a chat command over an operation', () => {
-  const services = { db, config, sink, log, platforms: ['telegram'] } as unknown as CommandServices;
+  const services = { db, store, config, sink, log, platforms: ['telegram'] } as unknown as CommandServices;
   const runner = new CommandRunner(ALL_COMMANDS, services, log);
   const invoker = { platform: 'telegram' as const, userId: '7', userName: '@alice', chatId: '-200', roleIds: [] };
   const run = (alert: string) => runner.run({ command: 'ack', raw: { alert }, invoker, via: 'command' });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Store } from '../db/store.js';
 import type { Db } from '../db/open.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Platform } from '../shared/types.js';
@@ -18,6 +19,8 @@ export type ListReports = () => ReportEntry[];
 /** What the dashboard needs from the rest of the bot. */
 export interface DashboardOptions {
   db: Db;
+  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
+  store: Store;
   sink: WorkSink;
   /** Chat platforms with a token. */
   platforms: Platform[];

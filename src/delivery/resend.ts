@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import type { Store } from '../db/store.js';
 import type { Db } from '../db/open.js';
 import { alerts, deliveries } from '../db/schema.js';
 import type { Platform } from '../shared/types.js';
@@ -51,6 +52,8 @@ export function reopenFailedDeliveries(db: Db, filter: ResendFilter): { resent: 
 /** What a resend needs: the store, the queues, and which chat platforms have a token. The API, the dashboard and chat each have them. */
 export interface ResendDeps {
   db: Db;
+  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
+  store: Store;
   sink: WorkSink;
   platforms: readonly Platform[];
 }

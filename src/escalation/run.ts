@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { Store } from '../db/store.js';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import { alerts, escalationSteps, type AlertRow, type EscalationStepRow, type StepNotified } from '../db/schema.js';
@@ -17,6 +18,8 @@ import type { EscalationWork } from '../shared/work.js';
 
 export interface EscalationContext {
   db: Db;
+  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
+  store: Store;
   /** Queues the alert's next rung once one is taken. */
   queueNext(work: EscalationWork): Promise<void>;
   config: Pick<FileConfig, 'routes' | 'defaultRoute' | 'escalation'>;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Store } from '../db/store.js';
 import { z } from 'zod';
 import { overview } from '../alerts/overview.js';
 import type { WorkSink } from '../shared/work.js';
@@ -32,6 +33,8 @@ const DAY_MS = 86_400_000;
 
 export interface ActionDeps {
   db: Db;
+  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
+  store: Store;
   sink: WorkSink;
   heartbeats: Heartbeats;
   manager: ServiceManager;

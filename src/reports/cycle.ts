@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { Store } from '../db/store.js';
 import { isAbsolute, join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -20,6 +21,8 @@ import { renderDigest } from './digest.js';
 
 export interface CycleDeps {
   db: Db;
+  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
+  store: Store;
   config: FileConfig;
   timezone: string;
   /** Where a relative `opsCycle.reportsDir` is resolved (the working directory). */

@@ -26,6 +26,7 @@ export function dashboardPages(base: Foundation, { env, file }: Config, parts: D
   return (app) =>
     registerDashboardRoutes(app, {
       db: base.db,
+      store: base.store,
       sink: parts.sink,
       platforms: parts.platforms,
       manager: healing.manager,

@@ -27,6 +27,7 @@ export function startEscalation(base: Foundation, file: FileConfig, delivery: De
   const escalateWorker = createEscalateWorker(
     {
       db: base.db,
+      store: base.store,
       queueNext: (next) => sink.escalations([next]),
       config: file,
       adapters: delivery.adapters,

@@ -50,7 +50,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     healing,
     triggers: parts.triggers,
     metrics: parts.metrics,
-    actions: { db, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
+    actions: { db, store: base.store, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
     reports: { db, run: reports.run },
     pages: parts.pages,
     webhooks: parts.chat.webhooks,

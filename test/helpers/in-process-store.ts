@@ -9,6 +9,7 @@ import { AlertAcceptor } from '../../src/alerts/accept.js';
 import { alertInputSchema } from '../../src/alerts/input.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { openDb } from '../../src/db/open.js';
+import { openSqliteStore } from '../../src/db/sqlite-store.js';
 
 export interface AddedJob {
   queue: string;
@@ -25,10 +26,11 @@ export interface AddedJob {
 export function inProcessStore(name: string, yaml: string) {
   const dir = mkdtempSync(join(tmpdir(), `opsbot-${name}-`));
   const db = openDb(dir);
+  const store = openSqliteStore(dir, db);
   const log = pino({ level: 'silent' });
   const config = parseConfigText(yaml, `${name}.yaml`);
-  afterAll(() => {
-    db.$client.close();
+  afterAll(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const added: AddedJob[] = [];
@@ -45,5 +47,5 @@ export function inProcessStore(name: string, yaml: string) {
   const acceptor = new AlertAcceptor(db);
   /** Accepts a CRIT alert through the intake transaction and returns its id. */
   const fire = (title: string, service = 'db'): number => acceptor.accept(config, [alertInputSchema.parse({ severity: 'CRIT', title, service })]).results[0]!.id!;
-  return { dir, db, log, config, sink, added, fire };
+  return { dir, db, store, log, config, sink, added, fire };
 }
