@@ -12,13 +12,14 @@ import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema } from '../src/alerts/input.js';
 import { parseConfigText } from '../src/config/load.js';
 import { openDb } from '../src/db/open.js';
+import { openSqliteStore } from '../src/db/sqlite-store.js';
 import type { Summary } from './stats.js';
-import { time } from './stages.js';
+import { timeAsync } from './stages.js';
 
 const SUMMARIZED = 100_000;
 const REPEATS = 1_000;
 
-export function runDedupHistoryStage(): Array<[string, Summary]> {
+export async function runDedupHistoryStage(): Promise<Array<[string, Summary]>> {
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-dedup-history-'));
   try {
     const db = openDb(dir);
@@ -44,11 +45,12 @@ export function runDedupHistoryStage(): Array<[string, Summary]> {
         .run(SUMMARIZED, now);
     })();
     const file = parseConfigText('defaultRoute: { discord: ["100"], telegram: ["-100"] }\n', 'bench.yaml');
-    const acceptor = new AlertAcceptor(db);
+    const store = openSqliteStore(dir, db);
+    const acceptor = new AlertAcceptor(store);
     const repeat = alertInputSchema.parse({ severity: 'CRIT', title: 'disk full', dedupKey: 'disk-db1' });
-    acceptor.accept(file, [repeat]);
-    const summary = time(REPEATS, () => acceptor.accept(file, [repeat]));
-    db.$client.close();
+    await acceptor.accept(file, [repeat]);
+    const summary = await timeAsync(REPEATS, () => acceptor.accept(file, [repeat]));
+    await store.close();
     const total = ((summary.mean * summary.n) / 1000).toFixed(2);
     return [[`dedup repeat of one key, ${SUMMARIZED.toLocaleString('en-US')} summarized deliveries stored (committed; ${summary.n} repeats: ${total} s)`, summary]];
   } finally {

@@ -117,7 +117,7 @@ async function main() {
   if (latency) printLatencyDetails(latency);
   if (flood) printFloodDetails(flood);
   if (!args.has('no-stages') && (only === undefined || only === 'stages')) {
-    const rows = runStages().map(([name, s]) => [name, three(s)]);
+    const rows = (await runStages()).map(([name, s]) => [name, three(s)]);
     console.log(`\n(c) stage micro-benchmarks in the bench process (bench/stages.ts, per call):`);
     console.log(table([['stage', 'p50 / p99 / max'], ...rows]));
   }

@@ -18,6 +18,7 @@ import { renderDiscordAlert } from '../src/platforms/discord/render.js';
 import { renderTelegramAlert } from '../src/platforms/telegram/render.js';
 import { parseConfigText } from '../src/config/load.js';
 import { openDb } from '../src/db/open.js';
+import { openSqliteStore } from '../src/db/sqlite-store.js';
 import { alerts, deliveries } from '../src/db/schema.js';
 import { DeliveryStore, toAlertView } from '../src/delivery/store.js';
 import { decideRoute } from '../src/routing/route.js';
@@ -41,6 +42,18 @@ export function time(iterations: number, fn: (i: number) => void, divideBy = 1):
   return summarize(values);
 }
 
+/** `time` for work that awaits (the store's calls). */
+export async function timeAsync(iterations: number, fn: (i: number) => Promise<unknown>, divideBy = 1): Promise<Summary> {
+  for (let i = 0; i < Math.min(50, iterations); i++) await fn(i); // warm-up
+  const values: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t = performance.now();
+    await fn(i);
+    values.push((performance.now() - t) / divideBy);
+  }
+  return summarize(values);
+}
+
 const alert = (i: number, service: string): AlertInput => ({
   severity: 'CRIT',
   title: `stage ${i}`,
@@ -49,24 +62,25 @@ const alert = (i: number, service: string): AlertInput => ({
   status: 'firing',
 });
 
-export function runStages(): Array<[string, Summary]> {
+export async function runStages(): Promise<Array<[string, Summary]>> {
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-stages-'));
   const results: Array<[string, Summary]> = [];
   try {
     const db = openDb(dir);
     const sqlite = db.$client;
+    const store = openSqliteStore(dir, db);
     const routes = benchRoutes('svc', 4, false);
     const file = parseConfigText(benchYaml(routes, { bodyLimitBytes: 1_048_576, maxAlertsPerRequest: 1_000 }), 'bench.yaml');
-    const acceptor = new AlertAcceptor(db);
+    const acceptor = new AlertAcceptor(store);
     const acceptAlerts = (inputs: AlertInput[]) => acceptor.accept(file, inputs);
     const one = (i: number) => [alert(i, routes[i % 4]!.service)];
     const batch = Array.from({ length: 200 }, (_, i) => alert(i, routes[0]!.service));
 
-    results.push(['intake commit, 1 alert, synchronous=FULL (as open.ts)', time(300, (i) => acceptAlerts(one(i)))]);
+    results.push(['intake commit, 1 alert, synchronous=FULL (as open.ts)', await timeAsync(300, (i) => acceptAlerts(one(i)))]);
     sqlite.pragma('synchronous = NORMAL');
-    results.push(['intake commit, 1 alert, synchronous=NORMAL', time(300, (i) => acceptAlerts(one(i)))]);
+    results.push(['intake commit, 1 alert, synchronous=NORMAL', await timeAsync(300, (i) => acceptAlerts(one(i)))]);
     sqlite.pragma('synchronous = FULL');
-    results.push(['intake, 200-alert batch, per alert (as accept.ts)', time(40, () => acceptAlerts(batch), 200)]);
+    results.push(['intake, 200-alert batch, per alert (as accept.ts)', await timeAsync(40, () => acceptAlerts(batch), 200)]);
 
     const insertAlert = sqlite.prepare(
       `insert into alerts (severity, title, body, service, labels, dedup_key, source, link, status, route, fired_at, last_seen_at, accepted_at)
@@ -88,10 +102,10 @@ export function runStages(): Array<[string, Summary]> {
     });
     results.push(['intake, 200-alert batch, per alert (prepared statements)', time(40, () => preparedAccept(batch), 200)]);
 
-    const store = new DeliveryStore(db);
+    const deliveryStore = new DeliveryStore(store);
     const maxId = (sqlite.prepare('select max(id) as id from deliveries').get() as { id: number }).id;
     const pick = (i: number) => 1 + ((i * 7919) % maxId);
-    results.push(['store.load(deliveryId), prepared once (as store.ts)', time(2000, (i) => store.load(pick(i)))]);
+    results.push(['store.load(deliveryId), prepared once per handle (as store.ts)', await timeAsync(2000, (i) => deliveryStore.load(pick(i)))]);
     const loadBuiltPerCall = (id: number) =>
       db
         .select({ delivery: deliveries, alert: alerts })
@@ -100,11 +114,11 @@ export function runStages(): Array<[string, Summary]> {
         .where(eq(deliveries.id, id))
         .get();
     results.push(['store.load(deliveryId), drizzle query built per call', time(2000, (i) => loadBuiltPerCall(pick(i)))]);
-    results.push(['claimForSending-like 1-row UPDATE commit, FULL', time(300, (i) => store.markFailed(pick(i), 'bench'))]);
+    results.push(['claimForSending-like 1-row UPDATE commit, FULL', await timeAsync(300, (i) => deliveryStore.markFailed(pick(i), 'bench'))]);
     sqlite.pragma('synchronous = NORMAL');
-    results.push(['claimForSending-like 1-row UPDATE commit, NORMAL', time(300, (i) => store.markFailed(pick(i), 'bench'))]);
+    results.push(['claimForSending-like 1-row UPDATE commit, NORMAL', await timeAsync(300, (i) => deliveryStore.markFailed(pick(i), 'bench'))]);
 
-    const view = toAlertView(store.load(1)!.alert);
+    const view = toAlertView((await deliveryStore.load(1))!.alert);
     results.push(['renderDiscordAlert', time(2000, () => renderDiscordAlert(view))]);
     results.push(['renderTelegramAlert', time(2000, () => renderTelegramAlert(view))]);
     const body = JSON.stringify(batch);
@@ -120,8 +134,8 @@ export function runStages(): Array<[string, Summary]> {
     const buckets = new UptimeBuckets(db);
     results.push(['uptime over 7 d, 50,000 state changes: UptimeBuckets (as /status)', time(200, (i) => buckets.ratio('flappy', now + i - 7 * DAY, now + i))]);
     results.push(...runMatcherStages());
-    sqlite.close();
-    results.push(...runDedupHistoryStage());
+    await store.close();
+    results.push(...(await runDedupHistoryStage()));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

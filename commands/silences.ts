@@ -11,8 +11,8 @@ export default defineCommand({
   description: 'List the active silences',
   role: 'viewer',
   options: {},
-  handle({ services, now }) {
-    const active = listActiveSilences(services.db, now);
+  async handle({ services, now }) {
+    const active = await listActiveSilences(services.store, now);
     if (active.length === 0) return publicReply('No active silences.');
     const lines = [`${active.length} active silence${active.length === 1 ? '' : 's'}:`];
     for (const s of active.slice(0, SHOWN)) {

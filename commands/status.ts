@@ -1,4 +1,4 @@
-import { overview } from '../src/alerts/overview.js';
+import { loadFiringView } from '../src/alerts/firing-view.js';
 import { formatSeverityCounts, severityBadge } from '../src/shared/severity.js';
 import { defineCommand } from '../src/chat/command.js';
 import { textOption } from '../src/chat/options.js';
@@ -37,7 +37,7 @@ export default defineCommand({
   options: { service: textOption(false, 'Only this service', false, 100) },
   async handle({ services, now }, { service }) {
     const only = service;
-    const view = overview(services.db, { limit: SHOWN_ALERTS, ...(only ? { service: only } : {}), failedSince: new Date(now.getTime() - DAY_MS) });
+    const view = await loadFiringView(services.store, { limit: SHOWN_ALERTS, ...(only ? { service: only } : {}), failedSince: new Date(now.getTime() - DAY_MS) });
     const backlog = await services.backlog();
     const level = new Map(view.escalations.map((e) => [e.alertId, e]));
     const lines = [`opsbot status${only ? ` for ${only}` : ''}`, `Firing: ${formatSeverityCounts(view.counts)}`];

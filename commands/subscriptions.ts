@@ -8,8 +8,8 @@ export default defineCommand({
   description: "Show this chat's subscription",
   role: 'viewer',
   options: {},
-  handle({ services, invoker }) {
-    const row = subscriptionOf(services.db, invoker.platform, invoker.chatId);
+  async handle({ services, invoker }) {
+    const row = await subscriptionOf(services.store, invoker.platform, invoker.chatId);
     return publicReply(
       row
         ? `This chat gets ${describeSubscription(row)} (set by ${row.createdBy} on ${row.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC).`

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
 import type { Db } from './db/open.js';
+import type { Store } from './db/store.js';
 import { createChat, startChat } from './chat/start-chat.js';
 import { ALL_COMMANDS } from '../commands/index.js';
 import { Metrics } from './telemetry/metrics.js';
@@ -22,6 +23,7 @@ export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
   url: string;
   db: Db;
+  store: Store;
   stop(): Promise<void>;
 }
 
@@ -56,7 +58,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const http = started.add(await startHttp(base, config, { intake, sink, platforms, heartbeats, afterHeartbeat, healing, triggers, metrics, reports, chat, pages, backlog }, log));
     await startChat(chat, log);
     log.info({ url: http.url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');
-    return { url: http.url, db: base.db, stop: () => stopBot(started, log) };
+    return { url: http.url, db: base.db, store: base.store, stop: () => stopBot(started, log) };
   } catch (error) {
     await started.stopAll();
     throw error;

@@ -1,44 +1,44 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { count } from 'drizzle-orm';
+import { expect, it } from 'vitest';
 import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema } from '../src/alerts/input.js';
 import { parseConfigText } from '../src/config/load.js';
-import { openDb } from '../src/db/open.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'opsbot-accept-'));
-const db = openDb(dir);
-afterAll(() => {
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+import { describeEachStore } from './helpers/stores.js';
 
 const config = parseConfigText('defaultRoute: { discord: ["100"], telegram: ["-200"] }\n', 'test.yaml');
-const acceptor = new AlertAcceptor(db);
-const storedAlerts = () => (db.$client.prepare('select count(*) as n from alerts').get() as { n: number }).n;
 const batch = [
   { severity: 'CRIT', title: 'disk full' },
   { severity: 'WARN', title: 'disk filling' },
 ].map((alert) => alertInputSchema.parse(alert));
 
-it('stores a batch inside the caller’s transaction, so the caller’s rollback takes the whole batch back', () => {
-  const before = storedAlerts();
-  const acceptThenFail = db.$client.transaction(() => {
-    const result = acceptor.acceptInTransaction(config, batch);
-    expect(result.work).toHaveLength(4);
-    expect(storedAlerts()).toBe(before + 2);
-    throw new Error('the caller’s own work failed');
+describeEachStore('intake transaction', (store) => {
+  const storedAlerts = async () => (await store().db.select({ n: count() }).from(store().t.alerts))[0]!.n;
+
+  it('stores a batch inside the caller’s transaction, so the caller’s rollback takes the whole batch back', async () => {
+    const acceptor = new AlertAcceptor(store());
+    const before = await storedAlerts();
+    const acceptThenFail = store().transaction(async (tx) => {
+      const result = await acceptor.acceptIn(tx, config, batch);
+      expect(result.work).toHaveLength(4);
+      throw new Error('the caller’s own work failed');
+    });
+    await expect(acceptThenFail).rejects.toThrow('the caller’s own work failed');
+    expect(await storedAlerts()).toBe(before);
+
+    await store().transaction((tx) => acceptor.acceptIn(tx, config, batch));
+    expect(await storedAlerts()).toBe(before + 2);
   });
-  expect(acceptThenFail).toThrow('the caller’s own work failed');
-  expect(storedAlerts()).toBe(before);
 
-  db.$client.transaction(() => acceptor.acceptInTransaction(config, batch))();
-  expect(storedAlerts()).toBe(before + 2);
-});
-
-it('refuses to run outside a transaction, where each row would commit on its own', () => {
-  const before = storedAlerts();
-  expect(() => acceptor.acceptInTransaction(config, batch)).toThrow(/needs an open transaction/);
-  expect(storedAlerts()).toBe(before);
+  it('a repeat of a firing alert bumps it, a resolution resolves it, one without a firing alert is ignored', async () => {
+    const acceptor = new AlertAcceptor(store());
+    const disk = (status?: 'resolved') => alertInputSchema.parse({ severity: 'CRIT', title: 'disk full', dedupKey: 'disk-db1', ...(status ? { status } : {}) });
+    const [created] = (await acceptor.accept(config, [disk()])).results;
+    expect(created).toMatchObject({ outcome: 'created', deliveries: 2 });
+    const bumped = await acceptor.accept(config, [disk()]);
+    expect(bumped.results).toEqual([{ id: created!.id, outcome: 'deduplicated', count: 2 }]);
+    expect(bumped.work.map((w) => w.revision)).toEqual([2, 2]);
+    const resolved = await acceptor.accept(config, [disk('resolved')]);
+    expect(resolved.results).toEqual([{ id: created!.id, outcome: 'resolved' }]);
+    expect((await acceptor.accept(config, [disk('resolved')])).results[0]).toMatchObject({ id: null, outcome: 'ignored' });
+  });
 });

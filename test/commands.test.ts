@@ -49,13 +49,13 @@ const victor = person('8', '@victor');
 const olga = person('9', '@olga');
 const stranger = person('666', '@stranger');
 const send = (invoker: Invoker, command: string, raw: Invocation['raw'] = {}) => runner.run({ command, raw, invoker, via: 'command' });
-const lastAudit = (command: string) => listAudit(db, { limit: 1, command })[0];
+const lastAudit = async (command: string) => (await listAudit(store, { limit: 1, command }))[0];
 
 describe('roles', () => {
   it('refuses a command above the user role, privately, naming the role needed, and audits the refusal', async () => {
-    const id = fire('disk full');
+    const id = await fire('disk full');
     expect(await send(victor, 'ack', { alert: String(id) })).toMatchObject({ text: expect.stringContaining('/ack needs the responder role; you have viewer'), private: true });
-    expect(lastAudit('ack')).toMatchObject({ result: 'refused', userName: '@victor' });
+    expect(await lastAudit('ack')).toMatchObject({ result: 'refused', userName: '@victor' });
     expect(await send(alice, 'restart', { service: 'api' })).toMatchObject({ text: expect.stringContaining('/restart needs the operator role; you have responder') });
   });
 
@@ -86,7 +86,7 @@ describe('arguments', () => {
 
 describe('commands over operations', () => {
   it('/ack answers in public once and privately the second time', async () => {
-    const id = fire('cpu hot');
+    const id = await fire('cpu hot');
     expect(await send(alice, 'ack', { alert: `#${id}` })).toEqual({ text: `Alert #${id} acknowledged by @alice. Escalation stopped (5 pending steps).`, private: false });
     expect(await send(olga, 'ack', { alert: String(id) })).toEqual({ text: `Alert #${id} is already acknowledged by @alice.`, private: true });
   });
@@ -101,7 +101,7 @@ describe('commands over operations', () => {
   });
 
   it('/status shows a firing CRIT with its service', async () => {
-    const id = fire('payments failing', 'payments');
+    const id = await fire('payments failing', 'payments');
     const { text } = await send(victor, 'status');
     expect(text).toContain('opsbot status');
     expect(text).toContain(`#${id} 🔴 CRIT payments failing (payments)`);

@@ -9,6 +9,7 @@ import { alertInputSchema } from '../src/alerts/input.js';
 import { acknowledgeAlert, resolveAlert } from '../src/alerts/lifecycle.js';
 import { parseConfigText } from '../src/config/load.js';
 import { openDb, type Db } from '../src/db/open.js';
+import { openSqliteStore } from '../src/db/sqlite-store.js';
 import * as schema from '../src/db/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsbot-delivery-index-'));
@@ -16,9 +17,9 @@ openDb(dir).$client.close();
 /** The migrated store opened again with every statement it runs recorded (parameters filled in). */
 const executed: string[] = [];
 const sqlite = new Database(join(dir, 'opsbot.sqlite'), { verbose: (text) => executed.push(String(text)) });
-const db = drizzle(sqlite, { schema }) as unknown as Db;
-afterAll(() => {
-  sqlite.close();
+const store = openSqliteStore(dir, drizzle(sqlite, { schema }) as unknown as Db);
+afterAll(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -29,16 +30,16 @@ function planOf(statement: string): string {
   return (sqlite.prepare(`EXPLAIN QUERY PLAN ${statement}`).all() as Array<{ detail: string }>).map((row) => row.detail).join('\n');
 }
 
-it("dedup, ack and resolve find an alert's deliveries through the alert, never by scanning a delivery state", () => {
-  const acceptor = new AlertAcceptor(db);
-  const [first] = acceptor.accept(config, [alert({})]).results;
+it("dedup, ack and resolve find an alert's deliveries through the alert, never by scanning a delivery state", async () => {
+  const acceptor = new AlertAcceptor(store);
+  const [first] = (await acceptor.accept(config, [alert({})])).results;
   const alertId = (first as { id: number }).id;
   executed.length = 0;
-  acceptor.accept(config, [alert({})]);
-  acknowledgeAlert(db, alertId, 'alice');
-  acceptor.accept(config, [alert({ status: 'resolved' })]);
-  const [second] = acceptor.accept(config, [alert({ dedupKey: 'disk-db2' })]).results;
-  resolveAlert(db, (second as { id: number }).id, 'bob');
+  await acceptor.accept(config, [alert({})]);
+  await acknowledgeAlert(store, alertId, 'alice');
+  await acceptor.accept(config, [alert({ status: 'resolved' })]);
+  const [second] = (await acceptor.accept(config, [alert({ dedupKey: 'disk-db2' })])).results;
+  await resolveAlert(store, (second as { id: number }).id, 'bob');
 
   const byAlert = executed.filter((statement) => /from "deliveries" where .*"deliveries"\."alert_id" = /i.test(statement));
   expect(byAlert.length).toBeGreaterThanOrEqual(4);

@@ -17,30 +17,30 @@ function attemptsNow(attempts: number) {
 }
 
 describe('the failure ladder', () => {
-  it("holds for a 429's retry_after without counting an attempt", () => {
+  it("holds for a 429's retry_after without counting an attempt", async () => {
     const row = attemptsNow(4);
-    const decision = decideFailure(new DeliveryError('rate_limited', 'telegram 429', 7_000), policy, row.count);
+    const decision = await decideFailure(new DeliveryError('rate_limited', 'telegram 429', 7_000), policy, row.count);
     expect(decision).toEqual({ kind: 'hold', retryInMs: 7_000, reason: 'telegram 429' });
     expect(row.recorded).toEqual([]);
     expect(platformMayBeDown(decision)).toBe(false);
   });
 
-  it('fails a permanent refusal at once, without counting an attempt', () => {
+  it('fails a permanent refusal at once, without counting an attempt', async () => {
     const row = attemptsNow(1);
-    const decision = decideFailure(new DeliveryError('permanent', 'discord 403: Missing Access'), policy, row.count);
+    const decision = await decideFailure(new DeliveryError('permanent', 'discord 403: Missing Access'), policy, row.count);
     expect(decision).toEqual({ kind: 'fail', attempts: null, reason: 'discord 403: Missing Access' });
     expect(row.recorded).toEqual([]);
     expect(platformMayBeDown(decision)).toBe(false);
   });
 
-  it('counts a transient failure and retries it after the back-off, doubling with ±20 % jitter', () => {
+  it('counts a transient failure and retries it after the back-off, doubling with ±20 % jitter', async () => {
     for (const [attempts, base] of [
       [1, 1_000],
       [2, 2_000],
       [4, 8_000],
     ] as const) {
       const row = attemptsNow(attempts);
-      const decision = decideFailure(new DeliveryError('transient', 'discord 502'), policy, row.count);
+      const decision = await decideFailure(new DeliveryError('transient', 'discord 502'), policy, row.count);
       expect(row.recorded).toEqual(['discord 502']);
       expect(decision).toMatchObject({ kind: 'retry', attempts, reason: 'discord 502' });
       const wait = decision.kind === 'retry' ? decision.retryInMs : NaN;
@@ -50,19 +50,19 @@ describe('the failure ladder', () => {
     }
   });
 
-  it('caps the back-off at backoffMaxMs', () => {
-    const decision = decideFailure(new DeliveryError('transient', 'timeout'), { ...policy, maxAttempts: 100 }, () => 20);
+  it('caps the back-off at backoffMaxMs', async () => {
+    const decision = await decideFailure(new DeliveryError('transient', 'timeout'), { ...policy, maxAttempts: 100 }, () => 20);
     expect(decision).toMatchObject({ kind: 'retry', retryInMs: 30_000 });
   });
 
-  it('fails after the last attempt, and the platform may still be down', () => {
-    const decision = decideFailure(new DeliveryError('transient', 'discord 503'), policy, () => 5);
+  it('fails after the last attempt, and the platform may still be down', async () => {
+    const decision = await decideFailure(new DeliveryError('transient', 'discord 503'), policy, () => 5);
     expect(decision).toEqual({ kind: 'fail', attempts: 5, reason: 'discord 503' });
     expect(platformMayBeDown(decision)).toBe(true);
   });
 
-  it('treats anything that is not a DeliveryError as transient', () => {
-    const decision = decideFailure(new TypeError('fetch failed'), policy, () => 1);
+  it('treats anything that is not a DeliveryError as transient', async () => {
+    const decision = await decideFailure(new TypeError('fetch failed'), policy, () => 1);
     expect(decision).toMatchObject({ kind: 'retry', attempts: 1, reason: 'TypeError: fetch failed' });
   });
 

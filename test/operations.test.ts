@@ -35,7 +35,7 @@ const { dir, db, store, log, config, sink, added, fire } = inProcessStore(
 const deps = { db, store, sink, platforms: ['discord', 'telegram'] as const };
 
 let audited: Array<{ result: AuditResult; detail: string }> = [];
-const actor = (name: string, via: Actor['via'] = 'chat'): Actor => ({ name, via, audit: (result, detail) => void audited.push({ result, detail }) });
+const actor = (name: string, via: Actor['via'] = 'chat'): Actor => ({ name, via, audit: async (result, detail) => void audited.push({ result, detail }) });
 const jobIds = () => added.map((job) => `${job.queue} ${job.opts.jobId}`);
 
 beforeEach(() => {
@@ -45,7 +45,7 @@ beforeEach(() => {
 
 describe('ack and resolve', () => {
   it('acks once: the alert records who, both messages are queued for an edit, one ok audit row', async () => {
-    const id = fire('disk full');
+    const id = await fire('disk full');
     const result = await ack(deps, id, actor('@alice'));
     expect(result).toMatchObject({ kind: 'acked', alert: { id, ackedBy: '@alice', revision: 2 }, stoppedSteps: 5 });
     expect(chatText(result)).toBe(`Alert #${id} acknowledged by @alice. Escalation stopped (5 pending steps).`);
@@ -55,7 +55,7 @@ describe('ack and resolve', () => {
   });
 
   it('an ack of an acked alert changes nothing, is audited ok, and says by whom in every door the same way', async () => {
-    const id = fire('cpu hot');
+    const id = await fire('cpu hot');
     await ack(deps, id, actor('@alice'));
     added.length = 0;
     audited = [];
@@ -77,7 +77,7 @@ describe('ack and resolve', () => {
   });
 
   it('resolves once; a second resolve or an ack after it finds it resolved', async () => {
-    const id = fire('queue stuck');
+    const id = await fire('queue stuck');
     expect(await resolve(deps, id, actor('bob'))).toMatchObject({ kind: 'resolved', alert: { status: 'resolved', resolvedBy: 'bob' } });
     expect(added).toHaveLength(2);
     const again = await resolve(deps, id, actor('carol'));
@@ -90,7 +90,7 @@ describe('ack and resolve', () => {
 
 describe('silences', () => {
   it('a silence holds the firing alert it matches and schedules its end; unsilence ends it once', async () => {
-    fire('api slow');
+    await fire('api slow');
     const now = new Date();
     const held = await silence(deps, { matchers: [{ name: 'service', op: '=', value: 'db' }], durationMs: 3_600_000, reason: null }, actor('@alice'), now);
     expect(held).toMatchObject({ kind: 'silenced', held: expect.any(Number) });
@@ -109,7 +109,7 @@ describe('silences', () => {
 
 describe('resend', () => {
   it('reopens the failed delivery and queues it; an unknown alert is not-found', async () => {
-    const id = fire('mail down');
+    const id = await fire('mail down');
     db.update(deliveries).set({ state: 'failed' }).where(eq(deliveries.alertId, id)).run();
     const result = await resend(deps, { alertId: id }, actor('bob', 'api'));
     expect(result).toMatchObject({ kind: 'resent', message: '2 failed deliveries queued again (1 to discord 100, 1 to telegram -200)' });
@@ -159,14 +159,15 @@ describe('a chat command over an operation', () => {
   const runner = new CommandRunner(ALL_COMMANDS, services, log);
   const invoker = { platform: 'telegram' as const, userId: '7', userName: '@alice', chatId: '-200', roleIds: [] };
   const run = (alert: string) => runner.run({ command: 'ack', raw: { alert }, invoker, via: 'command' });
-  const auditRows = () => listAudit(db, { limit: 100, command: 'ack' }).filter((row) => row.via === 'command');
+  const auditRows = async () => (await listAudit(store, { limit: 100, command: 'ack' })).filter((row) => row.via === 'command');
 
   it('only parses and renders: one audit row per command, written by the operation', async () => {
-    const id = fire('chat ack');
-    const before = auditRows().length;
+    const id = await fire('chat ack');
+    const before = (await auditRows()).length;
     expect(await run(String(id))).toEqual({ text: `Alert #${id} acknowledged by @alice. Escalation stopped (5 pending steps).`, private: false });
     expect(await run('99999')).toEqual({ text: 'No alert #99999. /status lists the firing ones.', private: true });
-    expect(auditRows().slice(0, auditRows().length - before).map((row) => [row.result, row.detail, row.args])).toEqual([
+    const rows = await auditRows();
+    expect(rows.slice(0, rows.length - before).map((row) => [row.result, row.detail, row.args])).toEqual([
       ['invalid', 'No alert #99999', { alert: '99999' }],
       ['ok', `Alert #${id} acknowledged by @alice. Escalation stopped (5 pending steps)`, { alert: String(id) }],
     ]);

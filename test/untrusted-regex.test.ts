@@ -54,7 +54,7 @@ describe('regular expressions from chat and config run in linear time', () => {
   });
 
   it('a silence stored before, whose pattern RE2 refuses, holds nothing back', async () => {
-    createSilence(world.bot.bot.db, {
+    await createSilence(world.bot.bot.store, {
       matchers: [{ name: 'service', op: '=~', value: '(?=legacy).*' }],
       durationMs: 3_600_000,
       reason: 'stored by an older opsbot',

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { alerts, type AlertRow } from '../db/schema.js';
+import { forUpdate, type Db, type Store } from '../db/store.js';
+import type { AlertRow } from '../db/schema.js';
 import { cancelEscalation } from '../escalation/plan.js';
 import { deliveriesToSync, resolveFiring } from './message-sync.js';
 import { summariesToSync } from './summaries-to-sync.js';
@@ -11,30 +11,42 @@ export type LifecycleOutcome =
   | { outcome: 'unknown' }
   | { outcome: 'already'; alert: AlertRow };
 
+/** The alert, locked until the transaction ends, so that two instances cannot both change it. */
+async function lockedAlert(store: Store, tx: Db, alertId: number): Promise<AlertRow | undefined> {
+  const { alerts } = store.t;
+  const [alert] = await forUpdate(tx.select().from(alerts).where(eq(alerts.id, alertId)));
+  return alert;
+}
+
+async function doneWith(store: Store, tx: Db, alert: AlertRow, stoppedSteps: number): Promise<LifecycleOutcome> {
+  const work = await deliveriesToSync(store, tx, alert.id, alert.revision);
+  return { outcome: 'done', alert, stoppedSteps, work, summaries: await summariesToSync(store, tx, alert.id) };
+}
+
 /** Acknowledges a firing alert: records who and when, stops its escalation, and plans the message edits. */
-export function acknowledgeAlert(db: Db, alertId: number, by: string, now = new Date()): LifecycleOutcome {
-  return db.transaction((tx) => {
-    const alert = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
+export function acknowledgeAlert(store: Store, alertId: number, by: string, now = new Date()): Promise<LifecycleOutcome> {
+  const { alerts } = store.t;
+  return store.transaction(async (tx) => {
+    const alert = await lockedAlert(store, tx, alertId);
     if (!alert) return { outcome: 'unknown' };
     if (alert.ackedAt !== null || alert.status === 'resolved') return { outcome: 'already', alert };
-    const updated = tx
+    const [updated] = await tx
       .update(alerts)
       .set({ ackedAt: now, ackedBy: by, revision: sql`${alerts.revision} + 1` })
       .where(eq(alerts.id, alertId))
-      .returning()
-      .get()!;
-    const stoppedSteps = cancelEscalation(tx, alertId, `acknowledged by ${by}`, now);
-    return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision), summaries: summariesToSync(tx, updated.id) };
+      .returning();
+    const stoppedSteps = await cancelEscalation(store, tx, alertId, `acknowledged by ${by}`, now);
+    return doneWith(store, tx, updated!, stoppedSteps);
   });
 }
 
 /** Resolves a firing alert by hand, as a resolution from its source would. */
-export function resolveAlert(db: Db, alertId: number, by: string, now = new Date()): LifecycleOutcome {
-  return db.transaction((tx) => {
-    const alert = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
+export function resolveAlert(store: Store, alertId: number, by: string, now = new Date()): Promise<LifecycleOutcome> {
+  return store.transaction(async (tx) => {
+    const alert = await lockedAlert(store, tx, alertId);
     if (!alert) return { outcome: 'unknown' };
     if (alert.status === 'resolved') return { outcome: 'already', alert };
-    const { alert: updated, stoppedSteps } = resolveFiring(tx, alertId, by, `resolved by ${by}`, now);
-    return { outcome: 'done', alert: updated, stoppedSteps, work: deliveriesToSync(tx, updated.id, updated.revision), summaries: summariesToSync(tx, updated.id) };
+    const { alert: updated, stoppedSteps } = await resolveFiring(store, tx, alertId, by, `resolved by ${by}`, now);
+    return doneWith(store, tx, updated, stoppedSteps);
   });
 }

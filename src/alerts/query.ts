@@ -1,6 +1,5 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { alerts, deliveries, escalationSteps, summaries } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 import type { Severity } from '../shared/types.js';
 
 export interface AlertFilter {
@@ -11,38 +10,38 @@ export interface AlertFilter {
   limit: number;
 }
 
-export function listAlerts(db: Db, filter: AlertFilter) {
+export function listAlerts(store: Store, filter: AlertFilter) {
+  const { alerts } = store.t;
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(alerts.status, filter.status));
   if (filter.severity) conditions.push(eq(alerts.severity, filter.severity));
   if (filter.service) conditions.push(eq(alerts.service, filter.service));
   if (filter.before) conditions.push(lt(alerts.id, filter.before));
-  return db
+  return store.db
     .select()
     .from(alerts)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(desc(alerts.id))
-    .limit(filter.limit)
-    .all();
+    .limit(filter.limit);
 }
 
 /** One alert with every delivery, and for summarized ones the summary message that carried it. */
-export function getAlertDetail(db: Db, id: number) {
-  const alert = db.select().from(alerts).where(eq(alerts.id, id)).get();
+export async function getAlertDetail(store: Store, id: number) {
+  const { db } = store;
+  const { alerts, deliveries, escalationSteps, summaries } = store.t;
+  const [alert] = await db.select().from(alerts).where(eq(alerts.id, id));
   if (!alert) return undefined;
-  const rows = db
+  const rows = await db
     .select({ delivery: deliveries, summary: summaries })
     .from(deliveries)
     .leftJoin(summaries, eq(summaries.id, deliveries.summaryId))
     .where(eq(deliveries.alertId, id))
-    .orderBy(deliveries.id)
-    .all();
-  const steps = db
+    .orderBy(deliveries.id);
+  const steps = await db
     .select()
     .from(escalationSteps)
     .where(eq(escalationSteps.alertId, id))
-    .orderBy(escalationSteps.dueAt, escalationSteps.id)
-    .all();
+    .orderBy(escalationSteps.dueAt, escalationSteps.id);
   return {
     ...alert,
     escalation: steps.map((step) => ({

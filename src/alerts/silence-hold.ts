@@ -1,6 +1,6 @@
 import { and, eq, gt, isNotNull, isNull } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { alerts, deliveries, silences, type SilenceMatcherJson, type SilenceRow } from '../db/schema.js';
+import { forUpdate, type Db, type Store } from '../db/store.js';
+import type { AlertRow, SilenceMatcherJson, SilenceRow } from '../db/schema.js';
 import type { EscalationConfig } from '../config/escalation-schema.js';
 import { cancelEscalation, planEscalation } from '../escalation/plan.js';
 import { activeSilences, silenceFor } from '../routing/silences.js';
@@ -23,9 +23,10 @@ export interface NewSilence {
  * Stores a silence and holds back what it matches right away: firing alerts not yet posted keep
  * their deliveries unsent, and their pending escalation steps stop.
  */
-export function createSilence(db: Db, input: NewSilence, now = new Date()): { silence: SilenceRow; held: number } {
-  return db.transaction((tx) => {
-    const silence = tx
+export function createSilence(store: Store, input: NewSilence, now = new Date()): Promise<{ silence: SilenceRow; held: number }> {
+  const { alerts, deliveries, silences } = store.t;
+  return store.transaction(async (tx) => {
+    const [silence] = await tx
       .insert(silences)
       .values({
         matchers: input.matchers,
@@ -34,34 +35,32 @@ export function createSilence(db: Db, input: NewSilence, now = new Date()): { si
         createdAt: now,
         endsAt: new Date(now.getTime() + input.durationMs),
       })
-      .returning()
-      .get();
-    const firing = tx
-      .select()
-      .from(alerts)
-      .where(and(eq(alerts.status, 'firing'), isNull(alerts.silenceId)))
-      .all()
-      .filter((alert) => matchesAll(silence.matchers, alert));
+      .returning();
+    const unheld = await forUpdate(tx.select().from(alerts).where(and(eq(alerts.status, 'firing'), isNull(alerts.silenceId))).orderBy(alerts.id));
+    const firing = unheld.filter((alert) => matchesAll(silence!.matchers, alert));
     for (const alert of firing) {
-      tx.update(alerts).set({ silenceId: silence.id }).where(eq(alerts.id, alert.id)).run();
-      tx.update(deliveries)
+      await tx.update(alerts).set({ silenceId: silence!.id }).where(eq(alerts.id, alert.id));
+      await tx
+        .update(deliveries)
         .set({ state: 'silenced' })
-        .where(and(eq(deliveries.alertId, alert.id), eq(deliveries.state, 'pending')))
-        .run();
-      cancelEscalation(tx, alert.id, `silenced by silence #${silence.id}`, now);
+        .where(and(eq(deliveries.alertId, alert.id), eq(deliveries.state, 'pending')));
+      await cancelEscalation(store, tx, alert.id, `silenced by silence #${silence!.id}`, now);
     }
-    return { silence, held: firing.length };
+    return { silence: silence!, held: firing.length };
   });
 }
 
-/** Ends a silence early; false when it does not exist or has already ended. */
-export function removeSilence(db: Db, id: number, removedBy: string, now = new Date()): SilenceRow | undefined {
-  return db
-    .update(silences)
-    .set({ removedAt: now, removedBy })
-    .where(and(eq(silences.id, id), isNull(silences.removedAt), gt(silences.endsAt, now)))
-    .returning()
-    .get();
+/** Ends a silence early; undefined when it does not exist or has already ended. */
+export async function removeSilence(store: Store, id: number, removedBy: string, now = new Date()): Promise<SilenceRow | undefined> {
+  const { silences } = store.t;
+  const [removed] = await store.transaction((tx) =>
+    tx
+      .update(silences)
+      .set({ removedAt: now, removedBy })
+      .where(and(eq(silences.id, id), isNull(silences.removedAt), gt(silences.endsAt, now)))
+      .returning(),
+  );
+  return removed;
 }
 
 export interface ReleasedWork {
@@ -74,44 +73,42 @@ export interface ReleasedWork {
  * Lets go of alerts whose silence has ended: one still firing and matched by no other silence
  * gets its held deliveries posted and its escalation planned afresh from now.
  */
-export function releaseEndedSilences(db: Db, escalation: EscalationConfig, now = new Date()): ReleasedWork {
-  return db.transaction((tx) => {
+export function releaseEndedSilences(store: Store, escalation: EscalationConfig, now = new Date()): Promise<ReleasedWork> {
+  const { alerts } = store.t;
+  return store.transaction(async (tx) => {
     const work: ReleasedWork = { released: 0, deliveries: [], escalations: [] };
-    const active = activeSilences(tx, now);
+    const active = await activeSilences(store, tx, now);
     const activeIds = active.map((s) => s.id);
-    const held = tx
-      .select()
-      .from(alerts)
-      .where(and(isNotNull(alerts.silenceId), eq(alerts.status, 'firing')))
-      .all()
-      .filter((alert) => !activeIds.includes(alert.silenceId!));
-    for (const alert of held) {
+    const silenced = await forUpdate(tx.select().from(alerts).where(and(isNotNull(alerts.silenceId), eq(alerts.status, 'firing'))).orderBy(alerts.id));
+    for (const alert of silenced.filter((a) => !activeIds.includes(a.silenceId!))) {
       const other = silenceFor(active, alert);
-      if (other) {
-        tx.update(alerts).set({ silenceId: other.id }).where(eq(alerts.id, alert.id)).run();
-        continue;
-      }
-      tx.update(alerts).set({ silenceId: null }).where(eq(alerts.id, alert.id)).run();
-      const freed = tx
-        .update(deliveries)
-        .set({ state: 'pending' })
-        .where(and(eq(deliveries.alertId, alert.id), eq(deliveries.state, 'silenced')))
-        .returning({ id: deliveries.id, platform: deliveries.platform, destination: deliveries.destination })
-        .all();
-      for (const { id, platform, destination } of freed) {
-        work.deliveries.push({ deliveryId: id, revision: alert.revision, platform, destination, planned: true });
-      }
-      const policyName = alert.route.escalation;
-      const policy = policyName ? escalation.policies[policyName] : undefined;
-      if (policyName && policy && alert.ackedAt === null) {
-        work.escalations.push(...planEscalation(tx, alert.id, policyName, policy, now));
-      }
-      work.released++;
+      if (other) await tx.update(alerts).set({ silenceId: other.id }).where(eq(alerts.id, alert.id));
+      else await release(store, tx, alert, escalation, now, work);
     }
-    tx.update(alerts)
+    await tx
+      .update(alerts)
       .set({ silenceId: null })
-      .where(and(isNotNull(alerts.silenceId), eq(alerts.status, 'resolved')))
-      .run();
+      .where(and(isNotNull(alerts.silenceId), eq(alerts.status, 'resolved')));
     return work;
   });
+}
+
+/** One alert let go: its held deliveries wait to be posted again, and its escalation starts over from now unless it was acked. */
+async function release(store: Store, tx: Db, alert: AlertRow, escalation: EscalationConfig, now: Date, work: ReleasedWork): Promise<void> {
+  const { alerts, deliveries } = store.t;
+  await tx.update(alerts).set({ silenceId: null }).where(eq(alerts.id, alert.id));
+  const freed = await tx
+    .update(deliveries)
+    .set({ state: 'pending' })
+    .where(and(eq(deliveries.alertId, alert.id), eq(deliveries.state, 'silenced')))
+    .returning({ id: deliveries.id, platform: deliveries.platform, destination: deliveries.destination });
+  for (const { id, platform, destination } of freed.sort((a, b) => a.id - b.id)) {
+    work.deliveries.push({ deliveryId: id, revision: alert.revision, platform, destination, planned: true });
+  }
+  const policyName = alert.route.escalation;
+  const policy = policyName ? escalation.policies[policyName] : undefined;
+  if (policyName && policy && alert.ackedAt === null) {
+    work.escalations.push(...(await planEscalation(store, tx, alert.id, policyName, policy, now)));
+  }
+  work.released++;
 }

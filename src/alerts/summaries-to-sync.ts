@@ -1,12 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/open.js';
-import { preparedPerHandle } from '../db/prepared.js';
-import { deliveries, summaries } from '../db/schema.js';
+import { statementsPerHandle, type Db, type Store } from '../db/store.js';
 import type { SummaryWork } from '../shared/work.js';
 
 const p = sql.placeholder;
 
-const statementsFor = preparedPerHandle((db) => ({
+const statementsFor = statementsPerHandle((db, { deliveries, summaries }) => ({
   touch: db
     .update(summaries)
     .set({ revision: sql`${summaries.revision} + 1` })
@@ -23,13 +21,13 @@ const statementsFor = preparedPerHandle((db) => ({
       ),
     )
     .returning({ summaryId: summaries.id, revision: summaries.revision, platform: summaries.platform })
-    .prepare(),
+    .prepare('alerts.summariesToSync'),
 }));
 
 /**
  * Marks every storm summary that carries the alert as out of date (its dedup count, ack or
- * resolution changed), inside the caller's transaction; returns the summaries to edit.
+ * resolution changed), inside the caller's transaction `tx`; returns the summaries to edit.
  */
-export function summariesToSync(db: DbOrTx, alertId: number): SummaryWork[] {
-  return statementsFor(db).touch.all({ alertId });
+export function summariesToSync(store: Store, tx: Db, alertId: number): Promise<SummaryWork[]> {
+  return statementsFor(store, tx).touch.execute({ alertId });
 }

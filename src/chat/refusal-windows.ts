@@ -1,5 +1,6 @@
 interface Window {
-  auditId: number;
+  /** The first refusal's audit row, once it is written. */
+  auditId: number | null;
   repeats: number;
   timer: NodeJS.Timeout;
 }
@@ -25,10 +26,17 @@ export class RefusalWindows {
     return true;
   }
 
-  start(user: string, auditId: number): void {
+  /** Opens `user`'s window at their first refusal, before its audit row is written, so the refusals that follow count into it. */
+  start(user: string): void {
     const timer = setTimeout(() => this.finish(user), this.windowMs);
     timer.unref();
-    this.open.set(user, { auditId, repeats: 0, timer });
+    this.open.set(user, { auditId: null, repeats: 0, timer });
+  }
+
+  /** The audit row of the refusal that opened `user`'s window, where the count goes when it closes. */
+  countOnto(user: string, auditId: number): void {
+    const window = this.open.get(user);
+    if (window) window.auditId = auditId;
   }
 
   /** Closes every open window now (on shutdown), so no count is lost. */
@@ -41,6 +49,6 @@ export class RefusalWindows {
     if (!window) return;
     clearTimeout(window.timer);
     this.open.delete(user);
-    if (window.repeats > 0) this.close(window.auditId, window.repeats + 1);
+    if (window.repeats > 0 && window.auditId !== null) this.close(window.auditId, window.repeats + 1);
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Role } from '../shared/roles.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { FileConfig } from '../config/file-schema.js';
 import { allDestinations, destinationKey } from '../escalation/targets.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
@@ -20,6 +20,8 @@ import { privateReply, type Invocation, type Invoker, type Reply } from '../shar
 export class CommandRunner {
   private readonly byName: Map<string, CommandDefinition>;
   private readonly refusals: RefusalWindows;
+  /** Audit writes still under way, so that closing waits for them. */
+  private readonly writes = new Set<Promise<unknown>>();
 
   constructor(
     readonly commands: CommandDefinition[],
@@ -30,31 +32,32 @@ export class CommandRunner {
     const windowMs = services.config.access.refusalWindow;
     this.refusals = new RefusalWindows(windowMs, (auditId, refusals) => {
       this.log.warn({ auditId, refusals }, `one chat user was refused ${refusals} times within ${windowMs / 1000} s; counted on one audit row`);
-      try {
-        recordRefusalCount(this.services.db, auditId, refusals, windowMs);
-      } catch (error) {
-        this.log.error({ err: error, auditId }, 'could not write the audit log');
-      }
+      this.track(recordRefusalCount(this.services.store, auditId, refusals, windowMs), 'could not write the audit log');
     });
   }
 
-  /** Writes the counts of refusals still being counted (at shutdown). */
-  close(): void {
+  /** Writes the counts of refusals still being counted, and waits for every audit write (at shutdown). */
+  async close(): Promise<void> {
     this.refusals.flush();
+    await Promise.allSettled([...this.writes]);
+  }
+
+  private track<T>(write: Promise<T>, failure: string): Promise<T | null> {
+    const tracked = write.catch((error: unknown) => {
+      this.log.error({ err: error }, failure);
+      return null;
+    });
+    this.writes.add(tracked);
+    void tracked.finally(() => this.writes.delete(tracked));
+    return tracked;
   }
 
   get(name: string): CommandDefinition | undefined {
     return this.byName.get(name);
   }
 
-  roleOf(invoker: Invoker): Role | null {
-    return resolveRole(this.services.config.access, invoker, isKnownDestination(this.services.db, this.services.config, invoker));
-  }
-
-  /** The commands this invoker may run where they are, for /help. */
-  allowedFor(invoker: Invoker): CommandDefinition[] {
-    const role = this.roleOf(invoker);
-    return this.commands.filter((c) => hasRole(role, c.role));
+  async roleOf(invoker: Invoker): Promise<Role | null> {
+    return resolveRole(this.services.config.access, invoker, await isKnownDestination(this.services.store, this.services.config, invoker));
   }
 
   async run(invocation: Invocation): Promise<Reply> {
@@ -66,7 +69,7 @@ export class CommandRunner {
       const reply = privateReply(`Unknown command /${invocation.command}. /help lists the commands you may run here.`);
       return this.refuseOnce(invocation, reply, () => audit('invalid', 'unknown command'));
     }
-    const role = this.roleOf(invoker);
+    const role = await this.roleOf(invoker);
     if (!hasRole(role, command.role)) {
       const have = role ? `you have ${role}` : 'you have no role here';
       const reply = privateReply(`/${command.name} needs the ${command.role} role; ${have}. Ask an opsbot admin to grant it.`);
@@ -80,27 +83,27 @@ export class CommandRunner {
       args = parseArgs(command, invocation.raw);
     } catch (error) {
       if (!(error instanceof ArgumentError)) throw error;
-      audit('invalid', error.message);
+      await audit('invalid', error.message);
       return privateReply(`${error.message}.\nUsage: ${usage(command)}`);
     }
     let audited = false;
-    const auditOnce = (result: AuditEntry['result'], detail: string) => {
+    const auditOnce = async (result: AuditEntry['result'], detail: string) => {
       if (audited) return;
       audited = true;
-      audit(result, detail);
+      await audit(result, detail);
     };
     const actor: Actor = { name: invoker.userName, via: 'chat', audit: auditOnce };
     try {
       const reply = await command.handle({ invoker, actor, role: role!, services: this.services, commands: this.commands, now: new Date() }, args as never);
-      auditOnce('ok', firstLine(reply.text));
+      await auditOnce('ok', firstLine(reply.text));
       return reply;
     } catch (error) {
       if (error instanceof ArgumentError) {
-        auditOnce('invalid', error.message);
+        await auditOnce('invalid', error.message);
         return privateReply(error.message);
       }
       this.log.error({ err: error, command: command.name, args: invocation.raw }, 'chat command failed');
-      auditOnce('error', error instanceof Error ? error.message : String(error));
+      await auditOnce('error', error instanceof Error ? error.message : String(error));
       return privateReply(`/${command.name} failed on opsbot's side; the error is in the opsbot log. Nothing was changed by this attempt.`);
     }
   }
@@ -109,21 +112,22 @@ export class CommandRunner {
    * The first refusal of a user in a window is audited and answered; the ones after it are only
    * counted (onto that audit row when the window closes) and their reply is marked quiet.
    */
-  private refuseOnce(invocation: Invocation, reply: Reply, audit: () => number | null): Reply {
+  private async refuseOnce(invocation: Invocation, reply: Reply, audit: () => Promise<number | null>): Promise<Reply> {
     const user = `${invocation.invoker.platform}:${invocation.invoker.userId}`;
     if (this.refusals.countRepeat(user)) return { ...reply, quiet: true };
-    const auditId = audit();
-    if (auditId !== null) this.refusals.start(user, auditId);
+    this.refusals.start(user);
+    const auditId = await audit();
+    if (auditId !== null) this.refusals.countOnto(user, auditId);
     return reply;
   }
 
-  private audit(invocation: Invocation, result: AuditEntry['result'], detail: string): number | null {
+  private audit(invocation: Invocation, result: AuditEntry['result'], detail: string): Promise<number | null> {
     const { invoker } = invocation;
     const args = Object.fromEntries(
       Object.entries(invocation.raw).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
-    try {
-      return recordAudit(this.services.db, {
+    return this.track(
+      recordAudit(this.services.store, {
         at: new Date(),
         platform: invoker.platform,
         userId: invoker.userId,
@@ -134,11 +138,9 @@ export class CommandRunner {
         args,
         result,
         detail: detail.slice(0, 1_000),
-      });
-    } catch (error) {
-      this.log.error({ err: error, command: invocation.command }, 'could not write the audit log');
-      return null;
-    }
+      }),
+      `could not write the audit log of /${invocation.command}`,
+    );
   }
 }
 
@@ -165,9 +167,9 @@ function parseArgs(command: CommandDefinition, raw: Record<string, string | unde
   return args;
 }
 
-function isKnownDestination(db: Db, config: FileConfig, invoker: Invoker): boolean {
+async function isKnownDestination(store: Store, config: FileConfig, invoker: Invoker): Promise<boolean> {
   const key = destinationKey({ platform: invoker.platform, destination: invoker.chatId });
-  return allDestinations(config, listSubscriptions(db)).some((d) => destinationKey(d) === key);
+  return allDestinations(config, await listSubscriptions(store)).some((d) => destinationKey(d) === key);
 }
 
 function firstLine(text: string): string {

@@ -14,7 +14,7 @@ export interface Flash {
 }
 
 /** Writes the audit row of a dashboard action, as the chat runner does for commands and buttons. */
-export function auditDashboard(
+export async function auditDashboard(
   options: DashboardOptions,
   session: Session | undefined,
   command: string,
@@ -22,9 +22,9 @@ export function auditDashboard(
   result: AuditEntry['result'],
   detail: string,
   ip: string,
-): void {
+): Promise<void> {
   try {
-    recordAudit(options.db, {
+    await recordAudit(options.store, {
       at: new Date(),
       platform: 'dashboard',
       userId: session ? `dashboard:${session.credential}` : 'dashboard:anonymous',

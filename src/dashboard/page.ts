@@ -4,7 +4,7 @@ import { actionForm } from './forms.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './layout.js';
 import { alertsSection, escalationsSection, FAILED_WINDOW_MS, SHOWN } from './sections/alerts.js';
-import type { FiringQuery } from '../alerts/firing-view.js';
+import type { FiringView, FiringViewOptions } from '../alerts/firing-view.js';
 import type { ServicesQuery } from './sections/services-query.js';
 import { healRunsSection, heartbeatsSection, reportsSection } from './sections/activity.js';
 import { servicesSection } from './sections/services.js';
@@ -16,7 +16,7 @@ const HEAL_RUNS_SHOWN = 15;
 
 export interface PageQueries {
   services: ServicesQuery;
-  alerts: FiringQuery;
+  alerts(options: FiringViewOptions): Promise<FiringView>;
 }
 
 /**
@@ -24,14 +24,14 @@ export interface PageQueries {
  * Every query is bounded and prepared once: the first 100 firing alerts and escalations, counts by
  * index, one row and one indexed heal-run lookup per service, and the services' cached uptime buckets.
  */
-export function mainPage(options: DashboardOptions, queries: PageQueries, session: Session | null, readOnlyReason: string | null): SafeHtml {
+export async function mainPage(options: DashboardOptions, queries: PageQueries, session: Session | null, readOnlyReason: string | null): Promise<SafeHtml> {
   const now = new Date();
   const nowMs = now.getTime();
   const csrf = session?.csrf ?? null;
   const services = queries.services.load(now);
   const views = services.map((s) => s.view);
   const charts = new Map(services.map((s) => [s.view.name, historyChart(s.view.name, s.lastDay, nowMs - DAY, nowMs)]));
-  const alerts = queries.alerts.load({ limit: SHOWN, failedSince: new Date(nowMs - FAILED_WINDOW_MS) });
+  const alerts = await queries.alerts({ limit: SHOWN, failedSince: new Date(nowMs - FAILED_WINDOW_MS) });
   const flash = session?.flash;
   if (session) delete session.flash;
   const header = session

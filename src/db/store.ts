@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Param, sql, type Column, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as tables from './pg/schema.js';
 
@@ -60,4 +61,29 @@ export class OpenTransactions {
 export function forUpdate<Query extends object>(query: Query): Query {
   const lockable = query as Query & { for?: (strength: 'update') => Query };
   return typeof lockable.for === 'function' ? lockable.for('update') : query;
+}
+
+/**
+ * Statements built once per database handle with the tables of the store's dialect, for functions on
+ * hot paths: on SQLite the writer and the reader are one handle each, so each statement is prepared
+ * once; on PostgreSQL a transaction is a handle of its own, so they are built once per transaction.
+ * Each statement passes a name to `.prepare(name)` unique in the program (PostgreSQL names them).
+ */
+export function statementsPerHandle<T>(prepare: (db: Db, t: Tables) => T): (store: Store, db: Db) => T {
+  const prepared = new WeakMap<Db, T>();
+  return (store, db) => {
+    let statements = prepared.get(db);
+    if (!statements) prepared.set(db, (statements = prepare(db, store.t)));
+    return statements;
+  };
+}
+
+/**
+ * A named placeholder that goes through `column`'s own mapping when the statement runs, as values do:
+ * a Date becomes epoch milliseconds on SQLite and a timestamp on PostgreSQL, and null stays null. For
+ * `.set()` of prepared updates, whose types take no bare placeholder.
+ */
+export function placeholderAs(column: Column, name: string): SQL {
+  const encoder = { mapToDriverValue: (value: unknown) => (value === null ? null : column.mapToDriverValue(value)) };
+  return sql`${new Param(sql.placeholder(name), encoder)}`;
 }

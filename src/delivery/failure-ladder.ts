@@ -33,12 +33,12 @@ export function backoffMs(policy: RetryPolicy, attempts: number): number {
  * Decides what a failed post or edit means. Only a transient failure counts as an attempt:
  * `countAttempt` records it on the caller's row and returns how many attempts the row has now.
  */
-export function decideFailure(error: unknown, policy: RetryPolicy, countAttempt: (reason: string) => number): FailureDecision {
+export async function decideFailure(error: unknown, policy: RetryPolicy, countAttempt: (reason: string) => Promise<number> | number): Promise<FailureDecision> {
   const failure = asDeliveryError(error);
   const reason = failure.message;
   if (failure.kind === 'rate_limited') return { kind: 'hold', retryInMs: failure.retryAfterMs, reason };
   if (failure.kind === 'permanent') return { kind: 'fail', attempts: null, reason };
-  const attempts = countAttempt(reason);
+  const attempts = await countAttempt(reason);
   if (attempts >= policy.maxAttempts) return { kind: 'fail', attempts, reason };
   return { kind: 'retry', retryInMs: backoffMs(policy, attempts), attempts, reason };
 }
@@ -64,9 +64,9 @@ export async function meetFailure(
   ladder: FailureLadder,
   target: { platform: Platform; destination: string },
   error: unknown,
-  countAttempt: (reason: string) => number,
+  countAttempt: (reason: string) => Promise<number> | number,
 ): Promise<FailureDecision> {
-  const decision = decideFailure(error, ladder.retry, countAttempt);
+  const decision = await decideFailure(error, ladder.retry, countAttempt);
   if (decision.kind === 'hold') await ladder.pacer.hold(target.platform, target.destination, decision.retryInMs);
   if (platformMayBeDown(decision)) ladder.platformFailed?.(target.platform);
   return decision;

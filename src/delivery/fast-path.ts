@@ -1,3 +1,4 @@
+import type { Db } from '../db/store.js';
 import type { Platform } from '../shared/types.js';
 import { plannedByDestination } from './burst.js';
 import type { DeliveryContext } from './context.js';
@@ -27,14 +28,14 @@ export class FastPath {
     private readonly burstFor: (platform: Platform, destination: string) => number,
   ) {}
 
-  /** Inside the intake transaction: claims the new deliveries this process will post itself. */
-  claim(work: DeliveryWork[]): DeliveryWork[] {
+  /** Inside the intake transaction `tx`: claims the new deliveries this process will post itself. */
+  async claim(tx: Db, work: DeliveryWork[]): Promise<DeliveryWork[]> {
     const claimed: DeliveryWork[] = [];
     for (const { planned, beyondBurst } of plannedByDestination(work, this.burstFor)) {
       if (beyondBurst || !this.ctx.adapters[planned[0]!.platform]) continue;
       for (const w of planned) {
         if (this.inFlight.size + claimed.length >= this.limit) return claimed;
-        if (this.ctx.store.claimForSending(w.deliveryId, this.ctx.claims.holderId)) claimed.push(w);
+        if (await this.ctx.store.claimForSending(w.deliveryId, this.ctx.claims.holderId, new Date(), tx)) claimed.push(w);
       }
     }
     return claimed;
@@ -67,12 +68,12 @@ export class FastPath {
 
   /** No slot (wait 0) while others already wait at the destination (see `countWaiting`): the delivery queues behind them. */
   private async slotFor({ deliveryId, platform, destination }: DeliveryWork): Promise<PaceDecision> {
-    if (this.ctx.store.countWaiting(platform, destination) > 0) return { allowed: false, waitMs: 0 };
+    if ((await this.ctx.store.countWaiting(platform, destination)) > 0) return { allowed: false, waitMs: 0 };
     return this.ctx.pacer.take(platform, destination, `delivery:${deliveryId}`);
   }
 
   private async post(work: DeliveryWork): Promise<void> {
-    const row = this.ctx.store.load(work.deliveryId);
+    const row = await this.ctx.store.load(work.deliveryId);
     if (!row) return;
     const step = await postOwnMessage(this.ctx, row);
     if (!step.done) await this.ctx.followUps.delivery(work, step.retryInMs);
@@ -80,7 +81,7 @@ export class FastPath {
 
   /** Others wait at the destination or its pace is spent: the delivery queues behind them like any other. */
   private async handBack(work: DeliveryWork, delayMs: number): Promise<void> {
-    this.ctx.store.returnToPending(work.deliveryId, this.ctx.claims.holderId);
+    await this.ctx.store.returnToPending(work.deliveryId, this.ctx.claims.holderId);
     await this.ctx.followUps.delivery(work, delayMs);
   }
 

@@ -18,7 +18,7 @@ function shouldFold(othersWaiting: number, remaining: number, waitingSince: Date
 
 /** Runs one delivery job: post the alert's own message, fold it into a storm summary, or sync an edit. */
 export async function processDelivery(ctx: DeliveryContext, deliveryId: number): Promise<Step> {
-  const row = ctx.store.load(deliveryId);
+  const row = await ctx.store.load(deliveryId);
   if (!row || !ctx.adapters[row.delivery.platform]) return DONE;
   switch (row.delivery.state) {
     case 'pending':
@@ -36,12 +36,12 @@ async function postPending(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
   const { platform, destination } = row.delivery;
   const slot = await ctx.pacer.take(platform, destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
-  const othersWaiting = ctx.store.countWaiting(platform, destination) - 1;
+  const othersWaiting = (await ctx.store.countWaiting(platform, destination)) - 1;
   if (shouldFold(othersWaiting, slot.remaining, row.delivery.createdAt)) {
     await sendNewSummary(ctx, platform, destination);
     return DONE;
   }
-  if (!ctx.store.claimForSending(row.delivery.id, ctx.claims.holderId)) return DONE;
+  if (!(await ctx.store.claimForSending(row.delivery.id, ctx.claims.holderId))) return DONE;
   return postOwnMessage(ctx, row);
 }
 
@@ -58,11 +58,11 @@ async function postClaimed(ctx: DeliveryContext, row: DeliveryWithAlert): Promis
   const { platform, destination } = row.delivery;
   const slot = await ctx.pacer.take(platform, destination, `delivery:${row.delivery.id}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
-  if (row.delivery.claimedBy === null && shouldFold(ctx.store.countWaiting(platform, destination) - 1, slot.remaining, row.delivery.createdAt)) {
+  if (row.delivery.claimedBy === null && shouldFold((await ctx.store.countWaiting(platform, destination)) - 1, slot.remaining, row.delivery.createdAt)) {
     await sendNewSummary(ctx, platform, destination);
     return DONE;
   }
-  if (!ctx.store.takeOverClaim(row.delivery.id, row.delivery, ctx.claims.holderId)) return retryIn(1);
+  if (!(await ctx.store.takeOverClaim(row.delivery.id, row.delivery, ctx.claims.holderId))) return retryIn(1);
   return postOwnMessage(ctx, row);
 }
 
@@ -77,10 +77,10 @@ export async function postOwnMessage(ctx: DeliveryContext, row: DeliveryWithAler
   }
   const takenOver = delivery.claimedBy !== null && delivery.claimedBy !== ctx.claims.holderId;
   const shown = mayBeEarlierCopy(adapter, delivery, takenOver) ? { ...alert, revision: EARLIER_COPY_REVISION } : alert;
-  ctx.store.markSent(delivery.id, messageId, shown);
+  await ctx.store.markSent(delivery.id, messageId, shown);
   ctx.hooks?.sent?.(delivery.id, delivery.platform, alert.acceptedAt);
   ctx.hooks?.platformAnswered?.(delivery.platform);
-  const fresh = ctx.store.load(delivery.id);
+  const fresh = await ctx.store.load(delivery.id);
   return fresh ? syncDelivery(ctx, fresh) : DONE;
 }
 
@@ -91,7 +91,7 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
   switch (decision.kind) {
     case 'hold':
       log.warn({ retryAfterMs: decision.retryInMs }, 'rate limited by the platform; waiting');
-      ctx.store.releaseClaim(id);
+      await ctx.store.releaseClaim(id);
       return retryIn(decision.retryInMs);
     case 'retry':
       log.warn({ attempts: decision.attempts, retryInMs: Math.round(decision.retryInMs), reason: decision.reason }, 'delivery attempt failed; retrying');
@@ -99,10 +99,10 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
     case 'fail':
       if (decision.attempts === null) {
         log.error({ reason: decision.reason }, 'delivery failed: the platform refused it');
-        ctx.store.markFailed(id, decision.reason);
+        await ctx.store.markFailed(id, decision.reason);
       } else {
         log.error({ attempts: decision.attempts, reason: decision.reason }, 'delivery failed after the last attempt');
-        ctx.store.markFailed(id, `${decision.reason} (after ${decision.attempts} attempts)`);
+        await ctx.store.markFailed(id, `${decision.reason} (after ${decision.attempts} attempts)`);
       }
       return DONE;
   }
@@ -110,7 +110,7 @@ async function handlePostFailure(ctx: DeliveryContext, row: DeliveryWithAlert, e
 
 /** Claims what waits for the destination into one summary and posts it on the slot already taken. */
 export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, destination: string): Promise<void> {
-  const summaryId = ctx.summaries.claimSummary(platform, destination, ctx.claims.holderId);
+  const summaryId = await ctx.summaries.claimSummary(platform, destination, ctx.claims.holderId);
   if (summaryId === undefined) return;
   ctx.log.info({ summaryId, platform, destination }, 'storm: combining waiting alerts into one summary');
   const step = await postSummary(ctx, summaryId);
@@ -123,14 +123,14 @@ export async function sendNewSummary(ctx: DeliveryContext, platform: Platform, d
  * may still be in flight is left alone until its lease ends.
  */
 export async function processSummary(ctx: DeliveryContext, summaryId: number): Promise<Step> {
-  const loaded = ctx.summaries.loadSummary(summaryId);
+  const loaded = await ctx.summaries.loadSummary(summaryId);
   if (loaded?.summary.state === 'sent') return syncSummary(ctx, loaded);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
   const lease = ctx.claims.check(loaded.summary);
   if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
   const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination, `summary:${summaryId}`);
   if (!slot.allowed) return retryIn(slot.waitMs);
-  if (!ctx.summaries.takeOverSummaryClaim(summaryId, loaded.summary, ctx.claims.holderId)) return retryIn(1);
+  if (!(await ctx.summaries.takeOverSummaryClaim(summaryId, loaded.summary, ctx.claims.holderId))) return retryIn(1);
   return postSummary(ctx, summaryId, loaded.summary.claimedBy !== null);
 }
 
@@ -140,7 +140,7 @@ export async function processSummary(ctx: DeliveryContext, summaryId: number): P
  * recorded as showing no revision and edited up to date at once.
  */
 async function postSummary(ctx: DeliveryContext, summaryId: number, takenOver = false): Promise<Step> {
-  const loaded = ctx.summaries.loadSummary(summaryId);
+  const loaded = await ctx.summaries.loadSummary(summaryId);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
   const { platform, destination } = loaded.summary;
   const adapter = ctx.adapters[platform];
@@ -148,9 +148,9 @@ async function postSummary(ctx: DeliveryContext, summaryId: number, takenOver = 
   try {
     const messageId = await adapter.postSummary(destination, loaded.view, repeatKeys.summary(loaded.summary));
     const earlierCopy = mayBeEarlierCopy(adapter, loaded.summary, takenOver);
-    ctx.summaries.markSummarySent(summaryId, messageId, earlierCopy ? EARLIER_COPY_REVISION : loaded.summary.revision);
+    await ctx.summaries.markSummarySent(summaryId, messageId, earlierCopy ? EARLIER_COPY_REVISION : loaded.summary.revision);
     ctx.hooks?.platformAnswered?.(platform);
-    const sent = earlierCopy ? ctx.summaries.loadSummary(summaryId) : undefined;
+    const sent = earlierCopy ? await ctx.summaries.loadSummary(summaryId) : undefined;
     return sent ? syncSummary(ctx, sent) : DONE;
   } catch (error) {
     return handleSummaryFailure(ctx, loaded.summary, error);
@@ -163,14 +163,14 @@ async function handleSummaryFailure(ctx: DeliveryContext, summary: SummaryRow, e
   const log = ctx.log.child({ summaryId, platform, destination });
   switch (decision.kind) {
     case 'hold':
-      ctx.summaries.releaseSummaryClaim(summaryId);
+      await ctx.summaries.releaseSummaryClaim(summaryId);
       return retryIn(decision.retryInMs);
     case 'retry':
       log.warn({ attempts: decision.attempts, reason: decision.reason }, 'summary attempt failed; retrying');
       return retryIn(decision.retryInMs);
     case 'fail':
       log.error({ reason: decision.reason }, 'summary failed; its alerts are marked failed');
-      ctx.summaries.markSummaryFailed(summaryId, decision.reason);
+      await ctx.summaries.markSummaryFailed(summaryId, decision.reason);
       return DONE;
   }
 }
@@ -185,10 +185,10 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
   const own = (wakeInMs = 0) => ctx.flushes.acquire(platform, destination, owner, wakeInMs);
   if (!(await own())) return DONE;
   for (;;) {
-    const waiting = ctx.store.countPending(platform, destination);
+    const waiting = await ctx.store.countPending(platform, destination);
     if (waiting === 0) {
       await ctx.flushes.release(platform, destination, owner);
-      if (ctx.store.countPending(platform, destination) === 0 || !(await own())) return DONE;
+      if ((await ctx.store.countPending(platform, destination)) === 0 || !(await own())) return DONE;
       continue;
     }
     const slot = await ctx.pacer.take(platform, destination, `flush:${owner}`);
@@ -196,14 +196,14 @@ export async function processFlush(ctx: DeliveryContext, platform: Platform, des
       await own(slot.waitMs);
       return retryIn(slot.waitMs);
     }
-    const oldest = ctx.store.oldestPending(platform, destination);
+    const oldest = await ctx.store.oldestPending(platform, destination);
     if (oldest === undefined) continue;
-    if (shouldFold(ctx.store.countWaiting(platform, destination) - 1, slot.remaining, oldest.createdAt)) {
+    if (shouldFold((await ctx.store.countWaiting(platform, destination)) - 1, slot.remaining, oldest.createdAt)) {
       await sendNewSummary(ctx, platform, destination);
       continue;
     }
-    if (!ctx.store.claimForSending(oldest.id, ctx.claims.holderId)) continue;
-    const row = ctx.store.load(oldest.id);
+    if (!(await ctx.store.claimForSending(oldest.id, ctx.claims.holderId))) continue;
+    const row = await ctx.store.load(oldest.id);
     if (!row) continue;
     const step = await postOwnMessage(ctx, row);
     if (!step.done) await ctx.followUps.delivery({ deliveryId: oldest.id, revision: row.alert.revision, platform }, step.retryInMs);

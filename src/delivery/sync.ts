@@ -22,20 +22,20 @@ export async function syncDelivery(ctx: DeliveryContext, row: DeliveryWithAlert)
   try {
     if (needsEdit) {
       await adapter.editAlert(delivery.destination, delivery.messageId, toAlertView(alert));
-      ctx.store.markSynced(delivery.id, alert.revision);
+      await ctx.store.markSynced(delivery.id, alert.revision);
       if (needsReply) return retryIn(1);
       return DONE;
     }
     const replyId = await adapter.postResolvedReply(delivery.destination, delivery.messageId, toAlertView(alert), repeatKeys.resolvedReply(delivery, alert.resolvedAt ?? alert.lastSeenAt));
-    ctx.store.markResolveReplied(delivery.id, replyId);
+    await ctx.store.markResolveReplied(delivery.id, replyId);
     return DONE;
   } catch (error) {
     return afterFailedUpdate(ctx, delivery, error, {
       recordAttempt: (reason) => ctx.store.recordAttempt(delivery.id, reason),
-      giveUp: (reason) => {
+      giveUp: async (reason) => {
         ctx.log.error({ deliveryId: delivery.id, alertId: alert.id, reason }, 'could not update the posted message; giving up on this update');
-        ctx.store.markSynced(delivery.id, alert.revision, reason);
-        if (needsReply && !needsEdit) ctx.store.markResolveReplied(delivery.id, 'failed');
+        await ctx.store.markSynced(delivery.id, alert.revision, reason);
+        if (needsReply && !needsEdit) await ctx.store.markResolveReplied(delivery.id, 'failed');
       },
     });
   }
@@ -49,14 +49,14 @@ export async function syncSummary(ctx: DeliveryContext, { summary, view }: Loade
   if (!slot.allowed) return retryIn(slot.waitMs);
   try {
     await adapter.editSummary(summary.destination, summary.messageId, view);
-    ctx.summaries.markSummarySynced(summary.id, summary.revision);
+    await ctx.summaries.markSummarySynced(summary.id, summary.revision);
     return DONE;
   } catch (error) {
     return afterFailedUpdate(ctx, summary, error, {
       recordAttempt: (reason) => ctx.summaries.recordSummaryAttempt(summary.id, reason),
-      giveUp: (reason) => {
+      giveUp: async (reason) => {
         ctx.log.error({ summaryId: summary.id, reason }, 'could not update the storm summary; giving up on this update');
-        ctx.summaries.markSummarySynced(summary.id, summary.revision, reason);
+        await ctx.summaries.markSummarySynced(summary.id, summary.revision, reason);
       },
     });
   }
@@ -67,10 +67,10 @@ async function afterFailedUpdate(
   ctx: DeliveryContext,
   target: { platform: Platform; destination: string },
   error: unknown,
-  record: { recordAttempt: (reason: string) => number; giveUp: (reason: string) => void },
+  record: { recordAttempt: (reason: string) => Promise<number>; giveUp: (reason: string) => Promise<void> },
 ): Promise<Step> {
   const decision = await meetFailure(failureLadderOf(ctx), target, error, record.recordAttempt);
   if (decision.kind !== 'fail') return retryIn(decision.retryInMs);
-  record.giveUp(decision.reason);
+  await record.giveUp(decision.reason);
   return DONE;
 }

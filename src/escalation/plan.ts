@@ -1,7 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/open.js';
-import { preparedPerHandle } from '../db/prepared.js';
-import { escalationSteps } from '../db/schema.js';
+import { placeholderAs, statementsPerHandle, type Db, type Store } from '../db/store.js';
 import type { EscalationPolicy } from '../config/escalation-schema.js';
 import type { EscalationWork } from '../shared/work.js';
 
@@ -21,57 +19,53 @@ export function earliestPerAlert(work: EscalationWork[]): EscalationWork[] {
 }
 
 /** The alert's next pending step after one finished, if any. */
-export function nextStep(db: DbOrTx, alertId: number): EscalationWork | undefined {
-  return db
+export async function nextStep(store: Store, db: Db, alertId: number): Promise<EscalationWork | undefined> {
+  const { escalationSteps } = store.t;
+  const [next] = await db
     .select({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
     .from(escalationSteps)
     .where(and(eq(escalationSteps.alertId, alertId), eq(escalationSteps.state, 'pending')))
     .orderBy(asc(escalationSteps.dueAt), asc(escalationSteps.id))
-    .limit(1)
-    .get();
+    .limit(1);
+  return next;
 }
 
 const p = sql.placeholder;
 
-function prepareStatements(db: DbOrTx) {
-  return {
-    insertStep: db
-      .insert(escalationSteps)
-      .values({ alertId: p('alertId'), policy: p('policy'), level: p('level'), repeat: p('repeat'), dueAt: p('dueAt'), state: 'pending' })
-      .returning({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
-      .prepare(),
-    cancelPending: db
-      .update(escalationSteps)
-      .set({ state: 'cancelled', detail: sql`${p('reason')}`, doneAt: sql`${p('nowMs')}` })
-      .where(and(eq(escalationSteps.alertId, p('alertId')), eq(escalationSteps.state, 'pending')))
-      .prepare(),
-  };
-}
-
 /** The intake plans a ladder for every CRIT alert it accepts. */
-const statementsFor = preparedPerHandle(prepareStatements);
+const statementsFor = statementsPerHandle((db, { escalationSteps }) => ({
+  insertStep: db
+    .insert(escalationSteps)
+    .values({ alertId: p('alertId'), policy: p('policy'), level: p('level'), repeat: p('repeat'), dueAt: p('dueAt'), state: 'pending' })
+    .returning({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
+    .prepare('escalation.insertStep'),
+  cancelPending: db
+    .update(escalationSteps)
+    .set({ state: 'cancelled', detail: placeholderAs(escalationSteps.detail, 'reason'), doneAt: placeholderAs(escalationSteps.doneAt, 'now') })
+    .where(and(eq(escalationSteps.alertId, p('alertId')), eq(escalationSteps.state, 'pending')))
+    .returning({ id: escalationSteps.id })
+    .prepare('escalation.cancelPending'),
+}));
 
 /**
  * Writes the alert's whole ladder as pending steps, each due at its delay after `from` (the
- * alert's firing, or the end of the silence that held it).
+ * alert's firing, or the end of the silence that held it), inside the caller's transaction `tx`.
  */
-export function planEscalation(db: DbOrTx, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): EscalationWork[] {
-  const { insertStep } = statementsFor(db);
-  return policy.levels.flatMap((level) => {
+export async function planEscalation(store: Store, tx: Db, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): Promise<EscalationWork[]> {
+  const { insertStep } = statementsFor(store, tx);
+  const planned: EscalationWork[] = [];
+  for (const level of policy.levels) {
     const repeats = level.repeat ? level.repeat.times : 0;
-    return Array.from({ length: repeats + 1 }, (_, repeat) =>
-      insertStep.get({
-        alertId,
-        policy: policyName,
-        level: level.level,
-        repeat,
-        dueAt: new Date(from.getTime() + level.after + repeat * (level.repeat?.every ?? 0)),
-      })!,
-    );
-  });
+    for (let repeat = 0; repeat <= repeats; repeat++) {
+      const dueAt = new Date(from.getTime() + level.after + repeat * (level.repeat?.every ?? 0));
+      const [step] = await insertStep.execute({ alertId, policy: policyName, level: level.level, repeat, dueAt });
+      planned.push(step!);
+    }
+  }
+  return planned;
 }
 
-/** Stops every pending step of the alert (ack, resolution, silence); returns how many stopped. */
-export function cancelEscalation(db: DbOrTx, alertId: number, reason: string, now: Date): number {
-  return statementsFor(db).cancelPending.run({ alertId, reason, nowMs: now.getTime() }).changes;
+/** Stops every pending step of the alert (ack, resolution, silence) inside `tx`; returns how many stopped. */
+export async function cancelEscalation(store: Store, tx: Db, alertId: number, reason: string, now: Date): Promise<number> {
+  return (await statementsFor(store, tx).cancelPending.execute({ alertId, reason, now })).length;
 }

@@ -1,6 +1,5 @@
 import { and, eq, lt } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { escalationSteps } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 import type { WorkSink } from '../shared/work.js';
 import { activeSilences } from '../routing/silences.js';
 
@@ -18,8 +17,9 @@ export const OVERDUE_MS = 60_000;
  * those overdue by more than a minute, so a sweep never re-sends thousands of queued jobs — and every
  * active silence its end.
  */
-export async function reconcileEscalations(db: Db, sink: WorkSink, scope: 'all' | 'overdue', now = new Date()): Promise<EscalationReconcileReport> {
-  const pending = db
+export async function reconcileEscalations(store: Store, sink: WorkSink, scope: 'all' | 'overdue', now = new Date()): Promise<EscalationReconcileReport> {
+  const { escalationSteps } = store.t;
+  const pending = await store.db
     .select({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
     .from(escalationSteps)
     .where(
@@ -27,9 +27,9 @@ export async function reconcileEscalations(db: Db, sink: WorkSink, scope: 'all' 
         ? eq(escalationSteps.state, 'pending')
         : and(eq(escalationSteps.state, 'pending'), lt(escalationSteps.dueAt, new Date(now.getTime() - OVERDUE_MS))),
     )
-    .all();
+    .orderBy(escalationSteps.id);
   await sink.escalations(pending);
-  const silences = activeSilences(db, now);
+  const silences = await activeSilences(store, store.db, now);
   for (const silence of silences) await sink.silenceEnd(silence);
   return { pendingSteps: pending.length, activeSilences: silences.length };
 }

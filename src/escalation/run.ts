@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
-import type { Store } from '../db/store.js';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '../db/open.js';
-import { alerts, escalationSteps, type AlertRow, type EscalationStepRow, type StepNotified } from '../db/schema.js';
+import type { Store } from '../db/store.js';
+import type { AlertRow, EscalationStepRow, StepNotified } from '../db/schema.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { ChannelAdapter } from '../platforms/adapter.js';
 import type { EscalationView, Platform } from '../shared/types.js';
@@ -17,8 +16,6 @@ import { nextStep } from './plan.js';
 import type { EscalationWork } from '../shared/work.js';
 
 export interface EscalationContext {
-  db: Db;
-  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
   store: Store;
   /** Queues the alert's next rung once one is taken. */
   queueNext(work: EscalationWork): Promise<void>;
@@ -35,17 +32,19 @@ export interface EscalationContext {
  * a crash or a 429 continues where it stopped.
  */
 export async function runEscalationStep(ctx: EscalationContext, stepId: number): Promise<Step> {
-  const step = ctx.db.select().from(escalationSteps).where(eq(escalationSteps.id, stepId)).get();
+  const { alerts, escalationSteps } = ctx.store.t;
+  const [step] = await ctx.store.db.select().from(escalationSteps).where(eq(escalationSteps.id, stepId));
   if (!step || step.state !== 'pending') return DONE;
   const now = new Date();
   if (step.dueAt.getTime() > now.getTime()) return retryIn(step.dueAt.getTime() - now.getTime());
-  const alert = ctx.db.select().from(alerts).where(eq(alerts.id, step.alertId)).get();
+  const [alert] = await ctx.store.db.select().from(alerts).where(eq(alerts.id, step.alertId));
   const stop = alert ? reasonToStop(alert) : 'the alert no longer exists';
   if (stop) return finish(ctx, step, 'cancelled', stop);
   const level = ctx.config.escalation.policies[step.policy]?.levels.find((l) => l.level === step.level);
   if (!level) return finish(ctx, step, 'cancelled', `policy ${step.policy} no longer has level ${step.level}`);
 
-  const targets = levelTargets(alert!.route, level, () => allDestinations(ctx.config, listSubscriptions(ctx.db)));
+  const subscriptions = level.everywhere ? await listSubscriptions(ctx.store) : [];
+  const targets = levelTargets(alert!.route, level, () => allDestinations(ctx.config, subscriptions));
   const view: EscalationView = {
     alert: toAlertView(alert!),
     level: step.level,
@@ -65,17 +64,17 @@ export async function runEscalationStep(ctx: EscalationContext, stepId: number):
     }
     const outcome = await notify(ctx, step, adapter, target, view);
     if (outcome.kind === 'retry') {
-      save(ctx, step.id, notified);
+      await save(ctx, step.id, notified);
       return retryIn(outcome.inMs);
     }
     if (outcome.kind === 'sent') notified.sent.push(key);
     else notified.failed.push({ target: key, reason: outcome.reason });
-    save(ctx, step.id, notified);
+    await save(ctx, step.id, notified);
   }
   const failed = notified.failed.length > 0 ? `; not reached: ${notified.failed.map((f) => `${f.target} (${f.reason})`).join(', ')}` : '';
   ctx.log.info({ alertId: step.alertId, level: step.level, repeat: step.repeat, notified: notified.sent }, 'escalated');
-  finish(ctx, step, 'done', `L${step.level} notified ${notified.sent.length} destination(s)${failed}`);
-  const next = nextStep(ctx.db, step.alertId);
+  await finish(ctx, step, 'done', `L${step.level} notified ${notified.sent.length} destination(s)${failed}`);
+  const next = await nextStep(ctx.store, ctx.store.db, step.alertId);
   if (next) await ctx.queueNext(next);
   return DONE;
 }
@@ -108,22 +107,25 @@ function reasonToStop(alert: AlertRow): string | null {
   return null;
 }
 
-function save(ctx: EscalationContext, stepId: number, notified: StepNotified) {
-  ctx.db.update(escalationSteps).set({ notified }).where(eq(escalationSteps.id, stepId)).run();
+async function save(ctx: EscalationContext, stepId: number, notified: StepNotified): Promise<void> {
+  const { escalationSteps } = ctx.store.t;
+  await ctx.store.transaction((tx) => tx.update(escalationSteps).set({ notified }).where(eq(escalationSteps.id, stepId)));
 }
 
-function countAttempt(ctx: EscalationContext, stepId: number): number {
-  const step = ctx.db.select({ attempts: escalationSteps.attempts }).from(escalationSteps).where(eq(escalationSteps.id, stepId)).get();
-  const attempts = (step?.attempts ?? 0) + 1;
-  ctx.db.update(escalationSteps).set({ attempts }).where(eq(escalationSteps.id, stepId)).run();
-  return attempts;
+async function countAttempt(ctx: EscalationContext, stepId: number): Promise<number> {
+  const { escalationSteps } = ctx.store.t;
+  const [step] = await ctx.store.transaction((tx) =>
+    tx
+      .update(escalationSteps)
+      .set({ attempts: sql`${escalationSteps.attempts} + 1` })
+      .where(eq(escalationSteps.id, stepId))
+      .returning({ attempts: escalationSteps.attempts }),
+  );
+  return step?.attempts ?? 0;
 }
 
-function finish(ctx: EscalationContext, step: EscalationStepRow, state: 'done' | 'cancelled', detail: string): Step {
-  ctx.db
-    .update(escalationSteps)
-    .set({ state, detail, doneAt: new Date() })
-    .where(eq(escalationSteps.id, step.id))
-    .run();
+async function finish(ctx: EscalationContext, step: EscalationStepRow, state: 'done' | 'cancelled', detail: string): Promise<Step> {
+  const { escalationSteps } = ctx.store.t;
+  await ctx.store.transaction((tx) => tx.update(escalationSteps).set({ state, detail, doneAt: new Date() }).where(eq(escalationSteps.id, step.id)));
   return DONE;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../db/store.js';
 import { z } from 'zod';
-import { overview } from '../alerts/overview.js';
+import { loadFiringView } from '../alerts/firing-view.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Db } from '../db/open.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
@@ -58,7 +58,7 @@ function registerAlertActions(app: FastifyInstance, deps: ActionDeps) {
       const id = idParam.safeParse(request.params);
       const body = byBody.safeParse(request.body ?? undefined);
       if (!id.success || !body.success) return badRequest(reply, request, `invalid ${verb} request`, issuesOf((id.error ?? body.error)!));
-      const actor = apiActor(deps.db, request.log, body.data?.by ?? 'api', verb, { alert: String(id.data.id) });
+      const actor = apiActor(deps.store, request.log, body.data?.by ?? 'api', verb, { alert: String(id.data.id) });
       const result = await operate(deps, id.data.id, actor);
       switch (result.kind) {
         case 'not-found':
@@ -88,7 +88,7 @@ function registerResend(app: FastifyInstance, deps: ActionDeps) {
         ...(destination ? { destination } : {}),
         ...(since ? { since } : {}),
       },
-      apiActor(deps.db, request.log, by, 'resend', args),
+      apiActor(deps.store, request.log, by, 'resend', args),
     );
     if (result.kind === 'not-found') return reply.code(404).send({ error: errorText(result) });
     request.log.info({ by, ...args, resent: result.resent.length }, 'failed deliveries sent again');
@@ -99,7 +99,7 @@ function registerResend(app: FastifyInstance, deps: ActionDeps) {
 function registerStatus(app: FastifyInstance, deps: ActionDeps) {
   app.get('/api/v1/status', async () => {
     const now = new Date();
-    const view = overview(deps.db, { limit: STATUS_LIST_LIMIT, failedSince: new Date(now.getTime() - DAY_MS) });
+    const view = await loadFiringView(deps.store, { limit: STATUS_LIST_LIMIT, failedSince: new Date(now.getTime() - DAY_MS) });
     return {
       firing: { counts: view.counts, total: view.firingTotal, alerts: view.firing },
       escalations: { total: view.escalationTotal, open: view.escalations },

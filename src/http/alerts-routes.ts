@@ -20,7 +20,7 @@ const listQuery = z.strictObject({
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
 /** What the alert routes need of the intake: the store to list from, the Alertmanager severities, and accept. */
-export type AlertIntake = Pick<IntakeService, 'db' | 'severityMapping' | 'accept'>;
+export type AlertIntake = Pick<IntakeService, 'store' | 'severityMapping' | 'accept'>;
 
 export function registerAlertRoutes(app: FastifyInstance, intake: AlertIntake, maxAlertsPerRequest: number) {
   /** 413 naming the setting, for a request carrying more alerts than http.maxAlertsPerRequest; nothing from it is stored. */
@@ -66,7 +66,7 @@ export function registerAlertRoutes(app: FastifyInstance, intake: AlertIntake, m
   app.get('/api/v1/alerts', async (request, reply) => {
     const parsed = listQuery.safeParse(request.query);
     if (!parsed.success) return badRequest(reply, request, 'invalid query', issuesOf(parsed.error));
-    const rows = listAlerts(intake.db, parsed.data);
+    const rows = await listAlerts(intake.store, parsed.data);
     const last = rows.at(-1);
     return { alerts: rows, next: rows.length === parsed.data.limit && last ? last.id : null };
   });
@@ -74,7 +74,7 @@ export function registerAlertRoutes(app: FastifyInstance, intake: AlertIntake, m
   app.get('/api/v1/alerts/:id', async (request, reply) => {
     const parsed = idParam.safeParse(request.params);
     if (!parsed.success) return badRequest(reply, request, 'invalid alert id', issuesOf(parsed.error));
-    const detail = getAlertDetail(intake.db, parsed.data.id);
+    const detail = await getAlertDetail(intake.store, parsed.data.id);
     if (!detail) return reply.code(404).send({ error: `no alert #${parsed.data.id}` });
     return detail;
   });

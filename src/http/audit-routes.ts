@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { listAudit } from '../operations/audit-log.js';
 import { badRequest, issuesOf } from './errors.js';
 
@@ -13,12 +13,12 @@ const auditQuery = z.strictObject({
 });
 
 /** `GET /api/v1/audit`: every command and button press, newest first, with `next` for paging. */
-export function registerAuditRoutes(app: FastifyInstance, db: Db) {
+export function registerAuditRoutes(app: FastifyInstance, store: Store) {
   app.get('/api/v1/audit', async (request, reply) => {
     const parsed = auditQuery.safeParse(request.query);
     if (!parsed.success) return badRequest(reply, request, 'invalid query', issuesOf(parsed.error));
     const { user, command, result, before, limit } = parsed.data;
-    const entries = listAudit(db, {
+    const entries = await listAudit(store, {
       limit,
       ...(before !== undefined ? { before } : {}),
       ...(user !== undefined ? { userId: user } : {}),

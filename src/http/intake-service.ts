@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AlertAcceptor, type AcceptOutcome, type AcceptResult } from '../alerts/accept.js';
 import type { AlertInput } from '../alerts/input.js';
 import type { FileConfig } from '../config/file-schema.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { FastPath } from '../delivery/fast-path.js';
 import type { SeverityMapping } from './alertmanager.js';
 import type { DeliveryWork, WorkSink } from '../shared/work.js';
@@ -35,20 +35,24 @@ function settledWithin(work: Promise<unknown>, ms: number): Promise<unknown> {
 export class IntakeService {
   readonly severityMapping: SeverityMapping;
   private readonly handOffs = new Set<Promise<unknown>>();
-  private readonly acceptAndClaim: (inputs: AlertInput[]) => AcceptResult & { claimed: DeliveryWork[] };
+  private readonly acceptor: AlertAcceptor;
 
   constructor(
-    readonly db: Db,
-    config: FileConfig,
+    readonly store: Store,
+    private readonly config: FileConfig,
     private readonly sink: WorkSink,
     private readonly fastPath: FastPath,
     readonly log: Logger,
   ) {
     this.severityMapping = config.alertmanager;
-    const acceptor = new AlertAcceptor(db);
-    this.acceptAndClaim = db.$client.transaction((inputs: AlertInput[]) => {
-      const accepted = acceptor.acceptInTransaction(config, inputs);
-      return { ...accepted, claimed: fastPath.claim(accepted.work) };
+    this.acceptor = new AlertAcceptor(store);
+  }
+
+  /** One transaction: the alerts, their deliveries and escalation steps, and the fast path's claims on what it posts itself. */
+  private acceptAndClaim(inputs: AlertInput[]): Promise<AcceptResult & { claimed: DeliveryWork[] }> {
+    return this.store.transaction(async (tx) => {
+      const accepted = await this.acceptor.acceptIn(tx, this.config, inputs);
+      return { ...accepted, claimed: await this.fastPath.claim(tx, accepted.work) };
     });
   }
 
@@ -59,7 +63,7 @@ export class IntakeService {
   }
 
   async accept(inputs: AlertInput[]): Promise<IntakeResponse> {
-    const { results, work, summaries, escalations, claimed } = this.acceptAndClaim(inputs);
+    const { results, work, summaries, escalations, claimed } = await this.acceptAndClaim(inputs);
     const taken = new Set(claimed);
     const rest = work.filter((w) => !taken.has(w));
     const { decided, finished } = this.fastPath.run(claimed);

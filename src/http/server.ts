@@ -74,12 +74,12 @@ function registerProbeRoutes(app: HttpApp, checkReady: () => Promise<void>) {
 
 function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
   registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
-  registerServiceRoutes(api, options.healing.manager, options.healing.heal);
+  registerServiceRoutes(api, options.intake.store, options.healing.manager, options.healing.heal);
   registerTriggerRoutes(api, options.triggers);
   registerReportRoutes(api, options.reports);
   registerActionRoutes(api, options.actions);
   registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
-  registerAuditRoutes(api, options.intake.db);
+  registerAuditRoutes(api, options.intake.store);
 }
 
 /** The one HTTP server: probes, the platforms' webhooks, heartbeats, /metrics, the API and the dashboard. */

@@ -8,7 +8,7 @@ import type { AckResult } from './results.js';
 /** Acknowledges a firing alert: stops its escalation, then edits every message that shows it. */
 export function ack(deps: StoreDeps, alertId: number, actor: Actor, now = new Date()): Promise<AckResult> {
   return audited(actor, async (): Promise<AckResult> => {
-    const outcome = acknowledgeAlert(deps.db, alertId, actor.name, now);
+    const outcome = await acknowledgeAlert(deps.store, alertId, actor.name, now);
     if (outcome.outcome === 'unknown') return alertNotFound(alertId);
     if (outcome.outcome === 'already') return alreadySettled(outcome.alert);
     await deps.sink.sync(outcome);

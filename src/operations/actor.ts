@@ -3,7 +3,7 @@ import type { AuditEntry } from './audit-log.js';
 export type AuditResult = AuditEntry['result'];
 
 /** Writes the audit row of one operation; the caller has already bound who, where, the command and its arguments. */
-export type AuditTrail = (result: AuditResult, detail: string) => void;
+export type AuditTrail = (result: AuditResult, detail: string) => Promise<void>;
 
 /** Who runs an operation, through which door, and how its audit row is written. */
 export interface Actor {

@@ -1,20 +1,26 @@
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { auditLog, type AuditRow } from '../db/schema.js';
+import type { Store } from '../db/store.js';
+import type { AuditRow } from '../db/schema.js';
 
 export type AuditEntry = Omit<AuditRow, 'id'>;
 
 /** Writes the entry; returns its id. */
-export function recordAudit(db: Db, entry: AuditEntry): number {
-  return Number(db.insert(auditLog).values(entry).run().lastInsertRowid);
+export async function recordAudit(store: Store, entry: AuditEntry): Promise<number> {
+  const { auditLog } = store.t;
+  const [row] = await store.transaction((tx) => tx.insert(auditLog).values(entry).returning({ id: auditLog.id }));
+  return row!.id;
 }
 
 /** Notes on a refusal's row how many refusals from that user it stands for. */
-export function recordRefusalCount(db: Db, auditId: number, refusals: number, windowMs: number): void {
-  db.update(auditLog)
-    .set({ detail: sql`${auditLog.detail} || ${` · ${refusals} refusals from this user within ${Math.round(windowMs / 1000)} s, counted on this row`}` })
-    .where(eq(auditLog.id, auditId))
-    .run();
+export async function recordRefusalCount(store: Store, auditId: number, refusals: number, windowMs: number): Promise<void> {
+  const { auditLog } = store.t;
+  const note = ` · ${refusals} refusals from this user within ${Math.round(windowMs / 1000)} s, counted on this row`;
+  await store.transaction((tx) =>
+    tx
+      .update(auditLog)
+      .set({ detail: sql`${auditLog.detail} || ${note}` })
+      .where(eq(auditLog.id, auditId)),
+  );
 }
 
 export interface AuditQuery {
@@ -27,17 +33,17 @@ export interface AuditQuery {
 }
 
 /** Newest first. */
-export function listAudit(db: Db, query: AuditQuery): AuditRow[] {
+export function listAudit(store: Store, query: AuditQuery): Promise<AuditRow[]> {
+  const { auditLog } = store.t;
   const filters: SQL[] = [];
   if (query.before !== undefined) filters.push(lt(auditLog.id, query.before));
   if (query.userId !== undefined) filters.push(eq(auditLog.userId, query.userId));
   if (query.command !== undefined) filters.push(eq(auditLog.command, query.command));
   if (query.result !== undefined) filters.push(eq(auditLog.result, query.result));
-  return db
+  return store.db
     .select()
     .from(auditLog)
     .where(filters.length > 0 ? and(...filters) : undefined)
     .orderBy(desc(auditLog.id))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
 }

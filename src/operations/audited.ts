@@ -11,9 +11,9 @@ export async function audited<R extends OperationResult>(actor: Actor, operate: 
   try {
     result = await operate();
   } catch (error) {
-    actor.audit('error', error instanceof Error ? error.message : String(error));
+    await actor.audit('error', error instanceof Error ? error.message : String(error));
     throw error;
   }
-  actor.audit(auditResultOf(result), statement(result));
+  await actor.audit(auditResultOf(result), statement(result));
   return result;
 }

@@ -132,7 +132,7 @@ async function writeReport(deps: CycleDeps, report: OpsReport, period: { start: 
 
 async function postDigest(deps: CycleDeps, report: OpsReport, failures: string[]): Promise<void> {
   const link = deps.config.opsCycle.dashboardUrl ? `${deps.config.opsCycle.dashboardUrl.replace(/\/$/, '')}/ops/governance/reports/${report.name}` : null;
-  const destinations = digestDestinations(deps);
+  const destinations = await digestDestinations(deps);
   const text = () => renderDigest(report, link);
   for (const target of destinations) {
     const adapter = deps.adapters[target.platform];
@@ -146,9 +146,9 @@ async function postDigest(deps: CycleDeps, report: OpsReport, failures: string[]
   }
 }
 
-function digestDestinations(deps: CycleDeps): Destination[] {
+async function digestDestinations(deps: CycleDeps): Promise<Destination[]> {
   const digest = deps.config.opsCycle.digest;
-  if (!digest) return allDestinations(deps.config, listSubscriptions(deps.db));
+  if (!digest) return allDestinations(deps.config, await listSubscriptions(deps.store));
   return destinationsIn(digest);
 }
 

@@ -50,8 +50,8 @@ export function startDelivery(base: Foundation, env: EnvConfig, file: FileConfig
     log: deliveryLog,
   });
   const ctx: DeliveryContext = {
-    store: new DeliveryStore(base.db),
-    summaries: new SummaryStore(base.db),
+    store: new DeliveryStore(base.store),
+    summaries: new SummaryStore(base.store),
     pacer,
     claims: new ClaimLease(file.delivery.requestTimeoutMs * CLAIM_LEASE_REQUEST_TIMEOUTS),
     flushes: new FlushOwnership(command, base.prefix),

@@ -26,7 +26,6 @@ export function startEscalation(base: Foundation, file: FileConfig, delivery: De
   const sink = new QueueWorkSink({ deliver: delivery.queues, escalate: escalateQueue, silenceEnd: silenceEndQueue }, delivery.burstFor, base.queueLog);
   const escalateWorker = createEscalateWorker(
     {
-      db: base.db,
       store: base.store,
       queueNext: (next) => sink.escalations([next]),
       config: file,
@@ -41,7 +40,7 @@ export function startEscalation(base: Foundation, file: FileConfig, delivery: De
   );
   const silenceEndWorker = createSilenceEndWorker(
     async () => {
-      const released = releaseEndedSilences(base.db, file.escalation);
+      const released = await releaseEndedSilences(base.store, file.escalation);
       await sink.deliveries(released.deliveries);
       await sink.escalations(released.escalations);
       if (released.released > 0) log.info({ alerts: released.released }, 'silence ended: held alerts released');

@@ -15,6 +15,6 @@ export interface Intake {
 
 /** The alert intake: commits alerts with their work and hands it on; stopping it finishes the posts it started. */
 export function startIntake(base: Foundation, file: FileConfig, sink: WorkSink, delivery: Delivery, log: Logger): Intake {
-  const intake = new IntakeService(base.db, file, sink, delivery.fastPath, log.child({ component: 'intake' }));
+  const intake = new IntakeService(base.store, file, sink, delivery.fastPath, log.child({ component: 'intake' }));
   return { intake, raise: (input) => intake.accept([input]), stop: () => intake.drain() };
 }

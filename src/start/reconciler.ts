@@ -36,9 +36,9 @@ export async function startReconciler(base: Foundation, file: FileConfig, parts:
       log.info(report, 'reconciler re-enqueued unfinished delivery work');
     }
     const now = new Date();
-    const released = releaseEndedSilences(base.db, file.escalation, now);
+    const released = await releaseEndedSilences(base.store, file.escalation, now);
     await parts.sink.deliveries(released.deliveries);
-    const escalations = await reconcileEscalations(base.db, parts.sink, escalationScope, now);
+    const escalations = await reconcileEscalations(base.store, parts.sink, escalationScope, now);
     if (released.released > 0) log.info({ ...escalations, releasedAlerts: released.released }, 'reconciler released alerts whose silence ended');
     await parts.heartbeatChecks.check();
     await parts.triggers.sweep();

@@ -44,8 +44,8 @@ export function inProcessStore(name: string, yaml: string) {
     () => 100,
     log,
   );
-  const acceptor = new AlertAcceptor(db);
+  const acceptor = new AlertAcceptor(store);
   /** Accepts a CRIT alert through the intake transaction and returns its id. */
-  const fire = (title: string, service = 'db'): number => acceptor.accept(config, [alertInputSchema.parse({ severity: 'CRIT', title, service })]).results[0]!.id!;
+  const fire = async (title: string, service = 'db'): Promise<number> => (await acceptor.accept(config, [alertInputSchema.parse({ severity: 'CRIT', title, service })])).results[0]!.id!;
   return { dir, db, store, log, config, sink, added, fire };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load.js';
 import { openDb } from '../../src/db/open.js';
+import { openSqliteStore } from '../../src/db/sqlite-store.js';
 import { registerAlertRoutes } from '../../src/http/alerts-routes.js';
 import { createBaseApp } from '../../src/http/base-app.js';
 import { bearerFailureThrottle, registerBehindToken } from '../../src/http/server.js';
@@ -24,10 +25,11 @@ export async function injectAlertApi(yaml: string): Promise<InjectedApi> {
   const file = parseConfigText(yaml, 'test.yaml');
   const dataDir = mkdtempSync(join(tmpdir(), 'opsbot-inject-'));
   const db = openDb(dataDir);
+  const store = openSqliteStore(dataDir, db);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const app = createBaseApp({ log, apiToken: TEST_API_TOKEN, bodyLimitBytes: file.http.bodyLimitBytes, http: file.http });
   const refusedRequestsOnly = {
-    db,
+    store,
     severityMapping: file.alertmanager,
     accept: () => Promise.reject(new Error('a request the test expected to be refused reached the intake')),
   };
@@ -53,7 +55,7 @@ export async function injectAlertApi(yaml: string): Promise<InjectedApi> {
     get: (path, token) => call('GET', path, undefined, token),
     async close() {
       await app.close();
-      db.$client.close();
+      await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
