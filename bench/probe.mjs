@@ -90,13 +90,14 @@ await patch('src/delivery/store.js', 'DeliveryStore', 'load', (original) =>
   function (deliveryId) {
     const loadAt = epoch();
     const t = performance.now();
-    const loaded = original.call(this, deliveryId);
-    record('store.load', performance.now() - t);
-    if (withTimeline && loaded) {
-      const r = row(loaded.alert.id, loaded.delivery.platform);
-      r.loadAt ??= loadAt;
-    }
-    return loaded;
+    return original.call(this, deliveryId).then((loaded) => {
+      record('store.load', performance.now() - t);
+      if (withTimeline && loaded) {
+        const r = row(loaded.alert.id, loaded.delivery.platform);
+        r.loadAt ??= loadAt;
+      }
+      return loaded;
+    });
   },
 );
 for (const method of ['countPending', 'countWaiting', 'claimForSending', 'markSent']) {

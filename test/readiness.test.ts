@@ -34,9 +34,9 @@ describe('/readyz and a store that cannot write', () => {
   it('is not ready when the disk holding the store has less free space than it needs', async () => {
     const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
     try {
-      const check = readinessCheck(bot.bot.db, redis, { minFreeBytes: Number.MAX_SAFE_INTEGER });
+      const check = readinessCheck(bot.bot.store, redis, { minFreeBytes: Number.MAX_SAFE_INTEGER });
       await expect(check()).rejects.toThrow(/^SQLite cannot write: the disk holding .*opsbot\.sqlite has \d+ KiB free, less than \d+ KiB$/);
-      await expect(readinessCheck(bot.bot.db, redis)()).resolves.toBeUndefined();
+      await expect(readinessCheck(bot.bot.store, redis)()).resolves.toBeUndefined();
     } finally {
       redis.disconnect();
     }

@@ -1,4 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { readinessCheck } from '../src/http/readiness.js';
+import { TEST_REDIS_URL } from './helpers/redis.js';
 import { expect, it } from 'vitest';
 import { forUpdate } from '../src/db/store.js';
 import { describeEachStore } from './helpers/stores.js';
@@ -56,6 +59,19 @@ describeEachStore('store', (store, dialect) => {
     await Promise.all(['a', 'b', 'c', 'd'].map(addService));
     const [after] = await store().db.select().from(t.subscriptions).where(eq(t.subscriptions.id, row!.id));
     expect([...after!.services].sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('the readiness probe writes through a transaction and keeps nothing of it', async () => {
+    const { t } = store();
+    const samples = async () => (await store().db.select({ n: count() }).from(t.metricSamples))[0]!.n;
+    const before = await samples();
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      await expect(readinessCheck(store(), redis)()).resolves.toBeUndefined();
+    } finally {
+      redis.disconnect();
+    }
+    expect(await samples()).toBe(before);
   });
 
   it.runIf(dialect === 'sqlite')('on SQLite, a write outside a transaction is refused at once', async () => {

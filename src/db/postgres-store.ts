@@ -9,6 +9,8 @@ export async function openPostgresStore(url: string, log?: Logger): Promise<Stor
   const open = new OpenTransactions();
   return {
     dialect: 'postgres',
+    name: 'PostgreSQL',
+    file: null,
     t: pgTables,
     db: db as unknown as Db,
     transaction(work) {

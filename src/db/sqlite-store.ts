@@ -34,6 +34,8 @@ export function openSqliteStore(dataDir: string, writer: SqliteDb = openDb(dataD
 
   return {
     dialect: 'sqlite',
+    name: 'SQLite',
+    file: writer.$client.name,
     t: sqliteTables as unknown as Tables,
     db: readDb,
     transaction(work) {

@@ -23,6 +23,10 @@ export type Dialect = 'sqlite' | 'postgres';
  */
 export interface Store {
   readonly dialect: Dialect;
+  /** What the store is called in messages: `SQLite` or `PostgreSQL`. */
+  readonly name: string;
+  /** The SQLite file, whose disk must keep room to write; null for PostgreSQL. */
+  readonly file: string | null;
   /** The tables of this store's dialect, under the names of the schema. */
   readonly t: Tables;
   readonly db: Db;

@@ -1,7 +1,6 @@
 import { statfsSync } from 'node:fs';
-import type Database from 'better-sqlite3';
 import type { Redis } from 'ioredis';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 
 /** How long /readyz waits for Redis: a Redis that accepts connections but does not answer is not ready either. */
 export const REDIS_READY_TIMEOUT_MS = 1_000;
@@ -9,8 +8,8 @@ export const REDIS_READY_TIMEOUT_MS = 1_000;
 /** Below this much free space on the store's disk, a request of the default 1 MiB body limit could not be stored: not ready. */
 export const MIN_FREE_BYTES = 1_048_576;
 
-/** Pages the write check allocates: more than one, so that a store that cannot grow fails it. */
-const PROBE_PAGES = 4;
+/** What the write check stores before rolling back: several pages, so that a store that cannot grow fails it. */
+const PROBE_BYTES = 16_384;
 
 export interface ReadinessOptions {
   redisTimeoutMs?: number;
@@ -18,17 +17,17 @@ export interface ReadinessOptions {
 }
 
 /**
- * Resolves when SQLite can write and Redis answers; throws naming the one that cannot. SQLite is
- * asked for a real write: a write transaction (`BEGIN IMMEDIATE`) that inserts a row spanning a few
- * new pages, then is rolled back, so nothing is kept; and the disk holding the store must have
- * `minFreeBytes` free, since a rolled-back write never reaches the disk.
+ * Resolves when the store can write and Redis answers; throws naming the one that cannot. The store
+ * is asked for a real write: a transaction that inserts a row spanning a few pages, then rolls back,
+ * so nothing is kept; and the disk holding a SQLite store must have `minFreeBytes` free, since a
+ * rolled-back write never reaches the disk.
  */
-export function readinessCheck(db: Db, redis: Redis, options: ReadinessOptions = {}): () => Promise<void> {
+export function readinessCheck(store: Store, redis: Redis, options: ReadinessOptions = {}): () => Promise<void> {
   const timeoutMs = options.redisTimeoutMs ?? REDIS_READY_TIMEOUT_MS;
   const minFreeBytes = options.minFreeBytes ?? MIN_FREE_BYTES;
   return async () => {
-    checkSqliteWritable(db.$client);
-    checkFreeSpace(db.$client.name, minFreeBytes);
+    await checkWritable(store);
+    if (store.file) checkFreeSpace(store.file, minFreeBytes);
     let timer: NodeJS.Timeout | undefined;
     const silence = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -43,20 +42,19 @@ export function readinessCheck(db: Db, redis: Redis, options: ReadinessOptions =
   };
 }
 
-function checkSqliteWritable(sqlite: Database.Database): void {
-  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+class ProbeRolledBack extends Error {}
+
+async function checkWritable(store: Store): Promise<void> {
+  const { metricSamples } = store.t;
   try {
-    sqlite.exec('BEGIN IMMEDIATE');
-    try {
-      sqlite
-        .prepare("insert into metric_samples (name, labels, value, time) values (?, '{}', 0, 0)")
-        .run(`opsbot.readiness-probe:${'x'.repeat(pageSize * PROBE_PAGES)}`);
-    } finally {
-      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-    }
+    await store.transaction(async (tx) => {
+      await tx.insert(metricSamples).values({ name: `opsbot.readiness-probe:${'x'.repeat(PROBE_BYTES)}`, labels: {}, value: 0, time: 0 });
+      throw new ProbeRolledBack();
+    });
   } catch (error) {
+    if (error instanceof ProbeRolledBack) return;
     const code = (error as { code?: unknown }).code;
-    throw new Error(`SQLite cannot write: ${typeof code === 'string' ? `${code}: ` : ''}${(error as Error).message}`);
+    throw new Error(`${store.name} cannot write: ${typeof code === 'string' ? `${code}: ` : ''}${(error as Error).message}`);
   }
 }
 

@@ -45,7 +45,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     bodyLimitBytes: file.http.bodyLimitBytes,
     maxAlertsPerRequest: file.http.maxAlertsPerRequest,
     http: { ...file.http, allowedHosts: [...file.http.allowedHosts, ...publicHosts(env)] },
-    checkReady: readinessCheck(db, base.redis.command),
+    checkReady: readinessCheck(base.store, base.redis.command),
     heartbeats: { heartbeats, afterSignal: parts.afterHeartbeat },
     healing,
     triggers: parts.triggers,
