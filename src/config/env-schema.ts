@@ -18,6 +18,10 @@ export const envSchema = z.object({
   }),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /** The shared store of several instances; unset means the embedded SQLite file under OPSBOT_DATA_DIR. */
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgres:// or postgresql:// URL (unset, opsbot uses its SQLite file in OPSBOT_DATA_DIR)',
+  }),
   REDIS_URL: z
     .string()
     .default('redis://127.0.0.1:6379')
