@@ -12,13 +12,13 @@ const reportParam = z.strictObject({ name: z.string().regex(/^OPS_\d{4}-\d{2}-\d
 
 /** GET the main page and a report: read-only without credentials configured, behind a login otherwise. */
 export function registerPageRoutes(app: FastifyInstance, { options, credentials, sessions }: RouteContext): void {
-  const queries = { services: new ServicesQuery(options.db, options.manager, options.heal, options.manager.uptime), alerts: new FiringQuery(options.db) };
+  const queries = { services: new ServicesQuery(options.store, options.manager, options.heal, options.manager.uptime), alerts: new FiringQuery(options.db) };
 
   app.get(BASE, async (request, reply) => {
-    if (!canLogIn(credentials)) return sendPage(reply, 200, mainPage(options, queries, null, READ_ONLY));
+    if (!canLogIn(credentials)) return sendPage(reply, 200, await mainPage(options, queries, null, READ_ONLY));
     const session = sessionOf(request, sessions);
     if (!session) return reply.redirect(`${BASE}/login`, 303);
-    return sendPage(reply, 200, mainPage(options, queries, session, null));
+    return sendPage(reply, 200, await mainPage(options, queries, session, null));
   });
 
   app.get(`${BASE}/reports/:name`, async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/open.js';
 import { z } from 'zod';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
@@ -14,14 +15,13 @@ const healBody = z.union([z.strictObject({ action: z.string().min(1).max(64).opt
 const runsQuery = z.strictObject({ service: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 /** Services, their heal runs, and the same heal and maintenance switches chat and the dashboard have. */
-export function registerServiceRoutes(app: FastifyInstance, manager: ServiceManager, heal: HealService) {
-  const db = manager.records.db;
-  app.get('/api/v1/services', async () => ({ services: describeServices(manager, heal) }));
+export function registerServiceRoutes(app: FastifyInstance, manager: ServiceManager, heal: HealService, auditDb: Db) {
+  app.get('/api/v1/services', async () => ({ services: await describeServices(manager, heal) }));
 
   app.get('/api/v1/heal-runs', async (request, reply) => {
     const parsed = runsQuery.safeParse(request.query);
     if (!parsed.success) return badRequest(reply, request, 'invalid query', issuesOf(parsed.error));
-    return { runs: heal.listRuns(parsed.data.service, parsed.data.limit) };
+    return { runs: await heal.listRuns(parsed.data.service, parsed.data.limit) };
   });
 
   app.post('/api/v1/services/:name/heal', async (request, reply) => {
@@ -29,7 +29,7 @@ export function registerServiceRoutes(app: FastifyInstance, manager: ServiceMana
     const body = healBody.safeParse(request.body ?? undefined);
     if (!name.success || !body.success) return badRequest(reply, request, 'invalid heal request', issuesOf((name.error ?? body.error)!));
     const action = body.data?.action;
-    const actor = apiActor(db, request.log, body.data?.by ?? 'api', 'heal', { service: name.data.name, ...(action ? { action } : {}) });
+    const actor = apiActor(auditDb, request.log, body.data?.by ?? 'api', 'heal', { service: name.data.name, ...(action ? { action } : {}) });
     const result = await startHeal({ heal, log: request.log }, name.data.name, action, actor);
     if (result.kind === 'refused') return reply.code(409).send({ error: errorText(result) });
     return reply.code(202).send({ run: result.run, message: statement(result) });
@@ -39,7 +39,7 @@ export function registerServiceRoutes(app: FastifyInstance, manager: ServiceMana
     app.post(`/api/v1/services/:name/${path}`, async (request, reply) => {
       const name = nameParam.safeParse(request.params);
       if (!name.success) return badRequest(reply, request, 'invalid service name', issuesOf(name.error));
-      const result = await setServiceEnabled({ manager }, name.data.name, enabled, apiActor(db, request.log, 'api', path, { service: name.data.name }));
+      const result = await setServiceEnabled({ manager }, name.data.name, enabled, apiActor(auditDb, request.log, 'api', path, { service: name.data.name }));
       if (result.kind === 'not-found') return reply.code(404).send({ error: errorText(result) });
       return { service: result.service, message: statement(result) };
     });
