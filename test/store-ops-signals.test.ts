@@ -23,6 +23,7 @@ const config = parseConfigText(
     '  - { name: deploy, period: 10m, grace: 1m }',
     'triggers:',
     '  - { name: deep_queue, metric: queue.depth, kind: threshold, op: ">=", value: 10, severity: WARN, cooldown: 1h }',
+    '  - { name: hot_disk, metric: disk.used, kind: threshold, op: ">=", value: 90, groupBy: [host], severity: CRIT, cooldown: 1h }',
   ].join('\n'),
   'store-ops-signals.yaml',
 );
@@ -90,6 +91,15 @@ describeEachStore('store-ops heartbeats, triggers and metrics', (store) => {
     expect(fires.map((f) => [f.rule, f.value, f.at, f.healRunId])).toEqual([['deep_queue', 12, new Date(at(0)), null]]);
   });
 
+  it('two instances evaluating the first breach of a new series at once fire it once', async () => {
+    const instances = [triggerEngine(store()), triggerEngine(store())];
+    const now = t0.getTime() + 10 * MINUTE;
+    const batch = { metrics: [{ name: 'disk.used', value: 95, labels: { host: 'db1' }, time: now }] };
+    const results = await Promise.all(instances.map(({ engine }) => engine.ingest(batch, now)));
+    expect(results.flatMap((r) => r.fired).map((f) => f.series)).toEqual(['host=db1']);
+    expect((await instances[0]!.engine.fires(10)).filter((f) => f.rule === 'hot_disk')).toHaveLength(1);
+  });
+
   it('sweeps samples past retention and re-evaluates the rules', async () => {
     const { engine } = triggerEngine(store());
     const now = t0.getTime() + 30 * MINUTE;
@@ -100,7 +110,7 @@ describeEachStore('store-ops heartbeats, triggers and metrics', (store) => {
     expect(await engine.sweep(now)).toEqual([]);
     const after = await store().db.select().from(t.metricSamples);
     expect(after.map((s) => s.name)).not.toContain('old.metric');
-    expect(after.map((s) => [s.name, s.value, s.time])).toEqual([
+    expect(after.filter((s) => s.name === 'queue.depth').map((s) => [s.name, s.value, s.time])).toEqual([
       ['queue.depth', 12, t0.getTime()],
       ['queue.depth', 15, t0.getTime() + MINUTE],
       ['queue.depth', 3, t0.getTime() + 2 * MINUTE],

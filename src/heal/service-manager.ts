@@ -14,6 +14,7 @@ import { appendAutoheal } from './autoheal-log.js';
 import { runProbe } from './run-probe.js';
 import { UptimeBuckets } from './uptime-buckets.js';
 import { ServiceRecords } from './service-records.js';
+import { serviceAlert } from './service-alert.js';
 import type { ServiceControl } from './heal-service.js';
 
 /** Who switched a service off (or back on) because of `enabled:` in the config file. */
@@ -113,7 +114,7 @@ export class ServiceManager implements ServiceControl {
     this.log.warn({ service: config.name, command: config.command, cwd: config.cwd }, problem);
     await this.records.setProcess(config.name, 'fatal', problem, false);
     const fix = `Fix services[${config.name}] in the config file (or install what is missing), then /restart ${config.name}.`;
-    void this.raise(this.alert(config, 'setup', 'firing', problem, fix, 'WARN')).catch((error: unknown) =>
+    void this.raise(serviceAlert(config, 'setup', 'firing', problem, fix, 'WARN')).catch((error: unknown) =>
       this.log.error({ err: error, service: config.name }, 'could not raise a service alert'),
     );
     return problem;
@@ -199,9 +200,9 @@ export class ServiceManager implements ServiceControl {
     }
     const was = (await this.records.get(config.name))?.state;
     await this.records.setProcess(config.name, alive ? 'external' : 'down', alive ? detail : `down: ${detail}`, alive);
-    if (alive && was === 'down') await this.raise(this.alert(config, 'process', 'resolved', `${config.name} is running again`));
+    if (alive && was === 'down') await this.raise(serviceAlert(config, 'process', 'resolved', `${config.name} is running again`));
     if (!alive && was !== 'down') {
-      await this.raise(this.alert(config, 'process', 'firing', `${config.name} is not running`, detail));
+      await this.raise(serviceAlert(config, 'process', 'firing', `${config.name} is not running`, detail));
       this.autoHeal(config, detail);
     }
   }
@@ -211,10 +212,10 @@ export class ServiceManager implements ServiceControl {
     const healthy = transition === 'became-healthy';
     await this.records.setHealth(config.name, healthy ? 'healthy' : 'unhealthy', detail);
     if (healthy) {
-      await this.raise(this.alert(config, 'health', 'resolved', `${config.name} is healthy again`));
+      await this.raise(serviceAlert(config, 'health', 'resolved', `${config.name} is healthy again`));
       return;
     }
-    await this.raise(this.alert(config, 'health', 'firing', `${config.name} is unhealthy`, detail));
+    await this.raise(serviceAlert(config, 'health', 'firing', `${config.name} is unhealthy`, detail));
     this.autoHeal(config, detail);
   }
 
@@ -255,11 +256,11 @@ export class ServiceManager implements ServiceControl {
     switch (event.type) {
       case 'started':
         if ((await this.records.get(name))?.state === 'fatal') {
-          say(this.raise(this.alert(config, 'fatal', 'resolved', `${name} is running again`)));
-          say(this.raise(this.alert(config, 'setup', 'resolved', `${name} is running again`)));
+          say(this.raise(serviceAlert(config, 'fatal', 'resolved', `${name} is running again`)));
+          say(this.raise(serviceAlert(config, 'setup', 'resolved', `${name} is running again`)));
         }
         await this.records.started(name, event.pid, new Date(event.at));
-        this.stableTimers.set(name, setTimeout(() => say(this.raise(this.alert(config, 'restarts', 'resolved', `${name} is stable again`))), config.backoff.resetAfter));
+        this.stableTimers.set(name, setTimeout(() => say(this.raise(serviceAlert(config, 'restarts', 'resolved', `${name} is stable again`))), config.backoff.resetAfter));
         return;
       case 'exited':
         clearTimeout(this.stableTimers.get(name));
@@ -273,12 +274,12 @@ export class ServiceManager implements ServiceControl {
       case 'restarting':
         await this.records.restarting(name, event.delayMs);
         void appendAutoheal(this.autohealLog, { event: 'restart', service: name, attempt: event.attempt, delayMs: event.delayMs }, this.log);
-        say(this.raise(this.alert(config, 'restarts', 'firing', `${name} crashed and was restarted`, `restart ${event.attempt}, after ${event.delayMs} ms back-off`, 'INFO')));
+        say(this.raise(serviceAlert(config, 'restarts', 'firing', `${name} crashed and was restarted`, `restart ${event.attempt}, after ${event.delayMs} ms back-off`, 'INFO')));
         return;
       case 'fatal':
         void appendAutoheal(this.autohealLog, { event: 'fatal', service: name, restarts: event.restarts, windowMs: event.windowMs }, this.log);
         await this.records.setProcess(name, 'fatal', `crash loop: ${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s`, false);
-        say(this.raise(this.alert(config, 'fatal', 'firing', `${name} is crash-looping; opsbot stopped restarting it`, `${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s. /restart ${name} tries again.`)));
+        say(this.raise(serviceAlert(config, 'fatal', 'firing', `${name} is crash-looping; opsbot stopped restarting it`, `${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s. /restart ${name} tries again.`)));
         return;
       case 'stopped':
         await this.records.setProcess(name, 'stopped', 'stopped', false);
@@ -291,18 +292,5 @@ export class ServiceManager implements ServiceControl {
     const fields = { service: name, exitCode: event.code, signal: event.signal, uptimeMs: Math.round(event.uptimeMs) };
     if (event.code === 0) this.log.info(fields, 'service exited with code 0');
     else this.log.warn(fields, event.signal ? `service crashed: killed by ${event.signal}` : `service crashed: exit code ${event.code}`);
-  }
-
-  private alert(config: ServiceConfig, topic: string, status: 'firing' | 'resolved', title: string, body?: string, severity = config.severity) {
-    return {
-      severity,
-      title,
-      ...(body ? { body } : {}),
-      service: config.name,
-      labels: { owner: config.owner },
-      dedupKey: `opsbot:service:${config.name}:${topic}`,
-      status,
-      source: 'opsbot supervisor',
-    };
   }
 }

@@ -125,9 +125,8 @@ export class TriggerEngine {
   private async evaluateSeries(rule: TriggerRule, series: Series, now: number) {
     const evaluation = evaluateRule(rule, series.points, now);
     const decision = await this.store.transaction(async (tx) => {
-      const previous = await this.state(tx, rule.name, series.key);
-      const state = previous ? { breached: previous.breached, lastFiredAt: previous.lastFiredAt } : INITIAL_FIRE_STATE;
-      const decided = decideFire(state, evaluation, now, rule.cooldown);
+      const previous = await this.lockedState(tx, rule, series, now);
+      const decided = decideFire({ breached: previous.breached, lastFiredAt: previous.lastFiredAt }, evaluation, now, rule.cooldown);
       await this.saveState(tx, rule, series, { ...decided.nextState, lastValue: evaluation.value, lastDetail: evaluation.detail, evaluatedAt: now });
       return decided;
     });
@@ -163,18 +162,20 @@ export class TriggerEngine {
     }
   }
 
-  /** The series' state inside `tx`, locked until it ends, so two instances evaluating at once cannot both fire. */
-  private async state(tx: Db, rule: string, seriesKey: string): Promise<TriggerStateRow | undefined> {
+  /**
+   * The series' state inside `tx` (a new series starts unbreached), locked until the transaction ends,
+   * so two instances evaluating one series at once cannot both fire.
+   */
+  private async lockedState(tx: Db, rule: TriggerRule, series: Series, now: number): Promise<TriggerStateRow> {
     const { triggerStates } = this.store.t;
-    const [row] = await forUpdate(tx.select().from(triggerStates).where(and(eq(triggerStates.rule, rule), eq(triggerStates.seriesKey, seriesKey))));
-    return row;
+    const initial = { ...INITIAL_FIRE_STATE, lastValue: null, lastDetail: null, evaluatedAt: now };
+    await tx.insert(triggerStates).values({ rule: rule.name, seriesKey: series.key, labels: series.labels, ...initial }).onConflictDoNothing();
+    const [row] = await forUpdate(tx.select().from(triggerStates).where(and(eq(triggerStates.rule, rule.name), eq(triggerStates.seriesKey, series.key))));
+    return row!;
   }
 
   private async saveState(tx: Db, rule: TriggerRule, series: Series, set: Omit<TriggerStateRow, 'rule' | 'seriesKey' | 'labels'>): Promise<void> {
     const { triggerStates } = this.store.t;
-    await tx
-      .insert(triggerStates)
-      .values({ rule: rule.name, seriesKey: series.key, labels: series.labels, ...set })
-      .onConflictDoUpdate({ target: [triggerStates.rule, triggerStates.seriesKey], set });
+    await tx.update(triggerStates).set(set).where(and(eq(triggerStates.rule, rule.name), eq(triggerStates.seriesKey, series.key)));
   }
 }
