@@ -20,6 +20,7 @@ import { runLatency, type LatencyResult } from './latency.js';
 import { runRestart, type RestartResult } from './restart.js';
 import { runDashboard, type DashboardBenchResult } from './dashboard.js';
 import { runStages } from './stages.js';
+import { runUptimeStages } from './uptime-stages.js';
 import { summarizeProfile } from './profile.js';
 import { int, ms, table, type Summary } from './stats.js';
 import type { ProbeReport } from './bot.js';
@@ -117,7 +118,7 @@ async function main() {
   if (latency) printLatencyDetails(latency);
   if (flood) printFloodDetails(flood);
   if (!args.has('no-stages') && (only === undefined || only === 'stages')) {
-    const rows = (await runStages()).map(([name, s]) => [name, three(s)]);
+    const rows = [...(await runStages()), ...(await runUptimeStages())].map(([name, s]) => [name, three(s)]);
     console.log(`\n(c) stage micro-benchmarks in the bench process (bench/stages.ts, per call):`);
     console.log(table([['stage', 'p50 / p99 / max'], ...rows]));
   }

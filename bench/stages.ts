@@ -2,7 +2,7 @@
  * Stage micro-benchmarks, in the bench process, on the bot's own modules (src/ via tsx): what one
  * intake commit costs with synchronous=FULL vs NORMAL, what the prepared statements of accept.ts and
  * store.ts cost next to raw better-sqlite3 statements and to a drizzle query built per call, and what
- * rendering and validation cost, what a 7-day uptime figure costs for a flapping service, and what
+ * rendering and validation cost (a 7-day uptime figure: bench/uptime-stages.ts), and what
  * regular-expression matchers from chat and config cost (bench/matchers.ts), and what a dedup repeat
  * costs with 100,000 summarized deliveries stored (bench/dedup-history.ts). Each
  * figure is per call.
@@ -22,10 +22,6 @@ import { openSqliteStore } from '../src/db/sqlite-store.js';
 import { alerts, deliveries } from '../src/db/schema.js';
 import { DeliveryStore, toAlertView } from '../src/delivery/store.js';
 import { decideRoute } from '../src/routing/route.js';
-import { uptimeRatio } from '../src/heal/uptime.js';
-import { UptimeBuckets } from '../src/heal/uptime-buckets.js';
-
-const DAY = 86_400_000;
 import { benchRoutes, benchYaml } from './config.js';
 import { summarize, type Summary } from './stats.js';
 import { runMatcherStages } from './matchers.js';
@@ -125,14 +121,6 @@ export async function runStages(): Promise<Array<[string, Summary]>> {
     results.push(['JSON.parse + zod, 1 alert', time(2000, (i) => alertInputSchema.parse(JSON.parse(JSON.stringify(one(i)[0]))))]);
     results.push(['JSON.parse + zod, 200-alert batch, per alert', time(100, () => JSON.parse(body).map((a: unknown) => alertInputSchema.parse(a)), 200)]);
 
-    const now = Date.now();
-    const insertEvent = sqlite.prepare("insert into service_events (service, at, kind, up) values ('flappy', ?, 'state', ?)");
-    sqlite.transaction(() => {
-      for (let i = 0; i < 50_000; i++) insertEvent.run(now - 8 * DAY + i * ((8 * DAY) / 50_000), i % 3 === 0 ? 0 : 1);
-    })();
-    results.push(['uptime over 7 d, 50,000 state changes: uptimeRatio (rows)', time(10, () => uptimeRatio(db, 'flappy', new Date(now - 7 * DAY), new Date(now)))]);
-    const buckets = new UptimeBuckets(db);
-    results.push(['uptime over 7 d, 50,000 state changes: UptimeBuckets (as /status)', time(200, (i) => buckets.ratio('flappy', now + i - 7 * DAY, now + i))]);
     results.push(...runMatcherStages());
     await store.close();
     results.push(...(await runDedupHistoryStage()));

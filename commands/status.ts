@@ -58,8 +58,8 @@ export default defineCommand({
       lines.push(`  #${e.alertId} ${severityBadge(e.severity)} at L${e.reached}${next}`);
     }
     if (view.escalationTotal > view.escalations.length) lines.push(`  …and ${view.escalationTotal - view.escalations.length} more escalations`);
-    lines.push(...serviceLines(describeServices(services.services, services.heal), only, now));
-    lines.push(heartbeatLine(services.heartbeats.list(now)));
+    lines.push(...serviceLines(await describeServices(services.services, services.heal), only, now));
+    lines.push(heartbeatLine(await services.heartbeats.list(now)));
     lines.push(
       `Queues: ${view.pendingDeliveries} deliveries unsent, ${backlog.deliver} delivery jobs and ${backlog.escalate} escalation steps queued`,
     );

@@ -33,7 +33,7 @@ export class HeartbeatChecks {
   }
 
   async planNext(): Promise<void> {
-    const deadline = this.heartbeats.nextDeadline();
+    const deadline = await this.heartbeats.nextDeadline();
     if (!deadline) return;
     await this.queue
       .add('check', {}, { jobId: `hb-${deadline.getTime()}`, delay: Math.max(0, deadline.getTime() - Date.now()) })

@@ -37,11 +37,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const started = new Started();
   try {
     const base = started.add(await startFoundation(config, log));
-    const metrics = new Metrics(base.db);
+    const metrics = new Metrics(base.store);
     const delivery = started.add(startDelivery(base, env, file, metrics, log));
     const { sink, backlog: escalationBacklog } = started.add(startEscalation(base, file, delivery, log));
     const { intake, raise } = started.add(startIntake(base, file, sink, delivery, log));
-    const { heartbeats, checks: heartbeatChecks } = started.add(startHeartbeats(base, file, raise, log));
+    const { heartbeats, checks: heartbeatChecks } = started.add(await startHeartbeats(base, file, raise, log));
     const backlog = async () => ({ deliver: await delivery.backlog(), escalate: await escalationBacklog() });
     metrics.watch({ heartbeats, backlog });
     const healing = started.add(await startHealing(base, config, raise, log));

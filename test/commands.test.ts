@@ -24,9 +24,9 @@ const { dir, db, store, log, config, sink, added, fire } = inProcessStore(
   ].join('\n'),
 );
 const raise = async () => undefined;
-const heartbeats = new Heartbeats(db, [], raise, log);
-const manager = new ServiceManager(db, [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log);
-const heal = new HealService(db, [], manager, raise, join(dir, 'autoheal.log'), log);
+const heartbeats = new Heartbeats(store, [], raise, log);
+const manager = new ServiceManager(store, [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log);
+const heal = new HealService(store, [], manager, raise, join(dir, 'autoheal.log'), log);
 const services: CommandServices = {
   db,
   store,

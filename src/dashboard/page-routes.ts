@@ -12,7 +12,7 @@ const reportParam = z.strictObject({ name: z.string().regex(/^OPS_\d{4}-\d{2}-\d
 
 /** GET the main page and a report: read-only without credentials configured, behind a login otherwise. */
 export function registerPageRoutes(app: FastifyInstance, { options, credentials, sessions }: RouteContext): void {
-  const queries = { services: new ServicesQuery(options.db, options.manager, options.heal, options.manager.uptime), alerts: (view: FiringViewOptions) => loadFiringView(options.store, view) };
+  const queries = { services: new ServicesQuery(options.store, options.manager, options.heal, options.manager.uptime), alerts: (view: FiringViewOptions) => loadFiringView(options.store, view) };
 
   app.get(BASE, async (request, reply) => {
     if (!canLogIn(credentials)) return sendPage(reply, 200, await mainPage(options, queries, null, READ_ONLY));

@@ -28,7 +28,7 @@ export async function mainPage(options: DashboardOptions, queries: PageQueries, 
   const now = new Date();
   const nowMs = now.getTime();
   const csrf = session?.csrf ?? null;
-  const services = queries.services.load(now);
+  const services = await queries.services.load(now);
   const views = services.map((s) => s.view);
   const charts = new Map(services.map((s) => [s.view.name, historyChart(s.view.name, s.lastDay, nowMs - DAY, nowMs)]));
   const alerts = await queries.alerts({ limit: SHOWN, failedSince: new Date(nowMs - FAILED_WINDOW_MS) });
@@ -42,15 +42,15 @@ ${readOnlyReason ? html`<div class="banner">${readOnlyReason}</div>` : ''}
 ${alertsSection(alerts, csrf, now)}
 ${escalationsSection(alerts, csrf, now)}
 ${servicesSection(views, charts, csrf, now)}
-${healRunsSection(options.heal.listRuns(undefined, HEAL_RUNS_SHOWN), now)}
-${heartbeatsSection(options.heartbeats.list(now), now)}
-${reportsSection(safeReports(options), now)}`;
+${healRunsSection(await options.heal.listRuns(undefined, HEAL_RUNS_SHOWN), now)}
+${heartbeatsSection(await options.heartbeats.list(now), now)}
+${reportsSection(await safeReports(options), now)}`;
   return page('opsbot governance', body, header);
 }
 
-function safeReports(options: DashboardOptions) {
+async function safeReports(options: DashboardOptions) {
   try {
-    return options.listReports();
+    return await options.listReports();
   } catch (error) {
     options.log.warn({ err: error }, 'dashboard: could not list reports');
     return [];

@@ -14,7 +14,7 @@ export interface ReportEntry {
   path: string;
 }
 
-export type ListReports = () => ReportEntry[];
+export type ListReports = () => Promise<ReportEntry[]>;
 
 /** What the dashboard needs from the rest of the bot. */
 export interface DashboardOptions {

@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '../db/open.js';
-import { healRuns, type HealRunRow } from '../db/schema.js';
+import type { Store } from '../db/store.js';
+import type { HealRunRow } from '../db/schema.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { formatDuration } from '../time/duration.js';
@@ -10,13 +10,13 @@ import { appendAutoheal } from './autoheal-log.js';
 
 /** What the heal service needs from whoever runs the services (the service manager). */
 export interface ServiceControl {
-  isEnabled(name: string): boolean;
+  isEnabled(name: string): Promise<boolean>;
   /** Restarts a supervised service; resolves once the new process runs. */
   restart(name: string): Promise<void>;
   /** Runs the service's probe once; null when it has none. */
   probeOnce(name: string): Promise<{ ok: boolean; detail: string } | null>;
   /** Whether its process is alive (supervised or pid file); null when opsbot cannot tell. */
-  isRunning(name: string): boolean | null;
+  isRunning(name: string): Promise<boolean | null>;
 }
 
 export type HealTrigger = HealRunRow['trigger'];
@@ -34,7 +34,7 @@ export class HealService {
   private readonly busy = new Set<string>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     services: ServiceConfig[],
     private readonly control: ServiceControl,
     private readonly raise: RaiseAlert,
@@ -45,12 +45,16 @@ export class HealService {
   }
 
   /** Runs left `running` by a crash are closed as failed, so the history stays true. */
-  closeInterruptedRuns(now = new Date()): number {
-    return this.db
-      .update(healRuns)
-      .set({ state: 'failed', finishedAt: now, verification: 'opsbot stopped during this run; its outcome is unknown' })
-      .where(inArray(healRuns.state, ['running', 'verifying']))
-      .run().changes;
+  async closeInterruptedRuns(now = new Date()): Promise<number> {
+    const { healRuns } = this.store.t;
+    const closed = await this.store.transaction((tx) =>
+      tx
+        .update(healRuns)
+        .set({ state: 'failed', finishedAt: now, verification: 'opsbot stopped during this run; its outcome is unknown' })
+        .where(inArray(healRuns.state, ['running', 'verifying']))
+        .returning({ id: healRuns.id }),
+    );
+    return closed.length;
   }
 
   actionsOf(service: string): string[] {
@@ -61,9 +65,43 @@ export class HealService {
 
   /**
    * Checks and starts a run; the returned promise is the whole run (action and verification).
-   * Throws HealRefusal, saying why, when it cannot start.
+   * Rejects with HealRefusal, saying why, when it cannot start.
    */
-  start(service: string, action: string | undefined, trigger: HealTrigger, triggeredBy: string, now = new Date()): { run: HealRunRow; done: Promise<HealRunRow> } {
+  async start(service: string, action: string | undefined, trigger: HealTrigger, triggeredBy: string, now = new Date()): Promise<{ run: HealRunRow; done: Promise<HealRunRow> }> {
+    const { config, chosen } = this.choose(service, action);
+    if (this.busy.has(service)) throw new HealRefusal(`A heal run for ${service} is already in progress; runs of one service never overlap.`);
+    this.busy.add(service);
+    let run: HealRunRow;
+    try {
+      await this.refuseWhenNotDue(config, trigger, now);
+      run = await this.store.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(this.store.t.healRuns)
+          .values({ service, action: chosen, trigger, triggeredBy, state: 'running', startedAt: now })
+          .returning();
+        return inserted!;
+      });
+    } catch (error) {
+      this.busy.delete(service);
+      throw error;
+    }
+    this.log.info({ service, action: chosen, trigger, triggeredBy, run: run.id }, 'heal run started');
+    const done = this.carryOut(config, run).finally(() => this.busy.delete(service));
+    return { run, done };
+  }
+
+  async listRuns(service?: string, limit = 50): Promise<HealRunRow[]> {
+    const { healRuns } = this.store.t;
+    return this.store.db
+      .select()
+      .from(healRuns)
+      .where(service ? eq(healRuns.service, service) : undefined)
+      .orderBy(desc(healRuns.id))
+      .limit(limit);
+  }
+
+  /** The service's config and the action to run; throws HealRefusal when either is unknown. */
+  private choose(service: string, action: string | undefined): { config: ServiceConfig; chosen: string } {
     const config = this.byName.get(service);
     if (!config) {
       const known = [...this.byName.keys()];
@@ -74,61 +112,41 @@ export class HealService {
     if (!chosen || !actions.includes(chosen)) {
       throw new HealRefusal(`${service} has no action ${JSON.stringify(chosen ?? '')}; its actions: ${actions.join(', ') || 'none configured'}.`);
     }
-    if (!this.control.isEnabled(service)) throw new HealRefusal(`${service} is disabled (maintenance): no heal actions run until it is enabled.`);
-    if (this.busy.has(service)) throw new HealRefusal(`A heal run for ${service} is already in progress; runs of one service never overlap.`);
-    if (trigger !== 'chat' && trigger !== 'dashboard' && trigger !== 'api') {
-      const last = this.lastRun(service);
-      if (last && now.getTime() - last.startedAt.getTime() < config.heal.cooldown) {
-        throw new HealRefusal(`${service} was healed ${formatDuration(now.getTime() - last.startedAt.getTime())} ago; automatic heals wait ${formatDuration(config.heal.cooldown)}.`);
-      }
+    return { config, chosen };
+  }
+
+  /** Refuses a disabled service, and an automatic heal within the cooldown of the last run. */
+  private async refuseWhenNotDue(config: ServiceConfig, trigger: HealTrigger, now: Date): Promise<void> {
+    if (!(await this.control.isEnabled(config.name))) throw new HealRefusal(`${config.name} is disabled (maintenance): no heal actions run until it is enabled.`);
+    if (trigger === 'chat' || trigger === 'dashboard' || trigger === 'api') return;
+    const [last] = await this.listRuns(config.name, 1);
+    if (last && now.getTime() - last.startedAt.getTime() < config.heal.cooldown) {
+      throw new HealRefusal(`${config.name} was healed ${formatDuration(now.getTime() - last.startedAt.getTime())} ago; automatic heals wait ${formatDuration(config.heal.cooldown)}.`);
     }
-    this.busy.add(service);
-    const run = this.db
-      .insert(healRuns)
-      .values({ service, action: chosen, trigger, triggeredBy, state: 'running', startedAt: now })
-      .returning()
-      .get();
-    this.log.info({ service, action: chosen, trigger, triggeredBy, run: run.id }, 'heal run started');
-    const done = this.carryOut(config, run).finally(() => this.busy.delete(service));
-    return { run, done };
-  }
-
-  listRuns(service?: string, limit = 50): HealRunRow[] {
-    return this.db
-      .select()
-      .from(healRuns)
-      .where(service ? eq(healRuns.service, service) : undefined)
-      .orderBy(desc(healRuns.id))
-      .limit(limit)
-      .all();
-  }
-
-  private lastRun(service: string): HealRunRow | undefined {
-    return this.db.select().from(healRuns).where(and(eq(healRuns.service, service))).orderBy(desc(healRuns.id)).limit(1).get();
   }
 
   private async carryOut(config: ServiceConfig, run: HealRunRow): Promise<HealRunRow> {
+    const { healRuns } = this.store.t;
     const result = await this.execute(config, run.action);
-    this.db
-      .update(healRuns)
-      .set({ state: 'verifying', exitCode: result.exitCode, outputTail: result.outputTail })
-      .where(eq(healRuns.id, run.id))
-      .run();
+    await this.store.transaction((tx) =>
+      tx.update(healRuns).set({ state: 'verifying', exitCode: result.exitCode, outputTail: result.outputTail }).where(eq(healRuns.id, run.id)),
+    );
     const verification = result.ok ? await this.verify(config) : { ok: false, detail: `the action failed: ${result.detail}` };
     const finishedAt = new Date();
-    const finished = this.db
-      .update(healRuns)
-      .set({
-        state: verification.ok ? 'succeeded' : 'failed',
-        finishedAt,
-        durationMs: finishedAt.getTime() - run.startedAt.getTime(),
-        verification: verification.detail,
-      })
-      .where(eq(healRuns.id, run.id))
-      .returning()
-      .get()!;
-    await this.report(config, finished);
-    return finished;
+    const [finished] = await this.store.transaction((tx) =>
+      tx
+        .update(healRuns)
+        .set({
+          state: verification.ok ? 'succeeded' : 'failed',
+          finishedAt,
+          durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+          verification: verification.detail,
+        })
+        .where(eq(healRuns.id, run.id))
+        .returning(),
+    );
+    await this.report(config, finished!);
+    return finished!;
   }
 
   private async execute(config: ServiceConfig, action: string): Promise<ActionResult> {
@@ -150,7 +168,7 @@ export class HealService {
     for (;;) {
       const probe = await this.control.probeOnce(config.name);
       if (probe === null) {
-        const running = this.control.isRunning(config.name);
+        const running = await this.control.isRunning(config.name);
         if (running === false) return { ok: false, detail: 'its process is not running after the action' };
         return { ok: true, detail: running ? 'its process is running (no probe configured)' : 'the action succeeded (no probe configured)' };
       }

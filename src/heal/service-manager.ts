@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { ServiceRow } from '../db/schema.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
@@ -14,6 +14,7 @@ import { appendAutoheal } from './autoheal-log.js';
 import { runProbe } from './run-probe.js';
 import { UptimeBuckets } from './uptime-buckets.js';
 import { ServiceRecords } from './service-records.js';
+import { serviceAlert } from './service-alert.js';
 import type { ServiceControl } from './heal-service.js';
 
 /** Who switched a service off (or back on) because of `enabled:` in the config file. */
@@ -24,7 +25,7 @@ export type AutoHeal = (service: ServiceConfig, reason: string) => void;
 
 /**
  * Runs the configured services: supervises the `command` ones, probes every one on its schedule,
- * keeps their state and events in SQLite, raises and resolves alerts, and hands unhealthy ones to
+ * keeps their state and events in the store, raises and resolves alerts, and hands unhealthy ones to
  * the heal service. A disabled service (maintenance) is left alone entirely.
  */
 export class ServiceManager implements ServiceControl {
@@ -36,9 +37,11 @@ export class ServiceManager implements ServiceControl {
   /** Up time per service, cached per settled 15-minute bucket: /status, the API and the dashboard share it. */
   readonly uptime: UptimeBuckets;
   autoHeal: AutoHeal = () => undefined;
+  /** Per service, the recording of its last supervisor event: events are recorded one after another, in order. */
+  private readonly recording = new Map<string, Promise<void>>();
 
   constructor(
-    db: Db,
+    store: Store,
     configs: ServiceConfig[],
     private readonly logDir: string,
     private readonly autohealLog: string,
@@ -46,8 +49,8 @@ export class ServiceManager implements ServiceControl {
     private readonly log: Logger,
   ) {
     this.configs = new Map(configs.map((c) => [c.name, c]));
-    this.records = new ServiceRecords(db);
-    this.uptime = new UptimeBuckets(db);
+    this.records = new ServiceRecords(store);
+    this.uptime = new UptimeBuckets(store);
     for (const config of configs) {
       if (config.probe) this.trackers.set(config.name, new HealthTracker(config.probe));
       if (config.command) this.supervisors.set(config.name, this.supervisorFor(config));
@@ -71,12 +74,12 @@ export class ServiceManager implements ServiceControl {
    */
   async start(): Promise<void> {
     for (const config of this.configs.values()) {
-      const row = this.records.ensure(config.name, config.command ? 'stopped' : 'external');
+      const row = await this.records.ensure(config.name, config.command ? 'stopped' : 'external');
       if (config.command && row.pid !== null && (await stopOrphan(row.pid, this.markOf(config), config.stopTimeout))) {
         this.log.warn({ service: config.name, pid: row.pid }, 'stopped the copy left running by the previous opsbot');
-        this.records.event(config.name, 'orphan-stopped', false, `pid ${row.pid}`);
+        await this.records.event(config.name, 'orphan-stopped', false, `pid ${row.pid}`);
       }
-      if (this.applyConfigSwitch(config, row.enabled)) await this.startSupervised(config);
+      if (await this.applyConfigSwitch(config, row.enabled)) await this.startSupervised(config);
     }
   }
 
@@ -85,14 +88,14 @@ export class ServiceManager implements ServiceControl {
    * on only when the config file was what switched it off (maintenance from chat, the API or the
    * dashboard stays). Returns whether the service is enabled now.
    */
-  private applyConfigSwitch(config: ServiceConfig, enabled: boolean): boolean {
+  private async applyConfigSwitch(config: ServiceConfig, enabled: boolean): Promise<boolean> {
     if (!config.enabled && enabled) {
-      this.records.setEnabled(config.name, false, CONFIG_FILE);
+      await this.records.setEnabled(config.name, false, CONFIG_FILE);
       this.log.info({ service: config.name }, 'service is off: enabled: false in the config file');
       return false;
     }
-    if (config.enabled && !enabled && this.records.lastSwitchedBy(config.name) === CONFIG_FILE) {
-      this.records.setEnabled(config.name, true, CONFIG_FILE);
+    if (config.enabled && !enabled && (await this.records.lastSwitchedBy(config.name)) === CONFIG_FILE) {
+      await this.records.setEnabled(config.name, true, CONFIG_FILE);
       return true;
     }
     return enabled;
@@ -109,9 +112,9 @@ export class ServiceManager implements ServiceControl {
     }
     const problem = `${config.name} cannot start: ${missing}`;
     this.log.warn({ service: config.name, command: config.command, cwd: config.cwd }, problem);
-    this.records.setProcess(config.name, 'fatal', problem, false);
+    await this.records.setProcess(config.name, 'fatal', problem, false);
     const fix = `Fix services[${config.name}] in the config file (or install what is missing), then /restart ${config.name}.`;
-    void this.raise(this.alert(config, 'setup', 'firing', problem, fix, 'WARN')).catch((error: unknown) =>
+    void this.raise(serviceAlert(config, 'setup', 'firing', problem, fix, 'WARN')).catch((error: unknown) =>
       this.log.error({ err: error, service: config.name }, 'could not raise a service alert'),
     );
     return problem;
@@ -120,16 +123,17 @@ export class ServiceManager implements ServiceControl {
   async stop(): Promise<void> {
     for (const timer of this.stableTimers.values()) clearTimeout(timer);
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+    await Promise.all(this.recording.values());
   }
 
-  isEnabled(name: string): boolean {
-    return this.records.get(name)?.enabled ?? false;
+  async isEnabled(name: string): Promise<boolean> {
+    return (await this.records.get(name))?.enabled ?? false;
   }
 
-  isRunning(name: string): boolean | null {
+  async isRunning(name: string): Promise<boolean | null> {
     const supervisor = this.supervisors.get(name);
     if (supervisor) return supervisor.state === 'running';
-    const row = this.records.get(name);
+    const row = await this.records.get(name);
     if (this.configs.get(name)?.pidfile && row) return row.state !== 'down';
     return null;
   }
@@ -152,7 +156,7 @@ export class ServiceManager implements ServiceControl {
   /** One scheduled check: the pid file of an external service, then the probe; returns the probe's detail. */
   async check(name: string): Promise<string | null> {
     const config = this.configs.get(name);
-    if (!config || !this.isEnabled(name)) return null;
+    if (!config || !(await this.isEnabled(name))) return null;
     if (config.pidfile) await this.checkPidfile(config);
     const result = await this.probeOnce(name);
     return result?.detail ?? null;
@@ -163,10 +167,10 @@ export class ServiceManager implements ServiceControl {
     const tracker = this.trackers.get(name);
     if (!config?.probe || !tracker) return null;
     const result = await runProbe(config.probe, config);
-    this.records.noteProbe(name, result.detail);
+    await this.records.noteProbe(name, result.detail);
     const transition = tracker.record(result);
-    if (transition === null && tracker.state !== 'unknown' && this.records.get(name)?.health !== tracker.state) {
-      this.records.setHealth(name, tracker.state, result.detail);
+    if (transition === null && tracker.state !== 'unknown' && (await this.records.get(name))?.health !== tracker.state) {
+      await this.records.setHealth(name, tracker.state, result.detail);
     }
     await this.onHealth(config, transition, result.detail);
     return result;
@@ -176,7 +180,7 @@ export class ServiceManager implements ServiceControl {
   async setEnabled(name: string, enabled: boolean, by: string): Promise<ServiceRow | undefined> {
     const config = this.configs.get(name);
     if (!config) return undefined;
-    this.records.setEnabled(name, enabled, by);
+    await this.records.setEnabled(name, enabled, by);
     if (enabled) await this.startSupervised(config);
     else await this.supervisors.get(name)?.stop();
     this.log.info({ service: name, enabled, by }, enabled ? 'service enabled' : 'service disabled (maintenance)');
@@ -194,11 +198,11 @@ export class ServiceManager implements ServiceControl {
       alive = false;
       detail = (error as Error).message;
     }
-    const was = this.records.get(config.name)?.state;
-    this.records.setProcess(config.name, alive ? 'external' : 'down', alive ? detail : `down: ${detail}`, alive);
-    if (alive && was === 'down') await this.raise(this.alert(config, 'process', 'resolved', `${config.name} is running again`));
+    const was = (await this.records.get(config.name))?.state;
+    await this.records.setProcess(config.name, alive ? 'external' : 'down', alive ? detail : `down: ${detail}`, alive);
+    if (alive && was === 'down') await this.raise(serviceAlert(config, 'process', 'resolved', `${config.name} is running again`));
     if (!alive && was !== 'down') {
-      await this.raise(this.alert(config, 'process', 'firing', `${config.name} is not running`, detail));
+      await this.raise(serviceAlert(config, 'process', 'firing', `${config.name} is not running`, detail));
       this.autoHeal(config, detail);
     }
   }
@@ -206,12 +210,12 @@ export class ServiceManager implements ServiceControl {
   private async onHealth(config: ServiceConfig, transition: HealthTransition, detail: string) {
     if (transition === null) return;
     const healthy = transition === 'became-healthy';
-    this.records.setHealth(config.name, healthy ? 'healthy' : 'unhealthy', detail);
+    await this.records.setHealth(config.name, healthy ? 'healthy' : 'unhealthy', detail);
     if (healthy) {
-      await this.raise(this.alert(config, 'health', 'resolved', `${config.name} is healthy again`));
+      await this.raise(serviceAlert(config, 'health', 'resolved', `${config.name} is healthy again`));
       return;
     }
-    await this.raise(this.alert(config, 'health', 'firing', `${config.name} is unhealthy`, detail));
+    await this.raise(serviceAlert(config, 'health', 'firing', `${config.name} is unhealthy`, detail));
     this.autoHeal(config, detail);
   }
 
@@ -237,39 +241,48 @@ export class ServiceManager implements ServiceControl {
     });
   }
 
+  /** Records a supervisor event after the ones before it of the same service; a failure to record is logged. */
   private onSupervisorEvent(config: ServiceConfig, event: SupervisorEvent) {
+    const previous = this.recording.get(config.name) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.recordSupervisorEvent(config, event))
+      .catch((error: unknown) => this.log.error({ err: error, service: config.name, event: event.type }, 'could not record a service event'));
+    this.recording.set(config.name, next);
+  }
+
+  private async recordSupervisorEvent(config: ServiceConfig, event: SupervisorEvent) {
     const name = config.name;
     const say = (promise: Promise<unknown>) => void promise.catch((error: unknown) => this.log.error({ err: error, service: name }, 'could not raise a service alert'));
     switch (event.type) {
       case 'started':
-        if (this.records.get(name)?.state === 'fatal') {
-          say(this.raise(this.alert(config, 'fatal', 'resolved', `${name} is running again`)));
-          say(this.raise(this.alert(config, 'setup', 'resolved', `${name} is running again`)));
+        if ((await this.records.get(name))?.state === 'fatal') {
+          say(this.raise(serviceAlert(config, 'fatal', 'resolved', `${name} is running again`)));
+          say(this.raise(serviceAlert(config, 'setup', 'resolved', `${name} is running again`)));
         }
-        this.records.started(name, event.pid, new Date(event.at));
-        this.stableTimers.set(name, setTimeout(() => say(this.raise(this.alert(config, 'restarts', 'resolved', `${name} is stable again`))), config.backoff.resetAfter));
+        await this.records.started(name, event.pid, new Date(event.at));
+        this.stableTimers.set(name, setTimeout(() => say(this.raise(serviceAlert(config, 'restarts', 'resolved', `${name} is stable again`))), config.backoff.resetAfter));
         return;
       case 'exited':
         clearTimeout(this.stableTimers.get(name));
-        this.records.exited(name, event.code, event.signal, new Date(event.at));
+        await this.records.exited(name, event.code, event.signal, new Date(event.at));
         if (this.supervisors.get(name)?.state !== 'stopped') this.logExit(name, event);
         return;
       case 'spawn-error':
-        this.records.event(name, 'spawn-error', false, event.message);
+        await this.records.event(name, 'spawn-error', false, event.message);
         this.log.warn({ service: name, error: event.message }, 'service could not be started');
         return;
       case 'restarting':
-        this.records.restarting(name, event.delayMs);
+        await this.records.restarting(name, event.delayMs);
         void appendAutoheal(this.autohealLog, { event: 'restart', service: name, attempt: event.attempt, delayMs: event.delayMs }, this.log);
-        say(this.raise(this.alert(config, 'restarts', 'firing', `${name} crashed and was restarted`, `restart ${event.attempt}, after ${event.delayMs} ms back-off`, 'INFO')));
+        say(this.raise(serviceAlert(config, 'restarts', 'firing', `${name} crashed and was restarted`, `restart ${event.attempt}, after ${event.delayMs} ms back-off`, 'INFO')));
         return;
       case 'fatal':
         void appendAutoheal(this.autohealLog, { event: 'fatal', service: name, restarts: event.restarts, windowMs: event.windowMs }, this.log);
-        this.records.setProcess(name, 'fatal', `crash loop: ${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s`, false);
-        say(this.raise(this.alert(config, 'fatal', 'firing', `${name} is crash-looping; opsbot stopped restarting it`, `${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s. /restart ${name} tries again.`)));
+        await this.records.setProcess(name, 'fatal', `crash loop: ${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s`, false);
+        say(this.raise(serviceAlert(config, 'fatal', 'firing', `${name} is crash-looping; opsbot stopped restarting it`, `${event.restarts} restarts within ${Math.round(event.windowMs / 1000)} s. /restart ${name} tries again.`)));
         return;
       case 'stopped':
-        this.records.setProcess(name, 'stopped', 'stopped', false);
+        await this.records.setProcess(name, 'stopped', 'stopped', false);
         return;
     }
   }
@@ -279,18 +292,5 @@ export class ServiceManager implements ServiceControl {
     const fields = { service: name, exitCode: event.code, signal: event.signal, uptimeMs: Math.round(event.uptimeMs) };
     if (event.code === 0) this.log.info(fields, 'service exited with code 0');
     else this.log.warn(fields, event.signal ? `service crashed: killed by ${event.signal}` : `service crashed: exit code ${event.code}`);
-  }
-
-  private alert(config: ServiceConfig, topic: string, status: 'firing' | 'resolved', title: string, body?: string, severity = config.severity) {
-    return {
-      severity,
-      title,
-      ...(body ? { body } : {}),
-      service: config.name,
-      labels: { owner: config.owner },
-      dedupKey: `opsbot:service:${config.name}:${topic}`,
-      status,
-      source: 'opsbot supervisor',
-    };
   }
 }

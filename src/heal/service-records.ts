@@ -1,88 +1,114 @@
 import { and, desc, eq, gte, inArray } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { serviceEvents, services, type ServiceEventRow, type ServiceRow } from '../db/schema.js';
+import { forUpdate, type Db, type Store } from '../db/store.js';
+import type { ServiceEventRow, ServiceRow } from '../db/schema.js';
 
-/** The SQLite side of the services: their current row and the event history uptime is computed from. */
+/** The stored side of the services: their current row and the event history uptime is computed from. */
 export class ServiceRecords {
-  constructor(readonly db: Db) {}
+  constructor(readonly store: Store) {}
 
   /** The service's row, created (enabled) when it is new. */
-  ensure(name: string, state: ServiceRow['state']): ServiceRow {
-    const now = new Date();
-    this.db.insert(services).values({ name, state, health: 'unknown', enabled: true, changedAt: now }).onConflictDoNothing().run();
-    return this.get(name)!;
+  async ensure(name: string, state: ServiceRow['state']): Promise<ServiceRow> {
+    const { services } = this.store.t;
+    return this.store.transaction(async (tx) => {
+      await tx.insert(services).values({ name, state, health: 'unknown', enabled: true, changedAt: new Date() }).onConflictDoNothing();
+      const [row] = await tx.select().from(services).where(eq(services.name, name));
+      return row!;
+    });
   }
 
-  get(name: string): ServiceRow | undefined {
-    return this.db.select().from(services).where(eq(services.name, name)).get();
+  async get(name: string): Promise<ServiceRow | undefined> {
+    const { services } = this.store.t;
+    const [row] = await this.store.db.select().from(services).where(eq(services.name, name)).limit(1);
+    return row;
   }
 
-  list(): ServiceRow[] {
-    return this.db.select().from(services).orderBy(services.name).all();
+  list(): Promise<ServiceRow[]> {
+    const { services } = this.store.t;
+    return this.store.db.select().from(services).orderBy(services.name);
   }
 
-  event(service: string, kind: string, up: boolean | null, detail: string | null, at = new Date()): void {
-    this.db.insert(serviceEvents).values({ service, at, kind, up, detail }).run();
+  async event(service: string, kind: string, up: boolean | null, detail: string | null, at = new Date()): Promise<void> {
+    await this.store.transaction((tx) => this.insertEvent(tx, service, kind, up, detail, at));
   }
 
-  started(name: string, pid: number, at: Date): void {
-    this.update(name, { state: 'running', pid, startedAt: at, changedAt: at });
-    this.event(name, 'started', true, `pid ${pid}`, at);
+  async started(name: string, pid: number, at: Date): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await this.update(tx, name, { state: 'running', pid, startedAt: at, changedAt: at });
+      await this.insertEvent(tx, name, 'started', true, `pid ${pid}`, at);
+    });
   }
 
-  exited(name: string, code: number | null, signal: NodeJS.Signals | null, at: Date): void {
-    this.update(name, { pid: null, changedAt: at });
-    this.event(name, 'exited', false, signal ? `killed by ${signal}` : `exit code ${code}`, at);
+  async exited(name: string, code: number | null, signal: NodeJS.Signals | null, at: Date): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await this.update(tx, name, { pid: null, changedAt: at });
+      await this.insertEvent(tx, name, 'exited', false, signal ? `killed by ${signal}` : `exit code ${code}`, at);
+    });
   }
 
-  restarting(name: string, delayMs: number): void {
-    const row = this.get(name);
-    this.update(name, { state: 'backoff', restarts: (row?.restarts ?? 0) + 1, changedAt: new Date() });
-    this.event(name, 'restarting', false, `in ${delayMs} ms`);
+  async restarting(name: string, delayMs: number): Promise<void> {
+    const { services } = this.store.t;
+    await this.store.transaction(async (tx) => {
+      const [row] = await forUpdate(tx.select({ restarts: services.restarts }).from(services).where(eq(services.name, name)));
+      await this.update(tx, name, { state: 'backoff', restarts: (row?.restarts ?? 0) + 1, changedAt: new Date() });
+      await this.insertEvent(tx, name, 'restarting', false, `in ${delayMs} ms`);
+    });
   }
 
-  setProcess(name: string, state: ServiceRow['state'], detail: string, up: boolean): void {
-    if (this.get(name)?.state === state) return;
-    this.update(name, { state, changedAt: new Date(), ...(up ? {} : { pid: null }) });
-    this.event(name, state, up, detail);
+  async setProcess(name: string, state: ServiceRow['state'], detail: string, up: boolean): Promise<void> {
+    const { services } = this.store.t;
+    await this.store.transaction(async (tx) => {
+      const [row] = await forUpdate(tx.select({ state: services.state }).from(services).where(eq(services.name, name)));
+      if (row?.state === state) return;
+      await this.update(tx, name, { state, changedAt: new Date(), ...(up ? {} : { pid: null }) });
+      await this.insertEvent(tx, name, state, up, detail);
+    });
   }
 
-  setHealth(name: string, health: ServiceRow['health'], detail: string): void {
-    this.update(name, { health, lastProbeDetail: detail, changedAt: new Date() });
-    this.event(name, health, health === 'healthy', detail);
+  async setHealth(name: string, health: ServiceRow['health'], detail: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await this.update(tx, name, { health, lastProbeDetail: detail, changedAt: new Date() });
+      await this.insertEvent(tx, name, health, health === 'healthy', detail);
+    });
   }
 
-  noteProbe(name: string, detail: string): void {
-    this.update(name, { lastProbeDetail: detail });
+  async noteProbe(name: string, detail: string): Promise<void> {
+    await this.store.transaction((tx) => this.update(tx, name, { lastProbeDetail: detail }));
   }
 
-  setEnabled(name: string, enabled: boolean, by: string): void {
-    this.update(name, { enabled, changedAt: new Date() });
-    this.event(name, enabled ? 'enabled' : 'disabled', null, `by ${by}`);
+  async setEnabled(name: string, enabled: boolean, by: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await this.update(tx, name, { enabled, changedAt: new Date() });
+      await this.insertEvent(tx, name, enabled ? 'enabled' : 'disabled', null, `by ${by}`);
+    });
   }
 
   /** Who last switched the service on or off (`by` of `setEnabled`), if anyone did. */
-  lastSwitchedBy(name: string): string | undefined {
-    const row = this.db
+  async lastSwitchedBy(name: string): Promise<string | undefined> {
+    const { serviceEvents } = this.store.t;
+    const [row] = await this.store.db
       .select({ detail: serviceEvents.detail })
       .from(serviceEvents)
       .where(and(eq(serviceEvents.service, name), inArray(serviceEvents.kind, ['enabled', 'disabled'])))
       .orderBy(desc(serviceEvents.at), desc(serviceEvents.id))
-      .limit(1)
-      .get();
+      .limit(1);
     return row?.detail?.replace(/^by /, '');
   }
 
-  eventsSince(name: string, since: Date): ServiceEventRow[] {
-    return this.db
+  eventsSince(name: string, since: Date): Promise<ServiceEventRow[]> {
+    const { serviceEvents } = this.store.t;
+    return this.store.db
       .select()
       .from(serviceEvents)
       .where(and(eq(serviceEvents.service, name), gte(serviceEvents.at, since)))
-      .orderBy(desc(serviceEvents.id))
-      .all();
+      .orderBy(desc(serviceEvents.id));
   }
 
-  private update(name: string, set: Partial<ServiceRow>) {
-    this.db.update(services).set(set).where(eq(services.name, name)).run();
+  private async insertEvent(tx: Db, service: string, kind: string, up: boolean | null, detail: string | null, at = new Date()): Promise<void> {
+    await tx.insert(this.store.t.serviceEvents).values({ service, at, kind, up, detail });
+  }
+
+  private async update(tx: Db, name: string, set: Partial<ServiceRow>): Promise<void> {
+    const { services } = this.store.t;
+    await tx.update(services).set(set).where(eq(services.name, name));
   }
 }

@@ -51,18 +51,23 @@ export function serviceView(config: ServiceConfig, row: ServiceRow | undefined, 
 }
 
 /** Config and live state of every service, as /status, the API and the dashboard show them. */
-export function describeServices(
+export async function describeServices(
   manager: ServiceManager,
   heal: HealService,
   now = new Date(),
-): ServiceView[] {
-  return manager.all().map((config) => {
-    const last = heal.listRuns(config.name, 1)[0];
-    return serviceView(config, manager.records.get(config.name), {
-      actions: heal.actionsOf(config.name),
-      lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
-      uptime24h: manager.uptime.ratio(config.name, now.getTime() - DAY_MS, now.getTime()),
-      uptime7d: manager.uptime.ratio(config.name, now.getTime() - 7 * DAY_MS, now.getTime()),
-    });
-  });
+): Promise<ServiceView[]> {
+  const rows = new Map((await manager.records.list()).map((row) => [row.name, row]));
+  const views: ServiceView[] = [];
+  for (const config of manager.all()) {
+    const [last] = await heal.listRuns(config.name, 1);
+    views.push(
+      serviceView(config, rows.get(config.name), {
+        actions: heal.actionsOf(config.name),
+        lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
+        uptime24h: await manager.uptime.ratio(config.name, now.getTime() - DAY_MS, now.getTime()),
+        uptime7d: await manager.uptime.ratio(config.name, now.getTime() - 7 * DAY_MS, now.getTime()),
+      }),
+    );
+  }
+  return views;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { HealRefusal, HealService } from './heal-service.js';
@@ -28,7 +28,7 @@ export interface HealHandles {
  * automatic heal action. Logs go to `<dataDir>/logs`, the autoheal log to `<dataDir>/autoheal.log`.
  */
 export async function startHeal(
-  db: Db,
+  store: Store,
   services: ServiceConfig[],
   dataDir: string,
   raise: RaiseAlert,
@@ -36,20 +36,20 @@ export async function startHeal(
   log: Logger,
 ): Promise<HealHandles> {
   const autohealLog = join(dataDir, 'autoheal.log');
-  const manager = new ServiceManager(db, services, join(dataDir, 'logs'), autohealLog, raise, log.child({ component: 'supervisor' }));
-  const heal = new HealService(db, services, manager, raise, autohealLog, log.child({ component: 'heal' }));
-  const interrupted = heal.closeInterruptedRuns();
+  const manager = new ServiceManager(store, services, join(dataDir, 'logs'), autohealLog, raise, log.child({ component: 'supervisor' }));
+  const heal = new HealService(store, services, manager, raise, autohealLog, log.child({ component: 'heal' }));
+  const interrupted = await heal.closeInterruptedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'heal runs interrupted by the last stop were closed as failed');
   manager.autoHeal = (service, reason) => {
     const action = service.heal.onUnhealthy;
     if (!action) return;
-    try {
-      const { done } = heal.start(service.name, action, 'probe', `opsbot (${reason.slice(0, 120)})`);
-      done.catch((error: unknown) => log.error({ err: error, service: service.name }, 'automatic heal failed unexpectedly'));
-    } catch (error) {
-      if (!(error instanceof HealRefusal)) throw error;
-      log.info({ service: service.name, reason: error.message }, 'automatic heal not started');
-    }
+    heal.start(service.name, action, 'probe', `opsbot (${reason.slice(0, 120)})`).then(
+      ({ done }) => done.catch((error: unknown) => log.error({ err: error, service: service.name }, 'automatic heal failed unexpectedly')),
+      (error: unknown) => {
+        if (error instanceof HealRefusal) log.info({ service: service.name, reason: error.message }, 'automatic heal not started');
+        else log.error({ err: error, service: service.name }, 'automatic heal could not start');
+      },
+    );
   };
   await manager.start();
   const probes = await scheduleProbes(manager);

@@ -1,5 +1,5 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/open.js';
+import { and, desc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import type { Store } from '../db/store.js';
 
 export interface Slot {
   start: number;
@@ -23,32 +23,38 @@ export class UptimeBuckets {
   private readonly cache = new Map<string, Map<number, Slot>>();
   /** Per service and window length, the up and known time over the settled buckets of the last window asked for. */
   private readonly sums = new Map<string, { key: string; upMs: number; knownMs: number }>();
-  private readonly stateBefore: Statement<[string, number], [number]>;
-  private readonly changes: Statement<[string, number, number], [number, number]>;
+  private readonly stateBefore;
+  private readonly changes;
 
   constructor(
-    db: Db,
+    store: Store,
     readonly bucketMs = 15 * MINUTE,
     private readonly settleMs = MINUTE,
     private readonly keepMs = 8 * DAY,
   ) {
-    this.stateBefore = db.$client
-      .prepare<[string, number], [number]>(
-        'select up from service_events where service = ? and at < ? and up is not null order by at desc, id desc limit 1',
-      )
-      .raw();
-    this.changes = db.$client
-      .prepare<[string, number, number], [number, number]>(
-        'select at, up from service_events where service = ? and at >= ? and at < ? and up is not null order by at, id',
-      )
-      .raw();
+    const { serviceEvents: events } = store.t;
+    const service = eq(events.service, sql.placeholder('service'));
+    const at = (name: string) => sql.param(sql.placeholder(name), events.at);
+    this.stateBefore = store.db
+      .select({ up: events.up })
+      .from(events)
+      .where(and(service, lt(events.at, at('from')), isNotNull(events.up)))
+      .orderBy(desc(events.at), desc(events.id))
+      .limit(1)
+      .prepare('uptime.state_before');
+    this.changes = store.db
+      .select({ at: events.at, up: events.up })
+      .from(events)
+      .where(and(service, gte(events.at, at('from')), lt(events.at, at('to')), isNotNull(events.up)))
+      .orderBy(events.at, events.id)
+      .prepare('uptime.changes');
   }
 
   /** Slots covering [from, to): aligned buckets, the first and last possibly partial. */
-  slots(service: string, from: number, to: number): Slot[] {
+  async slots(service: string, from: number, to: number): Promise<Slot[]> {
     const out: Slot[] = [];
     const firstFull = Math.ceil(from / this.bucketMs) * this.bucketMs;
-    if (from < firstFull) out.push(...this.scan(service, from, Math.min(firstFull, to)));
+    if (from < firstFull) out.push(...(await this.scan(service, from, Math.min(firstFull, to))));
     const settled = Math.floor((to - this.settleMs) / this.bucketMs) * this.bucketMs;
     let cursor = Math.max(from, firstFull);
     if (cursor < settled) {
@@ -62,15 +68,15 @@ export class UptimeBuckets {
         }
         if (!hit && missingFrom === null) missingFrom = start;
         if (hit && missingFrom !== null) {
-          this.fill(service, cached, missingFrom, start, out);
+          await this.fill(service, cached, missingFrom, start, out);
           missingFrom = null;
           out.push(hit);
         }
       }
-      if (missingFrom !== null) this.fill(service, cached, missingFrom, settled, out);
+      if (missingFrom !== null) await this.fill(service, cached, missingFrom, settled, out);
       cursor = settled;
     }
-    if (cursor < to) out.push(...this.scan(service, cursor, to));
+    if (cursor < to) out.push(...(await this.scan(service, cursor, to)));
     return out;
   }
 
@@ -79,15 +85,15 @@ export class UptimeBuckets {
    * the settled buckets is remembered until the window moves by a bucket, so a 7-day figure costs
    * two short scans (the partial buckets at both ends) per call.
    */
-  ratio(service: string, from: number, to: number): number | null {
+  async ratio(service: string, from: number, to: number): Promise<number | null> {
     const firstFull = Math.ceil(from / this.bucketMs) * this.bucketMs;
     const settled = Math.floor((to - this.settleMs) / this.bucketMs) * this.bucketMs;
-    if (settled - firstFull < 2 * this.bucketMs) return ratioOf(this.slots(service, from, to));
+    if (settled - firstFull < 2 * this.bucketMs) return ratioOf(await this.slots(service, from, to));
     const key = `${firstFull}:${settled}`;
     const memo = `${service}|${Math.round((to - from) / this.bucketMs)}`;
     let middle = this.sums.get(memo);
     if (middle?.key !== key) {
-      const slots = this.slots(service, firstFull, settled + this.settleMs).filter((slot) => slot.end <= settled);
+      const slots = (await this.slots(service, firstFull, settled + this.settleMs)).filter((slot) => slot.end <= settled);
       middle = { key, upMs: 0, knownMs: 0 };
       for (const slot of slots) {
         middle.upMs += slot.upMs;
@@ -95,12 +101,12 @@ export class UptimeBuckets {
       }
       this.sums.set(memo, middle);
     }
-    const ends = [...this.scan(service, from, firstFull), ...this.scan(service, settled, to)];
+    const ends = [...(await this.scan(service, from, firstFull)), ...(await this.scan(service, settled, to))];
     return ratioOf([...ends, { start: firstFull, end: settled, upMs: middle.upMs, knownMs: middle.knownMs }]);
   }
 
-  private fill(service: string, cached: Map<number, Slot>, from: number, to: number, out: Slot[]) {
-    for (const slot of this.scan(service, from, to)) {
+  private async fill(service: string, cached: Map<number, Slot>, from: number, to: number, out: Slot[]) {
+    for (const slot of await this.scan(service, from, to)) {
       cached.set(slot.start, slot);
       out.push(slot);
     }
@@ -116,14 +122,15 @@ export class UptimeBuckets {
   }
 
   /** One pass over the events of [from, to), split at the bucket boundaries. */
-  private scan(service: string, from: number, to: number): Slot[] {
+  private async scan(service: string, from: number, to: number): Promise<Slot[]> {
     const slots: Slot[] = [];
     for (let start = from; start < to; ) {
       const end = Math.min(to, (Math.floor(start / this.bucketMs) + 1) * this.bucketMs);
       slots.push({ start, end, upMs: 0, knownMs: 0 });
       start = end;
     }
-    let up: number | null = this.stateBefore.get(service, from)?.[0] ?? null;
+    const [before] = await this.stateBefore.execute({ service, from: new Date(from) });
+    let up: boolean | null = before?.up ?? null;
     let at = from;
     let index = 0;
     const span = (until: number) => {
@@ -138,9 +145,9 @@ export class UptimeBuckets {
         at = end;
       }
     };
-    for (const [changeAt, changeUp] of this.changes.iterate(service, from, to)) {
-      span(changeAt);
-      up = changeUp;
+    for (const change of await this.changes.execute({ service, from: new Date(from), to: new Date(to) })) {
+      span(change.at.getTime());
+      up = change.up;
     }
     span(to);
     return slots;

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '../db/open.js';
-import { heartbeats, type HeartbeatRow } from '../db/schema.js';
+import { forUpdate, type Db, type Store } from '../db/store.js';
+import type { HeartbeatRow } from '../db/schema.js';
 import type { HeartbeatConfig } from '../config/heartbeat-schema.js';
 import type { AlertInput } from '../alerts/input.js';
 import { formatDuration } from '../time/duration.js';
@@ -35,7 +35,7 @@ export class Heartbeats {
   private readonly byName: Map<string, HeartbeatConfig>;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     configs: HeartbeatConfig[],
     private readonly raise: RaiseAlert,
     private readonly log: Logger,
@@ -48,38 +48,39 @@ export class Heartbeats {
   }
 
   /** Starts watching every configured heartbeat (kept rows keep their history across restarts). */
-  watchAll(now = new Date()): void {
-    for (const name of this.byName.keys()) {
-      this.db.insert(heartbeats).values({ name, state: 'waiting', watchedSince: now }).onConflictDoNothing().run();
-    }
+  async watchAll(now = new Date()): Promise<void> {
+    const names = [...this.byName.keys()];
+    if (names.length === 0) return;
+    const rows = names.map((name) => ({ name, state: 'waiting' as const, watchedSince: now }));
+    await this.store.transaction((tx) => tx.insert(this.store.t.heartbeats).values(rows).onConflictDoNothing());
   }
 
   async signal(name: string, signal: Signal, message: string | null, now = new Date()): Promise<HeartbeatView> {
     const config = this.byName.get(name)!;
-    const before = this.row(name, now);
+    const { before, after } = await this.store.transaction(async (tx) => {
+      const row = await this.row(tx, name, now);
+      return { before: row, after: await this.update(tx, name, this.change(row, signal, message, now)) };
+    });
     const wasDown = before.state === 'stale' || before.state === 'failed';
-    if (signal === 'start') {
-      this.update(name, { state: 'running', lastStartAt: now });
-    } else if (signal === 'beat') {
-      this.update(name, { state: 'up', lastBeatAt: now, beats: before.beats + 1, downSince: null, lastMessage: message });
-      if (wasDown) await this.raise(this.alert(config, 'resolved', `${name} checked in again`));
-    } else {
-      this.update(name, { state: 'failed', lastFailAt: now, lastMessage: message, downSince: before.downSince ?? now });
-      await this.raise(this.alert(config, 'failed', `Heartbeat ${name} reported a failure`, message ?? 'the job called /fail'));
-    }
+    if (signal === 'beat' && wasDown) await this.raise(this.alert(config, 'resolved', `${name} checked in again`));
+    if (signal === 'fail') await this.raise(this.alert(config, 'failed', `Heartbeat ${name} reported a failure`, message ?? 'the job called /fail'));
     this.log.debug({ heartbeat: name, signal }, 'heartbeat signal');
-    return this.view(config, this.row(name, now));
+    return this.view(config, after);
+  }
+
+  /** What a signal changes on the row it found. */
+  private change(before: HeartbeatRow, signal: Signal, message: string | null, now: Date): Partial<HeartbeatRow> {
+    if (signal === 'start') return { state: 'running', lastStartAt: now };
+    if (signal === 'beat') return { state: 'up', lastBeatAt: now, beats: before.beats + 1, downSince: null, lastMessage: message };
+    return { state: 'failed', lastFailAt: now, lastMessage: message, downSince: before.downSince ?? now };
   }
 
   /** Marks every heartbeat past its deadline stale and raises its alert; returns the names that went stale. */
   async checkAll(now = new Date()): Promise<string[]> {
     const wentStale: string[] = [];
     for (const config of this.byName.values()) {
-      const row = this.row(config.name, now);
-      if (row.state === 'stale' || row.state === 'failed') continue;
-      const due = this.dueBy(config, row);
-      if (due.getTime() > now.getTime()) continue;
-      this.update(config.name, { state: 'stale', downSince: due });
+      const row = await this.markStaleWhenDue(config, now);
+      if (!row) continue;
       const last = row.lastBeatAt ? `last beat ${row.lastBeatAt.toISOString()}` : `no beat since opsbot started watching at ${row.watchedSince.toISOString()}`;
       await this.raise(
         this.alert(
@@ -95,17 +96,37 @@ export class Heartbeats {
     return wentStale;
   }
 
+  /**
+   * Marks the heartbeat stale when it is past its deadline and not down already; returns the row it
+   * had before, or undefined when it was not due. The row is locked, so two instances cannot both mark it.
+   */
+  private markStaleWhenDue(config: HeartbeatConfig, now: Date): Promise<HeartbeatRow | undefined> {
+    return this.store.transaction(async (tx) => {
+      const row = await this.row(tx, config.name, now);
+      if (row.state === 'stale' || row.state === 'failed') return undefined;
+      const due = this.dueBy(config, row);
+      if (due.getTime() > now.getTime()) return undefined;
+      await this.update(tx, config.name, { state: 'stale', downSince: due });
+      return row;
+    });
+  }
+
   /** The next moment any heartbeat can go stale, for the check job. */
-  nextDeadline(now = new Date()): Date | null {
-    const deadlines = [...this.byName.values()]
-      .map((config) => ({ config, row: this.row(config.name, now) }))
+  async nextDeadline(now = new Date()): Promise<Date | null> {
+    const deadlines = (await this.rows(now))
       .filter(({ row }) => row.state !== 'stale' && row.state !== 'failed')
       .map(({ config, row }) => this.dueBy(config, row).getTime());
     return deadlines.length > 0 ? new Date(Math.min(...deadlines)) : null;
   }
 
-  list(now = new Date()): HeartbeatView[] {
-    return [...this.byName.values()].map((config) => this.view(config, this.row(config.name, now)));
+  async list(now = new Date()): Promise<HeartbeatView[]> {
+    return (await this.rows(now)).map(({ config, row }) => this.view(config, row));
+  }
+
+  /** Every configured heartbeat with its row (a row not stored yet reads as waiting since `now`). */
+  private async rows(now: Date): Promise<Array<{ config: HeartbeatConfig; row: HeartbeatRow }>> {
+    const stored = new Map((await this.store.db.select().from(this.store.t.heartbeats)).map((row) => [row.name, row]));
+    return [...this.byName.values()].map((config) => ({ config, row: stored.get(config.name) ?? unwatched(config.name, now) }));
   }
 
   private dueBy(config: HeartbeatConfig, row: HeartbeatRow): Date {
@@ -130,14 +151,18 @@ export class Heartbeats {
     };
   }
 
-  private row(name: string, now: Date): HeartbeatRow {
-    const found = this.db.select().from(heartbeats).where(eq(heartbeats.name, name)).get();
-    if (found) return found;
-    return this.db.insert(heartbeats).values({ name, state: 'waiting', watchedSince: now }).returning().get();
+  /** The heartbeat's row inside `tx`, locked until the transaction ends; created (waiting since `now`) when missing. */
+  private async row(tx: Db, name: string, now: Date): Promise<HeartbeatRow> {
+    const { heartbeats } = this.store.t;
+    await tx.insert(heartbeats).values({ name, state: 'waiting', watchedSince: now }).onConflictDoNothing();
+    const [found] = await forUpdate(tx.select().from(heartbeats).where(eq(heartbeats.name, name)));
+    return found!;
   }
 
-  private update(name: string, set: Partial<HeartbeatRow>) {
-    this.db.update(heartbeats).set(set).where(eq(heartbeats.name, name)).run();
+  private async update(tx: Db, name: string, set: Partial<HeartbeatRow>): Promise<HeartbeatRow> {
+    const { heartbeats } = this.store.t;
+    const [updated] = await tx.update(heartbeats).set(set).where(eq(heartbeats.name, name)).returning();
+    return updated!;
   }
 
   private alert(config: HeartbeatConfig, kind: 'stale' | 'failed' | 'resolved', title: string, body?: string): AlertInput {
@@ -152,4 +177,8 @@ export class Heartbeats {
       source: 'opsbot heartbeat',
     };
   }
+}
+
+function unwatched(name: string, now: Date): HeartbeatRow {
+  return { name, state: 'waiting', watchedSince: now, lastBeatAt: null, lastStartAt: null, lastFailAt: null, lastMessage: null, beats: 0, downSince: null };
 }

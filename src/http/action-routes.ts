@@ -103,8 +103,8 @@ function registerStatus(app: FastifyInstance, deps: ActionDeps) {
     return {
       firing: { counts: view.counts, total: view.firingTotal, alerts: view.firing },
       escalations: { total: view.escalationTotal, open: view.escalations },
-      services: describeServices(deps.manager, deps.heal, now),
-      heartbeats: deps.heartbeats.list(now),
+      services: await describeServices(deps.manager, deps.heal, now),
+      heartbeats: await deps.heartbeats.list(now),
       queues: { ...(await deps.backlog()), unsentDeliveries: view.pendingDeliveries },
       failedDeliveries24h: view.failedDeliveriesSince,
     };
@@ -122,8 +122,8 @@ function registerHistory(app: FastifyInstance, deps: ActionDeps) {
     return {
       service: name.data.name,
       since,
-      uptime: deps.manager.uptime.ratio(name.data.name, since.getTime(), now.getTime()),
-      events: deps.manager.records.eventsSince(name.data.name, since).slice(0, 1_000),
+      uptime: await deps.manager.uptime.ratio(name.data.name, since.getTime(), now.getTime()),
+      events: (await deps.manager.records.eventsSince(name.data.name, since)).slice(0, 1_000),
     };
   });
 }

@@ -56,5 +56,5 @@ export function registerHeartbeatSignalRoutes(
 }
 
 export function registerHeartbeatListRoute(app: FastifyInstance, heartbeats: Heartbeats) {
-  app.get('/api/v1/heartbeats', async () => ({ heartbeats: heartbeats.list() }));
+  app.get('/api/v1/heartbeats', async () => ({ heartbeats: await heartbeats.list() }));
 }

@@ -15,7 +15,7 @@ import { registerTriggerRoutes } from './trigger-routes.js';
 import { registerReportRoutes } from './report-routes.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { registerActionRoutes, type ActionDeps } from './action-routes.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { CycleResult } from '../reports/cycle-runner.js';
 import type { TriggerEngine } from '../triggers/engine.js';
 import type { HealService } from '../heal/heal-service.js';
@@ -36,7 +36,7 @@ export interface HttpServerOptions {
   triggers: TriggerEngine;
   metrics: Metrics;
   actions: ActionDeps;
-  reports: { db: Db; run: (trigger: string) => Promise<CycleResult> };
+  reports: { store: Store; run: (trigger: string) => Promise<CycleResult> };
   /** Routes on which chat platforms push their updates (Telegram in webhook mode); the API token does not apply to them. */
   webhooks?: WebhookRoute[];
   /** Registers pages served by the same server, outside the API token (the governance dashboard); absent means none. */

@@ -16,12 +16,12 @@ const runsQuery = z.strictObject({ service: z.string().min(1).max(64).optional()
 
 /** Services, their heal runs, and the same heal and maintenance switches chat and the dashboard have. */
 export function registerServiceRoutes(app: FastifyInstance, store: Store, manager: ServiceManager, heal: HealService) {
-  app.get('/api/v1/services', async () => ({ services: describeServices(manager, heal) }));
+  app.get('/api/v1/services', async () => ({ services: await describeServices(manager, heal) }));
 
   app.get('/api/v1/heal-runs', async (request, reply) => {
     const parsed = runsQuery.safeParse(request.query);
     if (!parsed.success) return badRequest(reply, request, 'invalid query', issuesOf(parsed.error));
-    return { runs: heal.listRuns(parsed.data.service, parsed.data.limit) };
+    return { runs: await heal.listRuns(parsed.data.service, parsed.data.limit) };
   });
 
   app.post('/api/v1/services/:name/heal', async (request, reply) => {

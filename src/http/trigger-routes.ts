@@ -11,5 +11,5 @@ export function registerTriggerRoutes(app: FastifyInstance, engine: TriggerEngin
     const result = await engine.ingest(parsed.data);
     return reply.code(202).send(result);
   });
-  app.get('/api/v1/triggers', async () => ({ triggers: engine.list(), fires: engine.fires(50) }));
+  app.get('/api/v1/triggers', async () => ({ triggers: await engine.list(), fires: await engine.fires(50) }));
 }

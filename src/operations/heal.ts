@@ -6,9 +6,9 @@ import type { HealResult } from './results.js';
 
 /** Starts one of a service's configured heal actions (its usual one when none is named); opsbot then checks that it worked. */
 export function heal(deps: HealDeps, service: string, action: string | undefined, actor: Actor): Promise<HealResult> {
-  return audited(actor, (): HealResult => {
+  return audited(actor, async (): Promise<HealResult> => {
     try {
-      const { run, done } = deps.heal.start(service, action, actor.via, actor.name);
+      const { run, done } = await deps.heal.start(service, action, actor.via, actor.name);
       done.catch((error: unknown) => deps.log.error({ err: error, run: run.id }, 'heal run failed unexpectedly'));
       return { kind: 'heal-started', run };
     } catch (error) {

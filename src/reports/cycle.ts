@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
-import { reports, type ReportRow } from '../db/schema.js';
+import type { ReportRow } from '../db/schema.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { ChannelAdapter } from '../platforms/adapter.js';
 import type { Platform } from '../shared/types.js';
@@ -62,14 +62,14 @@ function partAttempts(log: Logger): { attempt: Attempt; failures: string[] } {
  * the report; the rest is still written and posted.
  */
 export async function runOpsCycle(deps: CycleDeps, trigger: string, now = new Date()): Promise<{ row: ReportRow; report: OpsReport }> {
-  const last = deps.db.select().from(reports).orderBy(desc(reports.at)).limit(1).get();
+  const [last] = await listReports(deps.store, 1);
   const period = { start: last ? last.at : new Date(now.getTime() - FIRST_PERIOD_MS), end: now };
   const local = localParts(now, deps.timezone);
   const kind = trigger === 'schedule' ? (Number(local.time.slice(0, 2)) < 12 ? 'morning' : 'evening') : 'on-demand';
   const { attempt, failures } = partAttempts(deps.log);
   const checks = await runChecks(deps, attempt, now);
   const report: OpsReport = {
-    name: uniqueName(deps.db, `OPS_${local.date}_${local.time}`),
+    name: await uniqueName(deps.store, `OPS_${local.date}_${local.time}`),
     kind,
     generatedAt: now.toISOString(),
     timezone: deps.timezone,
@@ -88,7 +88,7 @@ async function runChecks(deps: CycleDeps, attempt: Attempt, now: Date): Promise<
   const checks: OpsReport['checks'] = { services: [], heartbeatsWentStale: [], triggersFired: [] };
   for (const service of deps.services.all()) {
     const result = await attempt(`check of ${service.name}`, () => deps.services.check(service.name));
-    checks.services.push({ service: service.name, result: deps.services.isEnabled(service.name) ? (result ?? 'no probe') : 'disabled (maintenance)' });
+    checks.services.push({ service: service.name, result: (await deps.services.isEnabled(service.name)) ? (result ?? 'no probe') : 'disabled (maintenance)' });
   }
   checks.heartbeatsWentStale = (await attempt('heartbeat check', () => deps.heartbeats.checkAll(now))) ?? [];
   checks.triggersFired = ((await attempt('trigger evaluation', () => deps.triggers.sweep(now.getTime()))) ?? []).map((f) => `${f.rule}${f.series ? ` (${f.series})` : ''}`);
@@ -100,16 +100,16 @@ async function addSections(deps: CycleDeps, report: OpsReport, period: { start: 
   const set = <K extends keyof OpsReport>(key: K, value: OpsReport[K] | undefined) => {
     if (value !== undefined) report[key] = value;
   };
-  set('alerts', await attempt('alerts', () => sections.alertsSection(deps.db, period)));
-  set('stillFiring', await attempt('still firing', () => sections.stillFiringSection(deps.db)));
-  set('response', await attempt('response times', () => sections.responseSection(deps.db, period)));
-  set('escalations', await attempt('escalations', () => sections.escalationsSection(deps.db, period)));
-  set('heals', await attempt('heal runs', () => sections.healsSection(deps.db, period)));
-  set('restarts', await attempt('restarts', () => sections.restartsSection(deps.db, period)));
-  set('uptime', await attempt('uptime', () => sections.uptimeSection(deps.db, deps.services.all().map((s) => s.name), period)));
-  set('heartbeats', await attempt('heartbeats', () => sections.heartbeatsSection(deps.heartbeats.list(now))));
-  set('failedDeliveries', await attempt('failed deliveries', () => sections.failedDeliveriesSection(deps.db, period)));
-  set('triggerFires', await attempt('trigger fires', () => sections.triggerFiresSection(deps.db, period)));
+  set('alerts', await attempt('alerts', () => sections.alertsSection(deps.store, period)));
+  set('stillFiring', await attempt('still firing', () => sections.stillFiringSection(deps.store)));
+  set('response', await attempt('response times', () => sections.responseSection(deps.store, period)));
+  set('escalations', await attempt('escalations', () => sections.escalationsSection(deps.store, period)));
+  set('heals', await attempt('heal runs', () => sections.healsSection(deps.store, period)));
+  set('restarts', await attempt('restarts', () => sections.restartsSection(deps.store, period)));
+  set('uptime', await attempt('uptime', () => sections.uptimeSection(deps.store, deps.services.all().map((s) => s.name), period)));
+  set('heartbeats', await attempt('heartbeats', async () => sections.heartbeatsSection(await deps.heartbeats.list(now))));
+  set('failedDeliveries', await attempt('failed deliveries', () => sections.failedDeliveriesSection(deps.store, period)));
+  set('triggerFires', await attempt('trigger fires', () => sections.triggerFiresSection(deps.store, period)));
 }
 
 /** Posts the digest, writes the JSON and Markdown files, and records the report. */
@@ -121,13 +121,10 @@ async function writeReport(deps: CycleDeps, report: OpsReport, period: { start: 
   await postDigest(deps, report, report.failures);
   await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(markdownPath, renderReportMarkdown(report));
-  const row = deps.db
-    .insert(reports)
-    .values({ name: report.name, at: now, periodStart: period.start, trigger: report.trigger, markdownPath, jsonPath, headline: headline(report), failures: report.failures })
-    .returning()
-    .get();
+  const values = { name: report.name, at: now, periodStart: period.start, trigger: report.trigger, markdownPath, jsonPath, headline: headline(report), failures: report.failures };
+  const [row] = await deps.store.transaction((tx) => tx.insert(deps.store.t.reports).values(values).returning());
   deps.log.info({ report: report.name, failures: report.failures.length }, 'ops cycle done');
-  return { row, report };
+  return { row: row!, report };
 }
 
 async function postDigest(deps: CycleDeps, report: OpsReport, failures: string[]): Promise<void> {
@@ -161,10 +158,10 @@ async function waitForSlot(pacer: Pacer, target: Destination, report: string): P
   throw new Error('the destination stayed rate-limited');
 }
 
-function uniqueName(db: Db, base: string): string {
+async function uniqueName(store: Store, base: string): Promise<string> {
   for (let n = 1; ; n++) {
     const name = n === 1 ? base : `${base}_${n}`;
-    if (!db.select({ id: reports.id }).from(reports).where(eq(reports.name, name)).get()) return name;
+    if (!(await findReport(store, name))) return name;
   }
 }
 
@@ -174,10 +171,13 @@ function headline(report: OpsReport): string {
   return [alerts, firing, report.failures.length ? `${report.failures.length} parts failed` : ''].filter(Boolean).join(', ');
 }
 
-export function listReports(db: Db, limit = 50): ReportRow[] {
-  return db.select().from(reports).orderBy(desc(reports.at)).limit(limit).all();
+export function listReports(store: Store, limit = 50): Promise<ReportRow[]> {
+  const { reports } = store.t;
+  return store.db.select().from(reports).orderBy(desc(reports.at), desc(reports.id)).limit(limit);
 }
 
-export function findReport(db: Db, name: string): ReportRow | undefined {
-  return db.select().from(reports).where(eq(reports.name, name)).get();
+export async function findReport(store: Store, name: string): Promise<ReportRow | undefined> {
+  const { reports } = store.t;
+  const [row] = await store.db.select().from(reports).where(eq(reports.name, name)).limit(1);
+  return row;
 }

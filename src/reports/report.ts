@@ -1,6 +1,6 @@
 import type * as sections from './summary.js';
 
-type SectionOf<K extends keyof typeof sections> = ReturnType<(typeof sections)[K]>;
+type SectionOf<K extends keyof typeof sections> = Awaited<ReturnType<(typeof sections)[K]>>;
 
 /** Everything one ops cycle found; written as the JSON twin of the Markdown report. */
 export interface OpsReport {

@@ -1,6 +1,5 @@
-import { and, count, desc, eq, gte, inArray, isNotNull, lte, max, sql } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { alerts, deliveries, escalationSteps, healRuns, serviceEvents, triggerFires } from '../db/schema.js';
+import { and, count, desc, eq, gte, inArray, isNotNull, lte, max, sql, type Column } from 'drizzle-orm';
+import type { Store } from '../db/store.js';
 import { SEVERITIES, type Severity } from '../shared/types.js';
 import { sortCritFirst } from '../shared/severity.js';
 import type { HeartbeatView } from '../heartbeats/heartbeats.js';
@@ -14,29 +13,30 @@ export interface Period {
 const LISTED = 20;
 
 /** Alerts that fired in the period: by severity and by service (the busiest first). */
-export function alertsSection(db: Db, period: Period) {
+export async function alertsSection(store: Store, period: Period) {
+  const { alerts } = store.t;
   const inPeriod = and(gte(alerts.firedAt, period.start), lte(alerts.firedAt, period.end));
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const row of db.select({ severity: alerts.severity, n: count() }).from(alerts).where(inPeriod).groupBy(alerts.severity).all()) {
+  for (const row of await store.db.select({ severity: alerts.severity, n: count() }).from(alerts).where(inPeriod).groupBy(alerts.severity)) {
     bySeverity[row.severity] = row.n;
   }
-  const byService = db
+  const byService = await store.db
     .select({ service: alerts.service, n: count() })
     .from(alerts)
     .where(inPeriod)
     .groupBy(alerts.service)
     .orderBy(desc(count()))
-    .limit(LISTED)
-    .all()
-    .map((r) => ({ service: r.service ?? '(none)', count: r.n }));
+    .limit(LISTED);
   const total = Object.values(bySeverity).reduce((a, b) => a + b, 0);
-  return { total, bySeverity, byService };
+  return { total, bySeverity, byService: byService.map((r) => ({ service: r.service ?? '(none)', count: r.n })) };
 }
 
 /** Every alert still firing now, CRIT first. */
-export function stillFiringSection(db: Db) {
-  const firing = db.select().from(alerts).where(eq(alerts.status, 'firing')).orderBy(desc(alerts.id)).limit(500).all();
-  const total = db.select({ n: count() }).from(alerts).where(eq(alerts.status, 'firing')).get()?.n ?? 0;
+export async function stillFiringSection(store: Store) {
+  const { alerts } = store.t;
+  const firing = await store.db.select().from(alerts).where(eq(alerts.status, 'firing')).orderBy(desc(alerts.id)).limit(500);
+  const [counted] = await store.db.select({ n: count() }).from(alerts).where(eq(alerts.status, 'firing'));
+  const total = counted?.n ?? 0;
   return {
     total,
     listed: sortCritFirst(firing)
@@ -46,17 +46,16 @@ export function stillFiringSection(db: Db) {
 }
 
 /** Mean time to acknowledge and to resolve, over the alerts acked / resolved in the period. */
-export function responseSection(db: Db, period: Period) {
-  const acked = db
-    .select({ n: count(), mean: sql<number | null>`avg(${alerts.ackedAt} - ${alerts.firedAt})` })
+export async function responseSection(store: Store, period: Period) {
+  const { alerts } = store.t;
+  const [acked] = await store.db
+    .select({ n: count(), mean: meanMs(store, alerts.ackedAt, alerts.firedAt) })
     .from(alerts)
-    .where(and(isNotNull(alerts.ackedAt), gte(alerts.ackedAt, period.start), lte(alerts.ackedAt, period.end)))
-    .get();
-  const resolved = db
-    .select({ n: count(), mean: sql<number | null>`avg(${alerts.resolvedAt} - ${alerts.firedAt})` })
+    .where(and(isNotNull(alerts.ackedAt), gte(alerts.ackedAt, period.start), lte(alerts.ackedAt, period.end)));
+  const [resolved] = await store.db
+    .select({ n: count(), mean: meanMs(store, alerts.resolvedAt, alerts.firedAt) })
     .from(alerts)
-    .where(and(isNotNull(alerts.resolvedAt), gte(alerts.resolvedAt, period.start), lte(alerts.resolvedAt, period.end)))
-    .get();
+    .where(and(isNotNull(alerts.resolvedAt), gte(alerts.resolvedAt, period.start), lte(alerts.resolvedAt, period.end)));
   return {
     acked: acked?.n ?? 0,
     meanTimeToAckMs: acked?.mean ?? null,
@@ -66,17 +65,18 @@ export function responseSection(db: Db, period: Period) {
 }
 
 /** Alerts that escalated in the period and the highest level each reached. */
-export function escalationsSection(db: Db, period: Period) {
-  const reached = db
+export async function escalationsSection(store: Store, period: Period) {
+  const { alerts, escalationSteps } = store.t;
+  const reached = await store.db
     .select({ alertId: escalationSteps.alertId, level: max(escalationSteps.level) })
     .from(escalationSteps)
     .where(and(eq(escalationSteps.state, 'done'), gte(escalationSteps.doneAt, period.start), lte(escalationSteps.doneAt, period.end)))
     .groupBy(escalationSteps.alertId)
-    .all();
+    .orderBy(escalationSteps.alertId);
   const byLevel: Record<string, number> = {};
   for (const r of reached) byLevel[`L${r.level}`] = (byLevel[`L${r.level}`] ?? 0) + 1;
   const titles = reached.length
-    ? new Map(db.select({ id: alerts.id, title: alerts.title }).from(alerts).where(inArray(alerts.id, reached.slice(0, LISTED).map((r) => r.alertId))).all().map((a) => [a.id, a.title]))
+    ? new Map((await store.db.select({ id: alerts.id, title: alerts.title }).from(alerts).where(inArray(alerts.id, reached.slice(0, LISTED).map((r) => r.alertId)))).map((a) => [a.id, a.title]))
     : new Map<number, string>();
   return {
     alerts: reached.length,
@@ -85,13 +85,13 @@ export function escalationsSection(db: Db, period: Period) {
   };
 }
 
-export function healsSection(db: Db, period: Period) {
-  const runs = db
+export async function healsSection(store: Store, period: Period) {
+  const { healRuns } = store.t;
+  const runs = await store.db
     .select()
     .from(healRuns)
     .where(and(gte(healRuns.startedAt, period.start), lte(healRuns.startedAt, period.end)))
-    .orderBy(desc(healRuns.id))
-    .all();
+    .orderBy(desc(healRuns.id));
   const succeeded = runs.filter((r) => r.state === 'succeeded').length;
   const failed = runs.filter((r) => r.state === 'failed').length;
   return {
@@ -103,17 +103,20 @@ export function healsSection(db: Db, period: Period) {
   };
 }
 
-export function restartsSection(db: Db, period: Period) {
-  return db
+export async function restartsSection(store: Store, period: Period) {
+  const { serviceEvents } = store.t;
+  return store.db
     .select({ service: serviceEvents.service, count: count() })
     .from(serviceEvents)
     .where(and(eq(serviceEvents.kind, 'restarting'), gte(serviceEvents.at, period.start), lte(serviceEvents.at, period.end)))
     .groupBy(serviceEvents.service)
-    .all();
+    .orderBy(serviceEvents.service);
 }
 
-export function uptimeSection(db: Db, services: string[], period: Period) {
-  return services.map((service) => ({ service, ratio: uptimeRatio(db, service, period.start, period.end) }));
+export async function uptimeSection(store: Store, services: string[], period: Period) {
+  const ratios = [];
+  for (const service of services) ratios.push({ service, ratio: await uptimeRatio(store, service, period.start, period.end) });
+  return ratios;
 }
 
 export function heartbeatsSection(list: HeartbeatView[]) {
@@ -121,21 +124,34 @@ export function heartbeatsSection(list: HeartbeatView[]) {
   return { total: list.length, down: down.map((h) => ({ name: h.name, state: h.state, since: h.downSince, lastBeatAt: h.lastBeatAt })) };
 }
 
-export function failedDeliveriesSection(db: Db, period: Period) {
-  const failed = db
+export async function failedDeliveriesSection(store: Store, period: Period) {
+  const { deliveries } = store.t;
+  const failed = await store.db
     .select({ id: deliveries.id, alertId: deliveries.alertId, platform: deliveries.platform, destination: deliveries.destination, lastError: deliveries.lastError })
     .from(deliveries)
     .where(and(eq(deliveries.state, 'failed'), gte(deliveries.createdAt, period.start), lte(deliveries.createdAt, period.end)))
-    .orderBy(desc(deliveries.id))
-    .all();
+    .orderBy(desc(deliveries.id));
   return { total: failed.length, listed: failed.slice(0, LISTED) };
 }
 
-export function triggerFiresSection(db: Db, period: Period) {
-  return db
+export async function triggerFiresSection(store: Store, period: Period) {
+  const { triggerFires } = store.t;
+  return store.db
     .select({ rule: triggerFires.rule, fires: count() })
     .from(triggerFires)
     .where(and(gte(triggerFires.at, period.start), lte(triggerFires.at, period.end)))
     .groupBy(triggerFires.rule)
-    .all();
+    .orderBy(triggerFires.rule);
+}
+
+/**
+ * The mean of `later - earlier` in milliseconds, null over no rows. SQLite stores both as epoch
+ * milliseconds; PostgreSQL subtracts two timestamps into an interval, read here in seconds.
+ */
+function meanMs(store: Store, later: Column, earlier: Column) {
+  const mean =
+    store.dialect === 'postgres'
+      ? sql<number | null>`avg(extract(epoch from (${later} - ${earlier})) * 1000)`
+      : sql<number | null>`avg(${later} - ${earlier})`;
+  return mean.mapWith(Number);
 }

@@ -12,9 +12,9 @@ export interface HeartbeatWatch {
 }
 
 /** The configured heartbeats, watched from now on, and the job that raises the alert of one gone stale. */
-export function startHeartbeats(base: Foundation, file: FileConfig, raise: RaiseAlert, log: Logger): HeartbeatWatch {
-  const heartbeats = new Heartbeats(base.db, file.heartbeats, raise, log.child({ component: 'heartbeats' }));
-  heartbeats.watchAll();
+export async function startHeartbeats(base: Foundation, file: FileConfig, raise: RaiseAlert, log: Logger): Promise<HeartbeatWatch> {
+  const heartbeats = new Heartbeats(base.store, file.heartbeats, raise, log.child({ component: 'heartbeats' }));
+  await heartbeats.watchAll();
   const checks = new HeartbeatChecks(heartbeats, base.connections, base.prefix, log);
   return { heartbeats, checks, stop: () => checks.close() };
 }

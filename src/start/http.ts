@@ -51,7 +51,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     triggers: parts.triggers,
     metrics: parts.metrics,
     actions: { db, store: base.store, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
-    reports: { db, run: reports.run },
+    reports: { store: base.store, run: reports.run },
     pages: parts.pages,
     webhooks: parts.chat.webhooks,
   });

@@ -27,10 +27,10 @@ export async function startReports(base: Foundation, env: EnvConfig, file: FileC
   return {
     run: (trigger) => runner.run(trigger),
     async text(name) {
-      const row = findReport(base.db, name);
+      const row = await findReport(base.store, name);
       return row ? readFile(row.markdownPath, 'utf8').catch(() => null) : null;
     },
-    latest: () => listReports(base.db, 10).map((r) => ({ name: r.name, at: r.at, path: r.markdownPath })),
+    latest: async () => (await listReports(base.store, 10)).map((r) => ({ name: r.name, at: r.at, path: r.markdownPath })),
     ensureSchedules: cycles.ensureSchedules,
     async stop() {
       await cycles.worker.close();

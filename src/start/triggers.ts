@@ -10,5 +10,5 @@ import type { Foundation } from './foundation.js';
  * so they hold no timer and nothing to stop.
  */
 export function startTriggers(base: Foundation, file: FileConfig, raise: RaiseAlert, healing: HealHandles, log: Logger): TriggerEngine {
-  return new TriggerEngine(base.db, file.triggers, raise, healing.heal, log.child({ component: 'triggers' }));
+  return new TriggerEngine(base.store, file.triggers, raise, healing.heal, log.child({ component: 'triggers' }));
 }

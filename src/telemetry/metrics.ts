@@ -1,7 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from '../db/open.js';
-import { alerts, deliveries, escalationSteps, healRuns, services } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 import type { Platform } from '../shared/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 
@@ -16,7 +15,7 @@ export interface LiveSources {
 const OUTCOME: Record<string, string> = { sent: 'sent', failed: 'failed', summarized: 'summarized' };
 
 /**
- * `GET /metrics` for Prometheus. Totals are read from SQLite at scrape time (indexed group-by
+ * `GET /metrics` for Prometheus. Totals are read from the store at scrape time (indexed group-by
  * counts), so they survive restarts and agree with the API; the latency histogram is observed as
  * each delivery is accepted by its platform.
  */
@@ -24,8 +23,10 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly latency: Histogram<'platform'>;
 
-  constructor(db: Db) {
+  constructor(store: Store) {
     const registry = this.registry;
+    const { db } = store;
+    const { alerts, deliveries, escalationSteps, healRuns, services } = store.t;
     collectDefaultMetrics({ register: registry, prefix: 'opsbot_' });
     this.latency = new Histogram({
       name: 'opsbot_delivery_latency_seconds',
@@ -34,25 +35,25 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     });
-    gauge(registry, 'opsbot_alerts_received_total', 'Alerts received since the store was created, by severity', ['severity'], (set) => {
-      for (const row of db.select({ severity: alerts.severity, n: count() }).from(alerts).groupBy(alerts.severity).all()) set({ severity: row.severity }, row.n);
+    gauge(registry, 'opsbot_alerts_received_total', 'Alerts received since the store was created, by severity', ['severity'], async (set) => {
+      for (const row of await db.select({ severity: alerts.severity, n: count() }).from(alerts).groupBy(alerts.severity)) set({ severity: row.severity }, row.n);
     });
-    gauge(registry, 'opsbot_deliveries_total', 'Deliveries by platform and outcome (sent, failed, summarized)', ['platform', 'outcome'], (set) => {
-      const rows = db.select({ platform: deliveries.platform, state: deliveries.state, n: count() }).from(deliveries).groupBy(deliveries.platform, deliveries.state).all();
+    gauge(registry, 'opsbot_deliveries_total', 'Deliveries by platform and outcome (sent, failed, summarized)', ['platform', 'outcome'], async (set) => {
+      const rows = await db.select({ platform: deliveries.platform, state: deliveries.state, n: count() }).from(deliveries).groupBy(deliveries.platform, deliveries.state);
       for (const row of rows) if (OUTCOME[row.state]) set({ platform: row.platform, outcome: OUTCOME[row.state]! }, row.n);
     });
-    gauge(registry, 'opsbot_escalations_total', 'Escalation steps taken, by level', ['level'], (set) => {
-      const rows = db.select({ level: escalationSteps.level, n: count() }).from(escalationSteps).where(eq(escalationSteps.state, 'done')).groupBy(escalationSteps.level).all();
+    gauge(registry, 'opsbot_escalations_total', 'Escalation steps taken, by level', ['level'], async (set) => {
+      const rows = await db.select({ level: escalationSteps.level, n: count() }).from(escalationSteps).where(eq(escalationSteps.state, 'done')).groupBy(escalationSteps.level);
       for (const row of rows) set({ level: `L${row.level}` }, row.n);
     });
-    gauge(registry, 'opsbot_heal_runs_total', 'Heal runs by outcome (succeeded, failed, running, verifying)', ['outcome'], (set) => {
-      for (const row of db.select({ state: healRuns.state, n: count() }).from(healRuns).groupBy(healRuns.state).all()) set({ outcome: row.state }, row.n);
+    gauge(registry, 'opsbot_heal_runs_total', 'Heal runs by outcome (succeeded, failed, running, verifying)', ['outcome'], async (set) => {
+      for (const row of await db.select({ state: healRuns.state, n: count() }).from(healRuns).groupBy(healRuns.state)) set({ outcome: row.state }, row.n);
     });
-    gauge(registry, 'opsbot_restarts_total', 'Restarts of supervised services by opsbot, per service', ['service'], (set) => {
-      for (const row of db.select({ name: services.name, restarts: services.restarts }).from(services).all()) set({ service: row.name }, row.restarts);
+    gauge(registry, 'opsbot_restarts_total', 'Restarts of supervised services by opsbot, per service', ['service'], async (set) => {
+      for (const row of await db.select({ name: services.name, restarts: services.restarts }).from(services)) set({ service: row.name }, row.restarts);
     });
-    gauge(registry, 'opsbot_alerts_firing', 'Alerts firing now, by severity', ['severity'], (set) => {
-      const rows = db.select({ severity: alerts.severity, n: count() }).from(alerts).where(eq(alerts.status, 'firing')).groupBy(alerts.severity).all();
+    gauge(registry, 'opsbot_alerts_firing', 'Alerts firing now, by severity', ['severity'], async (set) => {
+      const rows = await db.select({ severity: alerts.severity, n: count() }).from(alerts).where(eq(alerts.status, 'firing')).groupBy(alerts.severity);
       for (const row of rows) set({ severity: row.severity }, row.n);
     });
   }
@@ -60,8 +61,8 @@ export class Metrics {
   /** The gauges of heartbeats and queues. */
   watch(sources: LiveSources): void {
     const registry = this.registry;
-    gauge(registry, 'opsbot_heartbeats_stale', 'Heartbeats that are stale or reported failure now', [], (set) => {
-      set({}, sources.heartbeats.list().filter((h) => h.state === 'stale' || h.state === 'failed').length);
+    gauge(registry, 'opsbot_heartbeats_stale', 'Heartbeats that are stale or reported failure now', [], async (set) => {
+      set({}, (await sources.heartbeats.list()).filter((h) => h.state === 'stale' || h.state === 'failed').length);
     });
     new Gauge({
       name: 'opsbot_queue_backlog',
@@ -81,15 +82,17 @@ export class Metrics {
   }
 }
 
-function gauge(registry: Registry, name: string, help: string, labelNames: string[], fill: (set: (labels: Record<string, string>, value: number) => void) => void) {
+function gauge(registry: Registry, name: string, help: string, labelNames: string[], fill: (set: (labels: Record<string, string>, value: number) => void) => Promise<void>) {
   new Gauge({
     name,
     help,
     labelNames,
     registers: [registry],
-    collect() {
+    async collect() {
+      const values: Array<[Record<string, string>, number]> = [];
+      await fill((labels, value) => void values.push([labels, value]));
       this.reset();
-      fill((labels, value) => this.set(labels, value));
+      for (const [labels, value] of values) this.set(labels, value);
     },
   });
 }

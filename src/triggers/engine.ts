@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '../db/open.js';
-import { metricSamples, triggerFires, triggerStates, type TriggerFireRow, type TriggerStateRow } from '../db/schema.js';
+import { forUpdate, type Db, type Store } from '../db/store.js';
+import type { TriggerFireRow, TriggerStateRow } from '../db/schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { HealRefusal, type HealService } from '../heal/heal-service.js';
 import type { TriggerRule } from '../config/trigger-schema.js';
@@ -40,7 +40,7 @@ export interface TriggerView {
  */
 export class TriggerEngine {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly rules: TriggerRule[],
     private readonly raise: RaiseAlert,
     private readonly heal: HealService,
@@ -49,8 +49,9 @@ export class TriggerEngine {
 
   async ingest(batch: MetricBatch, now = Date.now()): Promise<IngestResult> {
     const samples = samplesFromBatch(batch, now);
-    this.db.transaction((tx) => {
-      for (let i = 0; i < samples.length; i += 500) tx.insert(metricSamples).values(samples.slice(i, i + 500)).run();
+    const { metricSamples } = this.store.t;
+    await this.store.transaction(async (tx) => {
+      for (let i = 0; i < samples.length; i += 500) await tx.insert(metricSamples).values(samples.slice(i, i + 500));
     });
     const metrics = new Set(samples.map((s) => s.name));
     const fired = await this.evaluate(this.rules.filter((rule) => metrics.has(rule.metric)), now);
@@ -59,15 +60,18 @@ export class TriggerEngine {
 
   /** Re-evaluates every rule (windows move on without new samples) and drops samples past retention. */
   async sweep(now = Date.now()): Promise<IngestResult['fired']> {
-    this.db.delete(metricSamples).where(lt(metricSamples.time, now - SAMPLE_RETENTION_MS)).run();
+    const { metricSamples } = this.store.t;
+    await this.store.transaction((tx) => tx.delete(metricSamples).where(lt(metricSamples.time, now - SAMPLE_RETENTION_MS)));
     return this.evaluate(this.rules, now);
   }
 
-  list(): TriggerView[] {
-    const states = this.db.select().from(triggerStates).all();
-    return this.rules.map((rule) => {
-      const last = this.db.select().from(triggerFires).where(eq(triggerFires.rule, rule.name)).orderBy(desc(triggerFires.id)).limit(1).get();
-      return {
+  async list(): Promise<TriggerView[]> {
+    const { triggerStates, triggerFires } = this.store.t;
+    const states = await this.store.db.select().from(triggerStates).orderBy(triggerStates.rule, triggerStates.seriesKey);
+    const views: TriggerView[] = [];
+    for (const rule of this.rules) {
+      const [last] = await this.store.db.select().from(triggerFires).where(eq(triggerFires.rule, rule.name)).orderBy(desc(triggerFires.id)).limit(1);
+      views.push({
         name: rule.name,
         kind: rule.kind,
         metric: rule.metric,
@@ -84,18 +88,20 @@ export class TriggerEngine {
             lastFiredAt: s.lastFiredAt === null ? null : new Date(s.lastFiredAt),
           })),
         lastFire: last ? { at: last.at, detail: last.detail, series: last.seriesKey } : null,
-      };
-    });
+      });
+    }
+    return views;
   }
 
-  fires(limit = 100): TriggerFireRow[] {
-    return this.db.select().from(triggerFires).orderBy(desc(triggerFires.id)).limit(limit).all();
+  fires(limit = 100): Promise<TriggerFireRow[]> {
+    const { triggerFires } = this.store.t;
+    return this.store.db.select().from(triggerFires).orderBy(desc(triggerFires.id)).limit(limit);
   }
 
   private async evaluate(rules: TriggerRule[], now: number): Promise<IngestResult['fired']> {
     const fired: IngestResult['fired'] = [];
     for (const rule of rules) {
-      for (const series of selectSeries(rule, this.history(rule, now))) {
+      for (const series of selectSeries(rule, await this.history(rule, now))) {
         const outcome = await this.evaluateSeries(rule, series, now);
         if (outcome) fired.push(outcome);
       }
@@ -103,32 +109,27 @@ export class TriggerEngine {
     return fired;
   }
 
-  private history(rule: TriggerRule, now: number): MetricSample[] {
+  private async history(rule: TriggerRule, now: number): Promise<MetricSample[]> {
+    const { metricSamples } = this.store.t;
     const needed = historyNeeded(rule);
     const since = 'windowMs' in needed ? now - needed.windowMs : now - SAMPLE_RETENTION_MS;
-    return this.db
+    const newestFirst = await this.store.db
       .select({ name: metricSamples.name, labels: metricSamples.labels, value: metricSamples.value, time: metricSamples.time })
       .from(metricSamples)
       .where(and(eq(metricSamples.name, rule.metric), gte(metricSamples.time, since)))
-      .orderBy(desc(metricSamples.time))
-      .limit(HISTORY_LIMIT)
-      .all()
-      .reverse();
+      .orderBy(desc(metricSamples.time), desc(metricSamples.id))
+      .limit(HISTORY_LIMIT);
+    return newestFirst.reverse();
   }
 
   private async evaluateSeries(rule: TriggerRule, series: Series, now: number) {
-    const previous = this.state(rule.name, series.key);
     const evaluation = evaluateRule(rule, series.points, now);
-    const state = previous ? { breached: previous.breached, lastFiredAt: previous.lastFiredAt } : INITIAL_FIRE_STATE;
-    const decision = decideFire(state, evaluation, now, rule.cooldown);
-    this.db
-      .insert(triggerStates)
-      .values({ rule: rule.name, seriesKey: series.key, labels: series.labels, ...decision.nextState, lastValue: evaluation.value, lastDetail: evaluation.detail, evaluatedAt: now })
-      .onConflictDoUpdate({
-        target: [triggerStates.rule, triggerStates.seriesKey],
-        set: { ...decision.nextState, lastValue: evaluation.value, lastDetail: evaluation.detail, evaluatedAt: now },
-      })
-      .run();
+    const decision = await this.store.transaction(async (tx) => {
+      const previous = await this.lockedState(tx, rule, series, now);
+      const decided = decideFire({ breached: previous.breached, lastFiredAt: previous.lastFiredAt }, evaluation, now, rule.cooldown);
+      await this.saveState(tx, rule, series, { ...decided.nextState, lastValue: evaluation.value, lastDetail: evaluation.detail, evaluatedAt: now });
+      return decided;
+    });
     const alert = {
       severity: rule.severity,
       title: renderTriggerTitle({ rule, evaluation, labels: series.labels }),
@@ -141,19 +142,17 @@ export class TriggerEngine {
     if (decision.reason === 'recovered') await this.raise({ ...alert, status: 'resolved' });
     if (!decision.fire) return null;
     const accepted = (await this.raise({ ...alert, status: 'firing' })) as { alerts?: Array<{ id: number | null }> } | undefined;
-    const healRunId = this.startHeal(rule, evaluation.detail);
-    this.db
-      .insert(triggerFires)
-      .values({ rule: rule.name, seriesKey: series.key, at: new Date(now), value: evaluation.value, detail: evaluation.detail, alertId: accepted?.alerts?.[0]?.id ?? null, healRunId })
-      .run();
+    const healRunId = await this.startHeal(rule, evaluation.detail);
+    const fire = { rule: rule.name, seriesKey: series.key, at: new Date(now), value: evaluation.value, detail: evaluation.detail, alertId: accepted?.alerts?.[0]?.id ?? null, healRunId };
+    await this.store.transaction((tx) => tx.insert(this.store.t.triggerFires).values(fire));
     this.log.info({ rule: rule.name, series: series.key, detail: evaluation.detail, healRunId }, 'trigger fired');
     return { rule: rule.name, series: series.key, detail: evaluation.detail };
   }
 
-  private startHeal(rule: TriggerRule, detail: string): number | null {
+  private async startHeal(rule: TriggerRule, detail: string): Promise<number | null> {
     if (!rule.heal) return null;
     try {
-      const { run, done } = this.heal.start(rule.heal.service, rule.heal.action, 'rule', `trigger ${rule.name}`);
+      const { run, done } = await this.heal.start(rule.heal.service, rule.heal.action, 'rule', `trigger ${rule.name}`);
       done.catch((error: unknown) => this.log.error({ err: error, rule: rule.name }, 'trigger heal failed unexpectedly'));
       return run.id;
     } catch (error) {
@@ -163,11 +162,20 @@ export class TriggerEngine {
     }
   }
 
-  private state(rule: string, seriesKey: string): TriggerStateRow | undefined {
-    return this.db
-      .select()
-      .from(triggerStates)
-      .where(and(eq(triggerStates.rule, rule), eq(triggerStates.seriesKey, seriesKey)))
-      .get();
+  /**
+   * The series' state inside `tx` (a new series starts unbreached), locked until the transaction ends,
+   * so two instances evaluating one series at once cannot both fire.
+   */
+  private async lockedState(tx: Db, rule: TriggerRule, series: Series, now: number): Promise<TriggerStateRow> {
+    const { triggerStates } = this.store.t;
+    const initial = { ...INITIAL_FIRE_STATE, lastValue: null, lastDetail: null, evaluatedAt: now };
+    await tx.insert(triggerStates).values({ rule: rule.name, seriesKey: series.key, labels: series.labels, ...initial }).onConflictDoNothing();
+    const [row] = await forUpdate(tx.select().from(triggerStates).where(and(eq(triggerStates.rule, rule.name), eq(triggerStates.seriesKey, series.key))));
+    return row!;
+  }
+
+  private async saveState(tx: Db, rule: TriggerRule, series: Series, set: Omit<TriggerStateRow, 'rule' | 'seriesKey' | 'labels'>): Promise<void> {
+    const { triggerStates } = this.store.t;
+    await tx.update(triggerStates).set(set).where(and(eq(triggerStates.rule, rule.name), eq(triggerStates.seriesKey, series.key)));
   }
 }

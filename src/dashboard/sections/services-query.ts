@@ -1,6 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/open.js';
-import { healRuns, services } from '../../db/schema.js';
+import type { Store } from '../../db/store.js';
 import type { HealService } from '../../heal/heal-service.js';
 import type { ServiceManager } from '../../heal/service-manager.js';
 import { serviceView, type ServiceView } from '../../heal/service-view.js';
@@ -18,34 +17,38 @@ export class ServicesQuery {
   private readonly lastRun;
 
   constructor(
-    db: Db,
+    store: Store,
     private readonly manager: ServiceManager,
     private readonly heal: HealService,
     private readonly buckets: UptimeBuckets,
   ) {
-    this.rows = db.select().from(services).prepare();
-    this.lastRun = db
+    const { services, healRuns } = store.t;
+    this.rows = store.db.select().from(services).prepare('dashboard.service_rows');
+    this.lastRun = store.db
       .select({ id: healRuns.id, action: healRuns.action, state: healRuns.state, startedAt: healRuns.startedAt })
       .from(healRuns)
       .where(eq(healRuns.service, sql.placeholder('service')))
       .orderBy(desc(healRuns.id))
       .limit(1)
-      .prepare();
+      .prepare('dashboard.last_heal_run');
   }
 
   /** Every configured service, with the slots of its last 24 h for the history chart. */
-  load(now: Date): Array<{ view: ServiceView; lastDay: Slot[] }> {
+  async load(now: Date): Promise<Array<{ view: ServiceView; lastDay: Slot[] }>> {
     const nowMs = now.getTime();
-    const rows = new Map(this.rows.all().map((row) => [row.name, row]));
-    return this.manager.all().map((config) => {
-      const lastDay = this.buckets.slots(config.name, nowMs - DAY, nowMs);
+    const rows = new Map((await this.rows.execute()).map((row) => [row.name, row]));
+    const loaded: Array<{ view: ServiceView; lastDay: Slot[] }> = [];
+    for (const config of this.manager.all()) {
+      const lastDay = await this.buckets.slots(config.name, nowMs - DAY, nowMs);
+      const [lastHeal] = await this.lastRun.execute({ service: config.name });
       const view = serviceView(config, rows.get(config.name), {
         actions: this.heal.actionsOf(config.name),
-        lastHeal: this.lastRun.get({ service: config.name }) ?? null,
+        lastHeal: lastHeal ?? null,
         uptime24h: ratioOf(lastDay),
-        uptime7d: this.buckets.ratio(config.name, nowMs - 7 * DAY, nowMs),
+        uptime7d: await this.buckets.ratio(config.name, nowMs - 7 * DAY, nowMs),
       });
-      return { view, lastDay };
-    });
+      loaded.push({ view, lastDay });
+    }
+    return loaded;
   }
 }
