@@ -6,7 +6,7 @@
  * /ops/governance over and over, timing each request until its whole body has arrived.
  */
 import { performance } from 'node:perf_hooks';
-import { openDb } from '../src/db/open.js';
+import { openSqliteDb } from '../src/db/open.js';
 import { FakeDiscord } from '../test/fakes/discord.js';
 import { FakeTelegram } from '../test/fakes/telegram.js';
 import { API_TOKEN, DISCORD_TOKEN, startBot, TELEGRAM_TOKEN } from './bot.js';
@@ -41,7 +41,7 @@ function serviceName(i: number) {
 /** Raw prepared statements in one transaction: 1.1 M rows in a few seconds. */
 export function seedStore(dataDir: string, options: DashboardBenchOptions): number {
   const started = performance.now();
-  const db = openDb(dataDir);
+  const db = openSqliteDb(dataDir);
   const sqlite = db.$client;
   const now = Date.now();
   let seed = 1;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema } from '../src/alerts/input.js';
 import { parseConfigText } from '../src/config/load.js';
-import { openDb } from '../src/db/open.js';
+import { openSqliteDb } from '../src/db/open.js';
 import { openSqliteStore } from '../src/db/sqlite-store.js';
 import type { Summary } from './stats.js';
 import { timeAsync } from './stages.js';
@@ -22,7 +22,7 @@ const REPEATS = 1_000;
 export async function runDedupHistoryStage(): Promise<Array<[string, Summary]>> {
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-dedup-history-'));
   try {
-    const db = openDb(dir);
+    const db = openSqliteDb(dir);
     const now = Date.now();
     db.$client.transaction(() => {
       db.$client

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { openDb } from '../src/db/open.js';
+import { openSqliteDb } from '../src/db/open.js';
 import { REDIS_URL } from './bot.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -35,7 +35,7 @@ async function spaced(samples: number, intervalMs: number, fn: () => unknown): P
 export async function measureFloor(getHealth: () => Promise<unknown>, intervalMs: number, samples = 100): Promise<MachineFloor> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-floor-'));
-  const sqlite = openDb(dir).$client;
+  const sqlite = openSqliteDb(dir).$client;
   try {
     sqlite.exec('create table floor (id integer primary key, v text)');
     const insert = sqlite.prepare('insert into floor (v) values (?)');

@@ -17,7 +17,7 @@ import { alertInputSchema, type AlertInput } from '../src/alerts/input.js';
 import { renderDiscordAlert } from '../src/platforms/discord/render.js';
 import { renderTelegramAlert } from '../src/platforms/telegram/render.js';
 import { parseConfigText } from '../src/config/load.js';
-import { openDb } from '../src/db/open.js';
+import { openSqliteDb } from '../src/db/open.js';
 import { openSqliteStore } from '../src/db/sqlite-store.js';
 import { alerts, deliveries } from '../src/db/schema.js';
 import { DeliveryStore, toAlertView } from '../src/delivery/store.js';
@@ -62,7 +62,7 @@ export async function runStages(): Promise<Array<[string, Summary]>> {
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-stages-'));
   const results: Array<[string, Summary]> = [];
   try {
-    const db = openDb(dir);
+    const db = openSqliteDb(dir);
     const sqlite = db.$client;
     const store = openSqliteStore(dir, db);
     const routes = benchRoutes('svc', 4, false);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openDb } from '../src/db/open.js';
+import { openSqliteDb } from '../src/db/open.js';
 import { openSqliteStore } from '../src/db/sqlite-store.js';
 import { uptimeRatio } from '../src/heal/uptime.js';
 import { UptimeBuckets } from '../src/heal/uptime-buckets.js';
@@ -28,7 +28,7 @@ async function timeAsync(iterations: number, fn: (i: number) => Promise<unknown>
 
 export async function runUptimeStages(): Promise<Array<[string, Summary]>> {
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-uptime-'));
-  const db = openDb(dir);
+  const db = openSqliteDb(dir);
   const store = openSqliteStore(dir, db);
   try {
     const now = Date.now();

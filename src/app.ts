@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
-import type { Db } from './db/open.js';
 import type { Store } from './db/store.js';
 import { createChat, startChat } from './chat/start-chat.js';
 import { ALL_COMMANDS } from '../commands/index.js';
@@ -22,7 +21,6 @@ import { startHttp } from './start/http.js';
 export interface RunningBot {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
   url: string;
-  db: Db;
   store: Store;
   stop(): Promise<void>;
 }
@@ -51,14 +49,14 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const reports = started.add(await startReports(base, env, file, { store: base.store, heartbeats, services: healing.manager, triggers, adapters, pacer }, log));
     const recover = [reconciler.ensureSchedule, reports.ensureSchedules, healing.ensureSchedules, () => reconciler.sweep('all')];
     started.add(await startRedisWatch(base, delivery.holderId, recover, log));
-    const services = { db: base.db, store: base.store, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog };
+    const services = { store: base.store, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog };
     const chat = started.add(createChat(env, ALL_COMMANDS, services, log));
     const pages = dashboardPages(base, config, { sink, platforms, healing, heartbeats, reports }, log);
     const afterHeartbeat = () => heartbeatChecks.planNext();
     const http = started.add(await startHttp(base, config, { intake, sink, platforms, heartbeats, afterHeartbeat, healing, triggers, metrics, reports, chat, pages, backlog }, log));
     await startChat(chat, log);
     log.info({ url: http.url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');
-    return { url: http.url, db: base.db, store: base.store, stop: () => stopBot(started, log) };
+    return { url: http.url, store: base.store, stop: () => stopBot(started, log) };
   } catch (error) {
     await started.stopAll();
     throw error;

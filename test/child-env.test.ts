@@ -7,6 +7,7 @@ import { startFakes, type Fakes } from './helpers/fakes.js';
 import { killLeftoverBots, spawnBot, type BotProcess } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './helpers/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsbot-child-env-'));
 const prefix = uniquePrefix('child-env');
@@ -17,12 +18,18 @@ const secrets = {
   TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-never-passed-on',
   DASHBOARD_PASSWORD: 'dashboard-password-never-passed-on',
   REDIS_URL: TEST_REDIS_URL,
-  DATABASE_URL: 'postgres://opsbot:db-password-never-passed-on@127.0.0.1:5432/opsbot',
+  /** Set before the bot starts: a throw-away database of the machine's PostgreSQL (trust authentication ignores the password). */
+  DATABASE_URL: '',
 };
 let fakes: Fakes;
 let bot: BotProcess;
+let database: ThrowawayDatabase;
 
 beforeAll(async () => {
+  database = await createThrowawayDatabase('child_env');
+  const url = new URL(database.url);
+  url.password = 'db-password-never-passed-on';
+  secrets.DATABASE_URL = url.toString();
   fakes = await startFakes();
   const configPath = join(dir, 'opsbot.yaml');
   writeFileSync(
@@ -57,6 +64,7 @@ afterAll(async () => {
   killLeftoverBots();
   await fakes?.close();
   await deleteKeysWithPrefix(prefix);
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

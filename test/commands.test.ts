@@ -16,7 +16,7 @@ import type { Invocation, Invoker } from '../src/shared/chat.js';
  * network. What the runner answers is what both platforms render (test/chat.test.ts checks a few of
  * these answers end to end through the fakes).
  */
-const { dir, db, store, log, config, sink, added, fire } = inProcessStore(
+const { dir, store, log, config, sink, added, fire } = inProcessStore(
   'commands',
   [
     'defaultRoute: { discord: ["100"], telegram: ["-200"] }',
@@ -28,7 +28,6 @@ const heartbeats = new Heartbeats(store, [], raise, log);
 const manager = new ServiceManager(store, [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log);
 const heal = new HealService(store, [], manager, raise, join(dir, 'autoheal.log'), log);
 const services: CommandServices = {
-  db,
   store,
   config,
   sink,

@@ -8,16 +8,16 @@ import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema } from '../src/alerts/input.js';
 import { acknowledgeAlert, resolveAlert } from '../src/alerts/lifecycle.js';
 import { parseConfigText } from '../src/config/load.js';
-import { openDb, type Db } from '../src/db/open.js';
+import { openSqliteDb, type SqliteDb } from '../src/db/open.js';
 import { openSqliteStore } from '../src/db/sqlite-store.js';
 import * as schema from '../src/db/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsbot-delivery-index-'));
-openDb(dir).$client.close();
+openSqliteDb(dir).$client.close();
 /** The migrated store opened again with every statement it runs recorded (parameters filled in). */
 const executed: string[] = [];
 const sqlite = new Database(join(dir, 'opsbot.sqlite'), { verbose: (text) => executed.push(String(text)) });
-const store = openSqliteStore(dir, drizzle(sqlite, { schema }) as unknown as Db);
+const store = openSqliteStore(dir, drizzle(sqlite, { schema }) as unknown as SqliteDb);
 afterAll(async () => {
   await store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import type { SqliteStore } from '../src/db/sqlite-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
 import { injectAlertApi, type InjectedApi } from './helpers/inject.js';
@@ -144,7 +145,7 @@ describe('intake API (no chat platform configured)', () => {
   });
 
   it('answers 503 naming the storage problem when SQLite refuses the write (disk full), and keeps nothing from that request', async () => {
-    const sqlite = bot.bot.db.$client;
+    const sqlite = (bot.bot.store as SqliteStore).writer.$client;
     const before = (await bot.get('/api/v1/alerts?limit=1000')).body.alerts.length;
     sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true })}`);
     try {

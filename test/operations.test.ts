@@ -2,7 +2,6 @@ import { inProcessStore } from './helpers/in-process-store.js';
 import { eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deliveries } from '../src/db/schema.js';
 import { HealService } from '../src/heal/heal-service.js';
 import { ServiceManager } from '../src/heal/service-manager.js';
 import { ALL_COMMANDS } from '../commands/index.js';
@@ -20,7 +19,7 @@ import { subscribe, unsubscribe } from '../src/operations/subscription.js';
 import { chatText, describe as describeResult, errorText } from '../src/operations/wording.js';
 
 /** The operations called in process: a migrated SQLite file, queues that only record what was added, an actor that keeps its audit rows. */
-const { dir, db, store, log, config, sink, added, fire } = inProcessStore(
+const { dir, store, log, config, sink, added, fire } = inProcessStore(
   'operations',
   [
     'defaultRoute: { discord: ["100"], telegram: ["-200"] }',
@@ -32,7 +31,8 @@ const { dir, db, store, log, config, sink, added, fire } = inProcessStore(
     '    command: ["sleep", "60"]',
   ].join('\n'),
 );
-const deps = { db, store, sink, platforms: ['discord', 'telegram'] as const };
+const deps = { store, sink, platforms: ['discord', 'telegram'] as const };
+const { deliveries } = store.t;
 
 let audited: Array<{ result: AuditResult; detail: string }> = [];
 const actor = (name: string, via: Actor['via'] = 'chat'): Actor => ({ name, via, audit: async (result, detail) => void audited.push({ result, detail }) });
@@ -50,7 +50,7 @@ describe('ack and resolve', () => {
     expect(result).toMatchObject({ kind: 'acked', alert: { id, ackedBy: '@alice', revision: 2 }, stoppedSteps: 5 });
     expect(chatText(result)).toBe(`Alert #${id} acknowledged by @alice. Escalation stopped (5 pending steps).`);
     expect(audited).toEqual([{ result: 'ok', detail: `Alert #${id} acknowledged by @alice. Escalation stopped (5 pending steps)` }]);
-    const planned = db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.alertId, id)).orderBy(deliveries.id).all().map((d) => d.id);
+    const planned = (await store.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.alertId, id)).orderBy(deliveries.id)).map((d) => d.id);
     expect(jobIds().sort()).toEqual([`discord d${planned[0]}-r2`, `telegram d${planned[1]}-r2`]);
   });
 
@@ -110,7 +110,7 @@ describe('silences', () => {
 describe('resend', () => {
   it('reopens the failed delivery and queues it; an unknown alert is not-found', async () => {
     const id = await fire('mail down');
-    db.update(deliveries).set({ state: 'failed' }).where(eq(deliveries.alertId, id)).run();
+    await store.transaction((tx) => tx.update(deliveries).set({ state: 'failed' }).where(eq(deliveries.alertId, id)));
     const result = await resend(deps, { alertId: id }, actor('bob', 'api'));
     expect(result).toMatchObject({ kind: 'resent', message: '2 failed deliveries queued again (1 to discord 100, 1 to telegram -200)' });
     expect(added.map((job) => job.queue).sort()).toEqual(['discord', 'telegram']);
@@ -155,7 +155,7 @@ describe('heal, restart and the maintenance switch', () => {
 });
 
 describe('a chat command over an operation', () => {
-  const services = { db, store, config, sink, log, platforms: ['telegram'] } as unknown as CommandServices;
+  const services = { store, config, sink, log, platforms: ['telegram'] } as unknown as CommandServices;
   const runner = new CommandRunner(ALL_COMMANDS, services, log);
   const invoker = { platform: 'telegram' as const, userId: '7', userName: '@alice', chatId: '-200', roleIds: [] };
   const run = (alert: string) => runner.run({ command: 'ack', raw: { alert }, invoker, via: 'command' });

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { SqliteStore } from '../src/db/sqlite-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readinessCheck } from '../src/http/readiness.js';
 import { startTestBot, type TestBot } from './helpers/bot.js';
@@ -14,7 +15,7 @@ describe('/readyz and a store that cannot write', () => {
   });
 
   it('answers 503 naming SQLITE_FULL while the store cannot grow, keeps nothing of its check, and is ready again after', async () => {
-    const sqlite = bot.bot.db.$client;
+    const sqlite = (bot.bot.store as SqliteStore).writer.$client;
     const samples = () => sqlite.prepare('select count(*) as n from metric_samples').get() as { n: number };
     const before = samples().n;
     expect((await bot.get('/readyz', null)).body).toEqual({ ok: true });

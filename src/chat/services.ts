@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
-import type { Db } from '../db/open.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Platform } from '../shared/types.js';
@@ -17,8 +16,6 @@ export interface QueueBacklog {
 
 /** What command handlers may use: the store, the config, and the queues through the work sink. */
 export interface CommandServices {
-  db: Db;
-  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
   store: Store;
   config: FileConfig;
   sink: WorkSink;

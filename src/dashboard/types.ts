@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
-import type { Db } from '../db/open.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Platform } from '../shared/types.js';
 import type { ServiceManager } from '../heal/service-manager.js';
@@ -18,8 +17,6 @@ export type ListReports = () => Promise<ReportEntry[]>;
 
 /** What the dashboard needs from the rest of the bot. */
 export interface DashboardOptions {
-  db: Db;
-  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
   store: Store;
   sink: WorkSink;
   /** Chat platforms with a token. */

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { projectRoot } from '../project-root.js';
 import * as schema from './schema.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 /** Opens (creating when missing) the SQLite store in `dataDir`, in WAL mode, with every migration of drizzle/sqlite/ applied. */
-export function openDb(dataDir: string): Db {
+export function openSqliteDb(dataDir: string): SqliteDb {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new Database(join(dataDir, 'opsbot.sqlite'));
   sqlite.pragma('journal_mode = WAL');
@@ -20,9 +20,3 @@ export function openDb(dataDir: string): Db {
   migrate(db, { migrationsFolder: join(projectRoot, 'drizzle', 'sqlite') });
   return db;
 }
-
-/** The handle inside `db.transaction(...)`; everything that writes as part of a larger transaction takes it. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-/** Either the database or a transaction handle: a function taking it works inside and outside transactions. */
-export type DbOrTx = Db | Tx;

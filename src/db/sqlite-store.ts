@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { join } from 'node:path';
-import { openDb, type Db as SqliteDb } from './open.js';
+import { openSqliteDb, type SqliteDb } from './open.js';
 import * as sqliteTables from './schema.js';
 import { OpenTransactions, type Db, type Store, type Tables } from './store.js';
 
@@ -9,10 +9,15 @@ import { OpenTransactions, type Db, type Store, type Tables } from './store.js';
  * The embedded store: one SQLite file in `dataDir`, migrated on open. Writes run on one connection,
  * one transaction at a time (SQLite has one writer; the queue keeps a transaction's awaits from
  * letting another's statements in). Reads outside a transaction use a second, read-only connection,
- * which sees what is committed and never a transaction's half. `writer` is the connection opened on
- * that file already, when code still querying it directly shares it.
+ * which sees what is committed and never a transaction's half. `writer`: a connection already opened
+ * on that file (a test's or a benchmark's, recording what it runs).
  */
-export function openSqliteStore(dataDir: string, writer: SqliteDb = openDb(dataDir)): Store {
+export interface SqliteStore extends Store {
+  /** The connection that writes, for what must act on it (a test filling the disk, a benchmark's pragmas). */
+  readonly writer: SqliteDb;
+}
+
+export function openSqliteStore(dataDir: string, writer: SqliteDb = openSqliteDb(dataDir)): SqliteStore {
   const reader = new Database(join(dataDir, 'opsbot.sqlite'), { readonly: true, fileMustExist: true });
   reader.pragma('busy_timeout = 5000');
   const writeDb = writer as unknown as Db;
@@ -34,6 +39,7 @@ export function openSqliteStore(dataDir: string, writer: SqliteDb = openDb(dataD
 
   return {
     dialect: 'sqlite',
+    writer,
     name: 'SQLite',
     file: writer.$client.name,
     t: sqliteTables as unknown as Tables,

@@ -1,6 +1,5 @@
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { alerts, deliveries, summaries } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 import type { Platform } from '../shared/types.js';
 import type { FollowUps } from './context.js';
 
@@ -13,23 +12,25 @@ export interface ReconcileReport {
 }
 
 /**
- * Re-enqueues every piece of unfinished delivery work found in SQLite: pending deliveries (one
+ * Re-enqueues every piece of unfinished delivery work found in the store: pending deliveries (one
  * flush per destination), deliveries claimed but never confirmed, posted messages that lag behind
  * their alert, summaries not yet posted, and posted summaries that lag behind their alerts. Platforms without a configured client are skipped:
  * their deliveries wait, kept, until the platform is configured.
  */
-export async function reconcile(db: Db, followUps: FollowUps, platforms: Platform[]): Promise<ReconcileReport> {
+export async function reconcile(store: Store, followUps: FollowUps, platforms: Platform[]): Promise<ReconcileReport> {
+  const { db } = store;
+  const { alerts, deliveries, summaries } = store.t;
   if (platforms.length === 0) return { destinationsWithPending: 0, unfinishedDeliveries: 0, pendingSummaries: 0, staleSummaries: 0 };
   const inPlatforms = inArray(deliveries.platform, platforms);
 
-  const pendingDestinations = db
+  const pendingDestinations = await db
     .selectDistinct({ platform: deliveries.platform, destination: deliveries.destination })
     .from(deliveries)
     .where(and(eq(deliveries.state, 'pending'), inPlatforms))
-    .all();
+    .orderBy(deliveries.platform, deliveries.destination);
   for (const d of pendingDestinations) await followUps.flush(d.platform, d.destination);
 
-  const unfinished = db
+  const unfinished = await db
     .select({ deliveryId: deliveries.id, revision: alerts.revision, platform: deliveries.platform })
     .from(deliveries)
     .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
@@ -48,21 +49,21 @@ export async function reconcile(db: Db, followUps: FollowUps, platforms: Platfor
         ),
       ),
     )
-    .all();
+    .orderBy(deliveries.id);
   for (const d of unfinished) await followUps.delivery(d);
 
-  const pendingSummaries = db
+  const pendingSummaries = await db
     .select({ summaryId: summaries.id, platform: summaries.platform })
     .from(summaries)
     .where(and(eq(summaries.state, 'pending'), inArray(summaries.platform, platforms)))
-    .all();
+    .orderBy(summaries.id);
   for (const s of pendingSummaries) await followUps.summary(s);
 
-  const staleSummaries = db
+  const staleSummaries = await db
     .select({ summaryId: summaries.id, revision: summaries.revision, platform: summaries.platform })
     .from(summaries)
     .where(and(eq(summaries.state, 'sent'), lt(summaries.syncedRevision, summaries.revision), inArray(summaries.platform, platforms)))
-    .all();
+    .orderBy(summaries.id);
   for (const s of staleSummaries) await followUps.summaryEdit(s);
 
   return {

@@ -1,7 +1,5 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
-import type { Store } from '../db/store.js';
-import type { Db } from '../db/open.js';
-import { alerts, deliveries } from '../db/schema.js';
+import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { forUpdate, type Store } from '../db/store.js';
 import type { Platform } from '../shared/types.js';
 import type { DeliveryWork, WorkSink } from '../shared/work.js';
 
@@ -26,22 +24,27 @@ export interface ResentDelivery {
  * storm summary that failed with them, in one transaction. From there they go like new ones:
  * posted on their destination's pace, or folded into a summary when many wait there.
  */
-export function reopenFailedDeliveries(db: Db, filter: ResendFilter): { resent: ResentDelivery[]; work: DeliveryWork[] } {
+export function reopenFailedDeliveries(store: Store, filter: ResendFilter): Promise<{ resent: ResentDelivery[]; work: DeliveryWork[] }> {
+  const { alerts, deliveries } = store.t;
   const conditions: SQL[] = [eq(deliveries.state, 'failed')];
   if (filter.alertId !== undefined) conditions.push(eq(deliveries.alertId, filter.alertId));
   if (filter.platform !== undefined) conditions.push(eq(deliveries.platform, filter.platform));
   if (filter.destination !== undefined) conditions.push(eq(deliveries.destination, filter.destination));
   if (filter.since !== undefined) conditions.push(gt(deliveries.createdAt, filter.since));
   const failed = and(...conditions);
-  return db.transaction((tx) => {
-    const rows = tx
-      .select({ deliveryId: deliveries.id, alertId: deliveries.alertId, platform: deliveries.platform, destination: deliveries.destination, revision: alerts.revision })
-      .from(deliveries)
-      .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
-      .where(failed)
-      .orderBy(asc(deliveries.id))
-      .all();
-    tx.update(deliveries).set({ state: 'pending', attempts: 0, summaryId: null, claimedAt: null, claimedBy: null }).where(failed).run();
+  return store.transaction(async (tx) => {
+    const rows = await forUpdate(
+      tx
+        .select({ deliveryId: deliveries.id, alertId: deliveries.alertId, platform: deliveries.platform, destination: deliveries.destination, revision: alerts.revision })
+        .from(deliveries)
+        .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
+        .where(failed)
+        .orderBy(asc(deliveries.id)),
+    );
+    const reopened = rows.map((row) => row.deliveryId);
+    if (reopened.length > 0) {
+      await tx.update(deliveries).set({ state: 'pending', attempts: 0, summaryId: null, claimedAt: null, claimedBy: null }).where(and(failed, inArray(deliveries.id, reopened)));
+    }
     return {
       resent: rows.map(({ deliveryId, alertId, platform, destination }) => ({ deliveryId, alertId, platform, destination })),
       work: rows.map(({ deliveryId, revision, platform, destination }) => ({ deliveryId, revision, platform, destination, planned: true })),
@@ -51,16 +54,14 @@ export function reopenFailedDeliveries(db: Db, filter: ResendFilter): { resent: 
 
 /** What a resend needs: the store, the queues, and which chat platforms have a token. The API, the dashboard and chat each have them. */
 export interface ResendDeps {
-  db: Db;
-  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
   store: Store;
   sink: WorkSink;
   platforms: readonly Platform[];
 }
 
-/** Sends failed deliveries again (reopened in SQLite first, then handed to the deliver queues) and says what it did. */
+/** Sends failed deliveries again (reopened in the store first, then handed to the deliver queues) and says what it did. */
 export async function resendFailedDeliveries(deps: ResendDeps, filter: ResendFilter): Promise<{ resent: ResentDelivery[]; message: string }> {
-  const { resent, work } = reopenFailedDeliveries(deps.db, filter);
+  const { resent, work } = await reopenFailedDeliveries(deps.store, filter);
   await deps.sink.deliveries(work);
   return { resent, message: describeResent(resent, deps.platforms) };
 }

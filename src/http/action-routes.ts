@@ -3,7 +3,6 @@ import type { Store } from '../db/store.js';
 import { z } from 'zod';
 import { loadFiringView } from '../alerts/firing-view.js';
 import type { WorkSink } from '../shared/work.js';
-import type { Db } from '../db/open.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
@@ -32,8 +31,6 @@ const STATUS_LIST_LIMIT = 50;
 const DAY_MS = 86_400_000;
 
 export interface ActionDeps {
-  db: Db;
-  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
   store: Store;
   sink: WorkSink;
   heartbeats: Heartbeats;

@@ -2,14 +2,11 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Platform } from '../shared/types.js';
-import type { Db } from '../db/open.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 
 /** The store and the queues: what the alert, silence and delivery operations commit to and enqueue on. */
 export interface StoreDeps {
-  db: Db;
-  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
   store: Store;
   sink: WorkSink;
 }

@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import { alerts } from '../db/schema.js';
 import { resendFailedDeliveries, type ResendFilter } from '../delivery/resend.js';
 import type { Actor } from './actor.js';
 import { audited } from './audited.js';
@@ -10,10 +9,13 @@ import type { ResendResult } from './results.js';
 /** Sends failed deliveries again: reopened in the store, then handed to the deliver queues. */
 export function resend(deps: ResendDeps, filter: ResendFilter, actor: Actor): Promise<ResendResult> {
   return audited(actor, async (): Promise<ResendResult> => {
-    if (filter.alertId !== undefined && !deps.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.id, filter.alertId)).get()) {
-      return alertNotFound(filter.alertId);
-    }
+    if (filter.alertId !== undefined && !(await alertExists(deps, filter.alertId))) return alertNotFound(filter.alertId);
     const { resent, message } = await resendFailedDeliveries(deps, filter);
     return { kind: 'resent', resent, message };
   });
+}
+
+async function alertExists({ store }: ResendDeps, alertId: number): Promise<boolean> {
+  const { alerts } = store.t;
+  return (await store.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.id, alertId))).length > 0;
 }

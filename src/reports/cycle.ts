@@ -3,7 +3,6 @@ import type { Store } from '../db/store.js';
 import { isAbsolute, join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '../db/open.js';
 import type { ReportRow } from '../db/schema.js';
 import type { FileConfig } from '../config/file-schema.js';
 import type { ChannelAdapter } from '../platforms/adapter.js';
@@ -20,8 +19,6 @@ import { renderReportMarkdown } from './render-markdown.js';
 import { renderDigest } from './digest.js';
 
 export interface CycleDeps {
-  db: Db;
-  /** The store behind the Store boundary; `db` is its SQLite writer, for what is not moved to it yet. */
   store: Store;
   config: FileConfig;
   timezone: string;

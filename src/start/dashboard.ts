@@ -25,7 +25,6 @@ export function dashboardPages(base: Foundation, { env, file }: Config, parts: D
   const { healing, reports } = parts;
   return (app) =>
     registerDashboardRoutes(app, {
-      db: base.db,
       store: base.store,
       sink: parts.sink,
       platforms: parts.platforms,

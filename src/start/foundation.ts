@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config/load.js';
-import { openDb, type Db } from '../db/open.js';
-import { openSqliteStore } from '../db/sqlite-store.js';
+import { openStore } from '../db/open-store.js';
 import type { Store } from '../db/store.js';
 import { ensureRedis } from '../redis/embedded.js';
 import { isLoopback } from '../http/auth.js';
@@ -11,10 +10,8 @@ import { QueueErrors, type JobConnections } from '../../jobs/queue-errors.js';
 
 /** What every capability stands on: the store, Redis and the queue connections. */
 export interface Foundation {
-  /** The store, for code that reaches it through the Store boundary. */
+  /** The store: the SQLite file, or PostgreSQL at DATABASE_URL. */
   store: Store;
-  /** The SQLite writer connection under `store`, for code not yet moved to the Store boundary. */
-  db: Db;
   /** Queue names' prefix in Redis. */
   prefix: string;
   /** `command` for queues and reads (fails fast), `worker` for BullMQ workers (blocking, retries forever). */
@@ -24,7 +21,7 @@ export interface Foundation {
   stop(): Promise<void>;
 }
 
-/** Refuses an exposed API without a token, opens the store, and connects to (or starts) Redis. */
+/** Refuses an exposed API without a token, opens the store (migrating it), and connects to (or starts) Redis. */
 export async function startFoundation({ env }: Config, log: Logger): Promise<Foundation> {
   if (!env.API_TOKEN && !isLoopback(env.HOST)) {
     throw new ConfigError(
@@ -32,13 +29,11 @@ export async function startFoundation({ env }: Config, log: Logger): Promise<Fou
         'Set API_TOKEN, or HOST=127.0.0.1.',
     );
   }
-  let db: Db;
   let store: Store;
   try {
-    db = openDb(env.OPSBOT_DATA_DIR);
-    store = openSqliteStore(env.OPSBOT_DATA_DIR, db);
+    store = await openStore(env, log.child({ component: 'store' }));
   } catch (error) {
-    throw dataDirFailure(error, env.OPSBOT_DATA_DIR);
+    throw env.DATABASE_URL ? error : dataDirFailure(error, env.OPSBOT_DATA_DIR);
   }
   const redisHandle = await ensureRedis(env.REDIS_URL, env.OPSBOT_DATA_DIR, log);
   const worker = new Redis(redisHandle.url, { maxRetriesPerRequest: null });
@@ -49,7 +44,6 @@ export async function startFoundation({ env }: Config, log: Logger): Promise<Fou
   errors.watchConnection(command, 'command');
   return {
     store,
-    db,
     prefix: env.OPSBOT_QUEUE_PREFIX,
     redis: { command, worker },
     connections: { queue: command, worker, errors },

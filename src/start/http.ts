@@ -36,7 +36,6 @@ export interface ServedParts {
 
 /** The one HTTP server (API, probes, /metrics, webhooks, dashboard), listening on HOST:PORT. */
 export async function startHttp(base: Foundation, { env, file }: Config, parts: ServedParts, log: Logger): Promise<{ url: string; stop(): Promise<void> }> {
-  const { db } = base;
   const { healing, heartbeats, sink, platforms, reports } = parts;
   const http = buildHttpServer({
     intake: parts.intake,
@@ -50,7 +49,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     healing,
     triggers: parts.triggers,
     metrics: parts.metrics,
-    actions: { db, store: base.store, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
+    actions: { store: base.store, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
     reports: { store: base.store, run: reports.run },
     pages: parts.pages,
     webhooks: parts.chat.webhooks,

@@ -31,7 +31,7 @@ export interface SweptParts {
  */
 export async function startReconciler(base: Foundation, file: FileConfig, parts: SweptParts, log: Logger): Promise<Reconciler> {
   const sweep = async (escalationScope: 'all' | 'overdue') => {
-    const report = await reconcile(base.db, parts.delivery.followUps, parts.delivery.platforms);
+    const report = await reconcile(base.store, parts.delivery.followUps, parts.delivery.platforms);
     if (report.destinationsWithPending + report.unfinishedDeliveries + report.pendingSummaries + report.staleSummaries > 0) {
       log.info(report, 'reconciler re-enqueued unfinished delivery work');
     }

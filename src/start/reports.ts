@@ -21,7 +21,7 @@ export interface Reports {
 
 /** The daily ops cycles at `opsCycle.times` in OPSBOT_TZ, and on demand. */
 export async function startReports(base: Foundation, env: EnvConfig, file: FileConfig, parts: Omit<CycleDeps, 'db' | 'config' | 'timezone' | 'baseDir' | 'log'>, log: Logger): Promise<Reports> {
-  const deps: CycleDeps = { ...parts, db: base.db, config: file, timezone: env.OPSBOT_TZ, baseDir: process.cwd(), log: log.child({ component: 'ops-cycle' }) };
+  const deps: CycleDeps = { ...parts, config: file, timezone: env.OPSBOT_TZ, baseDir: process.cwd(), log: log.child({ component: 'ops-cycle' }) };
   const runner = new OpsCycleRunner((trigger) => runOpsCycle(deps, trigger));
   const cycles = await scheduleOpsCycles(file.opsCycle.times, env.OPSBOT_TZ, () => runner.run('schedule'), base.connections, base.prefix, log);
   return {

@@ -8,7 +8,6 @@ import { QueueWorkSink } from '../../jobs/work-sink.js';
 import { AlertAcceptor } from '../../src/alerts/accept.js';
 import { alertInputSchema } from '../../src/alerts/input.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { openDb } from '../../src/db/open.js';
 import { openSqliteStore } from '../../src/db/sqlite-store.js';
 
 export interface AddedJob {
@@ -25,8 +24,7 @@ export interface AddedJob {
  */
 export function inProcessStore(name: string, yaml: string) {
   const dir = mkdtempSync(join(tmpdir(), `opsbot-${name}-`));
-  const db = openDb(dir);
-  const store = openSqliteStore(dir, db);
+  const store = openSqliteStore(dir);
   const log = pino({ level: 'silent' });
   const config = parseConfigText(yaml, `${name}.yaml`);
   afterAll(async () => {
@@ -47,5 +45,5 @@ export function inProcessStore(name: string, yaml: string) {
   const acceptor = new AlertAcceptor(store);
   /** Accepts a CRIT alert through the intake transaction and returns its id. */
   const fire = async (title: string, service = 'db'): Promise<number> => (await acceptor.accept(config, [alertInputSchema.parse({ severity: 'CRIT', title, service })])).results[0]!.id!;
-  return { dir, db, store, log, config, sink, added, fire };
+  return { dir, store, log, config, sink, added, fire };
 }

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load.js';
-import { openDb } from '../../src/db/open.js';
 import { openSqliteStore } from '../../src/db/sqlite-store.js';
 import { registerAlertRoutes } from '../../src/http/alerts-routes.js';
 import { createBaseApp } from '../../src/http/base-app.js';
@@ -24,8 +23,7 @@ export interface InjectedApi {
 export async function injectAlertApi(yaml: string): Promise<InjectedApi> {
   const file = parseConfigText(yaml, 'test.yaml');
   const dataDir = mkdtempSync(join(tmpdir(), 'opsbot-inject-'));
-  const db = openDb(dataDir);
-  const store = openSqliteStore(dataDir, db);
+  const store = openSqliteStore(dataDir);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const app = createBaseApp({ log, apiToken: TEST_API_TOKEN, bodyLimitBytes: file.http.bodyLimitBytes, http: file.http });
   const refusedRequestsOnly = {
