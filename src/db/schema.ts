@@ -194,3 +194,4 @@ export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 
 export * from './schema-ops.js';
+export * from './schema-cluster.js';

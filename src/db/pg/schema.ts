@@ -158,3 +158,4 @@ export const auditLog = pgTable(
 );
 
 export * from './schema-ops.js';
+export * from './schema-cluster.js';
