@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { placeholderAs, statementsPerHandle, type Db, type Store } from '../db/store.js';
+import { placeholderAs, retryingUniqueRaces, statementsPerHandle, type Db, type Store } from '../db/store.js';
 import type { SilenceRow } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import { silenceFor } from '../routing/silences.js';
@@ -92,8 +92,9 @@ const statementsFor = statementsPerHandle((db, { alerts, deliveries, silences, s
 export class AlertAcceptor {
   constructor(private readonly store: Store) {}
 
+  /** In a transaction of its own, run again when another instance stored a firing alert with one of the dedup keys first. */
   accept(routing: Routing, inputs: AlertInput[], now = new Date()): Promise<AcceptResult> {
-    return this.store.transaction((tx) => this.acceptIn(tx, routing, inputs, now));
+    return retryingUniqueRaces(() => this.store.transaction((tx) => this.acceptIn(tx, routing, inputs, now)), () => undefined);
   }
 
   /** The same, inside the caller's transaction `tx`, for a caller that commits more work with the batch. */

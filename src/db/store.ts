@@ -91,3 +91,26 @@ export function placeholderAs(column: Column, name: string): SQL {
   const encoder = { mapToDriverValue: (value: unknown) => (value === null ? null : column.mapToDriverValue(value)) };
   return sql`${new Param(sql.placeholder(name), encoder)}`;
 }
+
+/** A write another transaction got in first with (a unique key): running it again sees that row. */
+function isUniqueViolation(error: unknown): boolean {
+  const failure = error as { code?: unknown; cause?: unknown } | null;
+  const code = failure?.code;
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+  return failure?.cause !== undefined && isUniqueViolation(failure.cause);
+}
+
+/**
+ * Runs a transaction again when it lost a race on a unique key to another instance's transaction
+ * (two instances storing a firing alert with one dedup key): the next run finds the winner's row.
+ */
+export async function retryingUniqueRaces<T>(transaction: () => Promise<T>, onRetry: (attempt: number) => void, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= attempts) throw error;
+      onRetry(attempt);
+    }
+  }
+}

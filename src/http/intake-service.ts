@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AlertAcceptor, type AcceptOutcome, type AcceptResult } from '../alerts/accept.js';
 import type { AlertInput } from '../alerts/input.js';
 import type { FileConfig } from '../config/file-schema.js';
-import type { Store } from '../db/store.js';
+import { retryingUniqueRaces, type Store } from '../db/store.js';
 import type { FastPath } from '../delivery/fast-path.js';
 import type { SeverityMapping } from './alertmanager.js';
 import type { DeliveryWork, WorkSink } from '../shared/work.js';
@@ -48,12 +48,18 @@ export class IntakeService {
     this.acceptor = new AlertAcceptor(store);
   }
 
-  /** One transaction: the alerts, their deliveries and escalation steps, and the fast path's claims on what it posts itself. */
+  /**
+   * One transaction: the alerts, their deliveries and escalation steps, and the fast path's claims on
+   * what it posts itself. When another instance stored a firing alert with one of the batch's dedup
+   * keys first (the unique key on firing dedup keys), the batch runs again and finds it.
+   */
   private acceptAndClaim(inputs: AlertInput[]): Promise<AcceptResult & { claimed: DeliveryWork[] }> {
-    return this.store.transaction(async (tx) => {
-      const accepted = await this.acceptor.acceptIn(tx, this.config, inputs);
-      return { ...accepted, claimed: await this.fastPath.claim(tx, accepted.work) };
-    });
+    const transaction = () =>
+      this.store.transaction(async (tx) => {
+        const accepted = await this.acceptor.acceptIn(tx, this.config, inputs);
+        return { ...accepted, claimed: await this.fastPath.claim(tx, accepted.work) };
+      });
+    return retryingUniqueRaces(transaction, (attempt) => this.log.info({ attempt }, 'another instance stored one of these alerts first; accepting the batch again'));
   }
 
   /** Waits until the work of every accepted request is posted or queued (at shutdown). */

@@ -1,4 +1,5 @@
 import { pgTable, integer, text, index, uniqueIndex, jsonb } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import type { RouteDecisionJson, SilenceMatcherJson, StepNotified } from '../schema.js';
 import { instant, int64, rowId } from './columns.js';
 import { PLATFORMS } from '../../shared/types.js';
@@ -36,6 +37,8 @@ export const alerts = pgTable(
   },
   (t) => [
     index('alerts_dedup_firing').on(t.dedupKey, t.status),
+    /** One firing alert per dedup key, whichever instance accepts it: a second insert fails and its batch runs again. */
+    uniqueIndex('alerts_one_firing_per_dedup_key').on(t.dedupKey).where(sql`${t.status} = 'firing' and ${t.dedupKey} is not null`),
     index('alerts_status_severity').on(t.status, t.severity),
     index('alerts_service').on(t.service),
   ],
