@@ -28,7 +28,7 @@ export function checkToken(given: string, credentials: Credentials): Session['cr
   return token ? 'api-token' : password ? 'password' : null;
 }
 
-export function sessionOf(request: FastifyRequest, sessions: SessionStore): Session | undefined {
+export function sessionOf(request: FastifyRequest, sessions: SessionStore): Promise<Session | undefined> {
   return sessions.get(request.cookies[SESSION_COOKIE]);
 }
 

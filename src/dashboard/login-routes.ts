@@ -38,7 +38,7 @@ export function registerLoginRoutes(app: FastifyInstance, { options, credentials
   };
 
   app.get(`${BASE}/login`, async (request, reply) => {
-    if (canLogIn(credentials) && sessionOf(request, sessions)) return reply.redirect(BASE, 303);
+    if (canLogIn(credentials) && (await sessionOf(request, sessions))) return reply.redirect(BASE, 303);
     return sendPage(reply, 200, loginPage(canLogIn(credentials) ? null : { kind: 'info', text: READ_ONLY }, canLogIn(credentials)));
   });
 
@@ -63,7 +63,7 @@ export function registerLoginRoutes(app: FastifyInstance, { options, credentials
       log.warn({ ip: request.ip, reason: form.success && form.data.token !== '' ? 'wrong token or password' : 'no token given' }, 'dashboard: refused login');
       return sendPage(reply, 401, loginPage({ kind: 'error', text: 'Wrong token or password.' }, true));
     }
-    const session = sessions.create(userName(form.data.name), credential);
+    const session = await sessions.create(userName(form.data.name), credential);
     setSessionCookie(request, reply, session, ttlMs);
     log.info({ ip: request.ip, user: session.user, credential }, 'dashboard: logged in');
     return reply.redirect(BASE, 303);

@@ -16,13 +16,13 @@ export function registerPageRoutes(app: FastifyInstance, { options, credentials,
 
   app.get(BASE, async (request, reply) => {
     if (!canLogIn(credentials)) return sendPage(reply, 200, await mainPage(options, queries, null, READ_ONLY));
-    const session = sessionOf(request, sessions);
+    const session = await sessionOf(request, sessions);
     if (!session) return reply.redirect(`${BASE}/login`, 303);
-    return sendPage(reply, 200, await mainPage(options, queries, session, null));
+    return sendPage(reply, 200, await mainPage(options, queries, { session, flash: await sessions.takeFlash(session) }, null));
   });
 
   app.get(`${BASE}/reports/:name`, async (request, reply) => {
-    if (canLogIn(credentials) && !sessionOf(request, sessions)) return reply.redirect(`${BASE}/login`, 303);
+    if (canLogIn(credentials) && !(await sessionOf(request, sessions))) return reply.redirect(`${BASE}/login`, 303);
     const name = reportParam.safeParse(request.params);
     const text = name.success ? await options.reportText(name.data.name) : null;
     if (text === null) return refuse(reply, 404, 'No such report.');

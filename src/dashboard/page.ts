@@ -20,11 +20,13 @@ export interface PageQueries {
 }
 
 /**
- * The main page. `session` null means read-only (no credential configured): no forms at all.
+ * The main page. `signedIn` null means read-only (no credential configured): no forms at all; its
+ * `flash` is the message the last action left.
  * Every query is bounded and prepared once: the first 100 firing alerts and escalations, counts by
  * index, one row and one indexed heal-run lookup per service, and the services' cached uptime buckets.
  */
-export async function mainPage(options: DashboardOptions, queries: PageQueries, session: Session | null, readOnlyReason: string | null): Promise<SafeHtml> {
+export async function mainPage(options: DashboardOptions, queries: PageQueries, signedIn: { session: Session; flash: Session['flash'] } | null, readOnlyReason: string | null): Promise<SafeHtml> {
+  const session = signedIn?.session ?? null;
   const now = new Date();
   const nowMs = now.getTime();
   const csrf = session?.csrf ?? null;
@@ -32,8 +34,7 @@ export async function mainPage(options: DashboardOptions, queries: PageQueries, 
   const views = services.map((s) => s.view);
   const charts = new Map(services.map((s) => [s.view.name, historyChart(s.view.name, s.lastDay, nowMs - DAY, nowMs)]));
   const alerts = await queries.alerts({ limit: SHOWN, failedSince: new Date(nowMs - FAILED_WINDOW_MS) });
-  const flash = session?.flash;
-  if (session) delete session.flash;
+  const flash = signedIn?.flash;
   const header = session
     ? html`<span>Logged in as ${session.user}</span>${actionForm(`${BASE}/logout`, session.csrf, 'Log out')}`
     : html`<a href="${BASE}/login" style="color:#fff">Log in</a>`;

@@ -32,7 +32,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
   const context: RouteContext = {
     options,
     credentials: { apiToken: options.apiToken, password: options.password },
-    sessions: new SessionStore(ttlMs),
+    sessions: new SessionStore(options.store, ttlMs),
     ttlMs,
     log: options.log.child({ component: 'dashboard' }),
   };
@@ -48,15 +48,15 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
 function registerFormRoutes(app: FastifyInstance, context: RouteContext): void {
   const { options } = context;
   const guard = actionGuard(context);
-  const done = (reply: FastifyReply, session: Session, flash: Session['flash']) => {
-    if (flash) session.flash = flash;
+  const done = async (reply: FastifyReply, session: Session, flash: Session['flash']) => {
+    if (flash) await context.sessions.setFlash(session, flash);
     return reply.redirect(BASE, 303);
   };
 
   app.post(`${BASE}/logout`, async (request, reply) => {
-    const session = guard(request, reply, 'logout', {});
+    const session = await guard(request, reply, 'logout', {});
     if (!session) return reply;
-    context.sessions.destroy(session.id);
+    await context.sessions.destroy(session);
     clearSessionCookie(reply);
     return reply.redirect(`${BASE}/login`, 303);
   });
@@ -64,13 +64,13 @@ function registerFormRoutes(app: FastifyInstance, context: RouteContext): void {
   app.post(`${BASE}/alerts/:id/ack`, async (request, reply) => {
     const param = alertParam.safeParse(request.params);
     if (!param.success) return refuse(reply, 400, 'An alert number like 42 is needed.');
-    const session = guard(request, reply, 'ack', { alert: String(param.data.id) });
+    const session = await guard(request, reply, 'ack', { alert: String(param.data.id) });
     if (!session) return reply;
     return done(reply, session, await ackAlert(options, session, param.data.id, request.ip));
   });
 
   app.post(`${BASE}/deliveries/resend`, async (request, reply) => {
-    const session = guard(request, reply, 'resend', {});
+    const session = await guard(request, reply, 'resend', {});
     if (!session) return reply;
     return done(reply, session, await resendFailed(options, session, new Date(Date.now() - FAILED_WINDOW_MS), request.ip));
   });
@@ -79,7 +79,7 @@ function registerFormRoutes(app: FastifyInstance, context: RouteContext): void {
     app.post(`${BASE}/services/:name/${path}`, async (request, reply) => {
       const param = serviceParam.safeParse(request.params);
       if (!param.success) return refuse(reply, 400, 'A service name is needed.');
-      const session = guard(request, reply, path, { service: param.data.name });
+      const session = await guard(request, reply, path, { service: param.data.name });
       if (!session) return reply;
       return done(reply, session, await switchService(options, session, param.data.name, enabled, request.ip));
     });
@@ -88,17 +88,17 @@ function registerFormRoutes(app: FastifyInstance, context: RouteContext): void {
 
 /** Every state change: a configured credential, our own origin, a live session and its CSRF token. */
 function actionGuard({ options, credentials, sessions, log }: RouteContext) {
-  return (request: FastifyRequest, reply: FastifyReply, command: string, args: Record<string, string>): Session | undefined => {
+  return async (request: FastifyRequest, reply: FastifyReply, command: string, args: Record<string, string>): Promise<Session | undefined> => {
     if (!canLogIn(credentials)) {
       void refuse(reply, 403, READ_ONLY);
       return undefined;
     }
-    const session = sessionOf(request, sessions);
+    const session = await sessionOf(request, sessions);
     const csrf = (request.body as Record<string, unknown> | undefined)?.csrf;
     const problem = !sameOrigin(request) ? 'request from another origin' : !session ? 'not logged in' : !validCsrf(session, csrf) ? 'missing or wrong CSRF token' : null;
     if (!problem) return session;
     log.warn({ ip: request.ip, command, reason: problem }, 'dashboard: refused action');
-    if (session) auditDashboard(options, session, command, args, 'refused', problem, request.ip);
+    if (session) await auditDashboard(options, session, command, args, 'refused', problem, request.ip);
     void refuse(reply, 403, session ? 'This form has expired or did not come from the dashboard; reload the page and try again.' : 'Log in first.');
     return undefined;
   };

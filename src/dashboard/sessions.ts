@@ -1,6 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, lte } from 'drizzle-orm';
+import type { Store } from '../db/store.js';
 
 export interface Session {
+  /** The cookie's token; the store keeps only its hash. */
   id: string;
   /** The per-session CSRF token every form carries. */
   csrf: string;
@@ -8,53 +11,69 @@ export interface Session {
   user: string;
   /** Which credential opened it: `api-token` or `password`. */
   credential: 'api-token' | 'password';
-  expiresAt: number;
+  expiresAt: Date;
   /** One message shown on the next page (after an action's redirect). */
-  flash?: { kind: 'ok' | 'error'; text: string };
+  flash: { kind: 'ok' | 'error'; text: string } | null;
+}
+
+/** What the store keeps for a session token: its SHA-256, so that a copy of the store opens no session. */
+function keyOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
 }
 
 /**
- * Dashboard sessions kept in memory: a restart logs everybody out, and several opsbot instances
- * behind one address would each need their own login (sticky sessions). Fine for one instance.
+ * Dashboard sessions kept in the store, so that a login holds on every instance behind one address
+ * and across restarts. The cookie carries a random token; the store keeps its hash.
  */
 export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
+  constructor(
+    private readonly store: Store,
+    private readonly ttlMs: number,
+  ) {}
 
-  constructor(private readonly ttlMs: number) {}
-
-  create(user: string, credential: Session['credential'], now = Date.now()): Session {
-    this.sweep(now);
+  async create(user: string, credential: Session['credential'], now = new Date()): Promise<Session> {
+    const { dashboardSessions } = this.store.t;
     const session: Session = {
       id: randomBytes(32).toString('base64url'),
       csrf: randomBytes(32).toString('base64url'),
       user,
       credential,
-      expiresAt: now + this.ttlMs,
+      expiresAt: new Date(now.getTime() + this.ttlMs),
+      flash: null,
     };
-    this.sessions.set(session.id, session);
+    await this.store.transaction(async (tx) => {
+      await tx.delete(dashboardSessions).where(lte(dashboardSessions.expiresAt, now));
+      await tx.insert(dashboardSessions).values({ ...session, id: keyOf(session.id), createdAt: now });
+    });
     return session;
   }
 
-  get(id: string | undefined, now = Date.now()): Session | undefined {
-    if (!id) return undefined;
-    const session = this.sessions.get(id);
-    if (!session) return undefined;
-    if (session.expiresAt <= now) {
-      this.sessions.delete(id);
-      return undefined;
-    }
-    return session;
+  async get(token: string | undefined, now = new Date()): Promise<Session | undefined> {
+    if (!token) return undefined;
+    const { dashboardSessions: s } = this.store.t;
+    const [row] = await this.store.db.select().from(s).where(and(eq(s.id, keyOf(token)), gt(s.expiresAt, now)));
+    return row ? { id: token, csrf: row.csrf, user: row.user, credential: row.credential, expiresAt: row.expiresAt, flash: row.flash } : undefined;
   }
 
-  destroy(id: string): void {
-    this.sessions.delete(id);
+  /** Keeps `flash` for the session's next page, whichever instance serves it. */
+  async setFlash(session: Session, flash: NonNullable<Session['flash']>): Promise<void> {
+    await this.update(session, flash);
   }
 
-  get size(): number {
-    return this.sessions.size;
+  /** The message waiting for this page, shown once. */
+  async takeFlash(session: Session): Promise<Session['flash']> {
+    if (!session.flash) return null;
+    await this.update(session, null);
+    return session.flash;
   }
 
-  private sweep(now: number) {
-    for (const [id, session] of this.sessions) if (session.expiresAt <= now) this.sessions.delete(id);
+  async destroy(session: Session): Promise<void> {
+    const { dashboardSessions } = this.store.t;
+    await this.store.transaction((tx) => tx.delete(dashboardSessions).where(eq(dashboardSessions.id, keyOf(session.id))));
+  }
+
+  private async update(session: Session, flash: Session['flash']): Promise<void> {
+    const { dashboardSessions } = this.store.t;
+    await this.store.transaction((tx) => tx.update(dashboardSessions).set({ flash }).where(eq(dashboardSessions.id, keyOf(session.id))));
   }
 }
