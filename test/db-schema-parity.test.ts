@@ -1,3 +1,4 @@
+import { POSTGRES_ONLY_INDEXES } from '../src/db/pg/postgres-only.js';
 import { getTableConfig as pgTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -53,6 +54,7 @@ function describePg(table: PgTable): TableShape {
       return `${ref.columns.map((c) => c.name)} → ${pgTableConfig(ref.foreignTable).name}(${ref.foreignColumns.map((c) => c.name)})`;
     }),
     indexes: config.indexes
+      .filter((i) => !POSTGRES_ONLY_INDEXES.includes(i.config.name ?? ''))
       .map((i) => `${i.config.unique ? 'unique ' : ''}${i.config.name}(${i.config.columns.map((c) => ('name' in c ? c.name : '?'))})`)
       .sort(),
   };

@@ -1,5 +1,4 @@
 import { PLATFORMS, type Platform } from '../shared/types.js';
-import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One firing episode of an alert. A dedup bump or a resolution raises `revision`. */
@@ -31,8 +30,6 @@ export const alerts = sqliteTable(
   },
   (t) => [
     index('alerts_dedup_firing').on(t.dedupKey, t.status),
-    /** One firing alert per dedup key, whichever instance accepts it: a second insert fails and its batch runs again. */
-    uniqueIndex('alerts_one_firing_per_dedup_key').on(t.dedupKey).where(sql`${t.status} = 'firing' and ${t.dedupKey} is not null`),
     index('alerts_status_severity').on(t.status, t.severity),
     index('alerts_service').on(t.service),
   ],

@@ -37,7 +37,11 @@ export const alerts = pgTable(
   },
   (t) => [
     index('alerts_dedup_firing').on(t.dedupKey, t.status),
-    /** One firing alert per dedup key, whichever instance accepts it: a second insert fails and its batch runs again. */
+    /**
+     * One firing alert per dedup key, whichever instance accepts it: a second insert fails and its batch
+     * runs again. PostgreSQL only (postgres-only.ts): a SQLite store serves one instance, whose
+     * transactions run one at a time, and the index would cost every intake there for a race that cannot happen.
+     */
     uniqueIndex('alerts_one_firing_per_dedup_key').on(t.dedupKey).where(sql`${t.status} = 'firing' and ${t.dedupKey} is not null`),
     index('alerts_status_severity').on(t.status, t.severity),
     index('alerts_service').on(t.service),

@@ -1,1 +1,0 @@
-CREATE UNIQUE INDEX `alerts_one_firing_per_dedup_key` ON `alerts` (`dedup_key`) WHERE "alerts"."status" = 'firing' and "alerts"."dedup_key" is not null;
