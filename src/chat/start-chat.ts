@@ -33,7 +33,7 @@ export function createChat(env: EnvConfig, commands: CommandDefinition[], servic
     webhooks: Object.values(fronts).flatMap((front) => (front.webhook ? [front.webhook] : [])),
     async stop() {
       await Promise.all(Object.values(fronts).map((front) => front.stop()));
-      runner.close();
+      await runner.close();
     },
   };
 }
