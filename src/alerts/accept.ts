@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { placeholderAs, retryingUniqueRaces, statementsPerHandle, type Db, type Store } from '../db/store.js';
+import { placeholderAs, retryingUniqueRaces, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
 import type { SilenceRow } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import { silenceFor } from '../routing/silences.js';
@@ -31,7 +31,24 @@ interface ChatRules {
 
 const p = sql.placeholder;
 
-const statementsFor = statementsPerHandle((db, { alerts, deliveries, silences, subscriptions }) => ({
+/** An alert's deliveries, one row per destination, in one statement; ids are given in row order, so sorted ids match the rows. */
+const insertDeliveriesFor = statementsPerRowCount((db, { deliveries }, rows) =>
+  db
+    .insert(deliveries)
+    .values(
+      Array.from({ length: rows }, (_, i) => ({
+        alertId: p('alertId'),
+        platform: p(`platform_${i}`),
+        destination: p(`destination_${i}`),
+        state: p('state'),
+        createdAt: p('now'),
+      })),
+    )
+    .returning({ id: deliveries.id })
+    .prepare(`accept.insertDeliveries.${rows}`),
+);
+
+const statementsFor = statementsPerHandle((db, { alerts, silences, subscriptions }) => ({
   findFiring: db
     .select({ id: alerts.id })
     .from(alerts)
@@ -58,17 +75,6 @@ const statementsFor = statementsPerHandle((db, { alerts, deliveries, silences, s
     })
     .returning({ id: alerts.id, revision: alerts.revision })
     .prepare('accept.insertAlert'),
-  insertDelivery: db
-    .insert(deliveries)
-    .values({
-      alertId: p('alertId'),
-      platform: p('platform'),
-      destination: p('destination'),
-      state: p('state'),
-      createdAt: p('now'),
-    })
-    .returning({ id: deliveries.id })
-    .prepare('accept.insertDelivery'),
   bump: db
     .update(alerts)
     .set({ count: sql`${alerts.count} + 1`, revision: sql`${alerts.revision} + 1`, lastSeenAt: placeholderAs(alerts.lastSeenAt, 'now') })
@@ -141,9 +147,10 @@ export class AlertAcceptor {
     });
     const { id, revision } = alert!;
     const state = silence ? 'silenced' : 'pending';
-    for (const { platform, destination } of route.destinations) {
-      const [planned] = await statements.insertDelivery.execute({ alertId: id, platform, destination, state, now });
-      if (!silence) result.work.push({ deliveryId: planned!.id, revision, platform, destination, planned: true });
+    const inserted = route.destinations.length === 0 ? [] : await insertDeliveriesFor(this.store, tx, route.destinations.length).execute({ alertId: id, state, now, ...rowPlaceholders(route.destinations.map(({ platform, destination }) => ({ platform, destination }))) });
+    const planned = inserted.sort((a, b) => a.id - b.id);
+    if (!silence) {
+      route.destinations.forEach(({ platform, destination }, i) => result.work.push({ deliveryId: planned[i]!.id, revision, platform, destination, planned: true }));
     }
     const policy = route.escalation ? routing.escalation?.policies[route.escalation] : undefined;
     if (!silence && route.escalation && policy) {

@@ -114,3 +114,24 @@ export async function retryingUniqueRaces<T>(transaction: () => Promise<T>, onRe
     }
   }
 }
+
+/**
+ * A statement for `rows` rows at a time (a multi-row insert), prepared once per handle and row count:
+ * one round trip for an alert's deliveries or its ladder instead of one per row. `prepare` names the
+ * placeholders of row i with the suffix `_i`.
+ */
+export function statementsPerRowCount<T>(prepare: (db: Db, t: Tables, rows: number) => T): (store: Store, db: Db, rows: number) => T {
+  const prepared = new WeakMap<Db, Map<number, T>>();
+  return (store, db, rows) => {
+    let byCount = prepared.get(db);
+    if (!byCount) prepared.set(db, (byCount = new Map()));
+    let statement = byCount.get(rows);
+    if (!statement) byCount.set(rows, (statement = prepare(db, store.t, rows)));
+    return statement;
+  };
+}
+
+/** The placeholder values of a multi-row statement: each row's fields under `<name>_<row>`. */
+export function rowPlaceholders(rows: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(rows.flatMap((row, i) => Object.entries(row).map(([name, value]) => [`${name}_${i}`, value])));
+}

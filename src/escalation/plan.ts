@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { placeholderAs, statementsPerHandle, type Db, type Store } from '../db/store.js';
+import { placeholderAs, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
 import type { EscalationPolicy } from '../config/escalation-schema.js';
 import type { EscalationWork } from '../shared/work.js';
 
@@ -32,13 +32,25 @@ export async function nextStep(store: Store, db: Db, alertId: number): Promise<E
 
 const p = sql.placeholder;
 
-/** The intake plans a ladder for every CRIT alert it accepts. */
-const statementsFor = statementsPerHandle((db, { escalationSteps }) => ({
-  insertStep: db
+/** The intake plans a ladder for every CRIT alert it accepts: its steps in one statement (ids given in row order). */
+const insertStepsFor = statementsPerRowCount((db, { escalationSteps }, rows) =>
+  db
     .insert(escalationSteps)
-    .values({ alertId: p('alertId'), policy: p('policy'), level: p('level'), repeat: p('repeat'), dueAt: p('dueAt'), state: 'pending' })
+    .values(
+      Array.from({ length: rows }, (_, i) => ({
+        alertId: p('alertId'),
+        policy: p('policy'),
+        level: p(`level_${i}`),
+        repeat: p(`repeat_${i}`),
+        dueAt: p(`dueAt_${i}`),
+        state: 'pending' as const,
+      })),
+    )
     .returning({ stepId: escalationSteps.id, alertId: escalationSteps.alertId, dueAt: escalationSteps.dueAt })
-    .prepare('escalation.insertStep'),
+    .prepare(`escalation.insertSteps.${rows}`),
+);
+
+const statementsFor = statementsPerHandle((db, { escalationSteps }) => ({
   cancelPending: db
     .update(escalationSteps)
     .set({ state: 'cancelled', detail: placeholderAs(escalationSteps.detail, 'reason'), doneAt: placeholderAs(escalationSteps.doneAt, 'now') })
@@ -52,17 +64,15 @@ const statementsFor = statementsPerHandle((db, { escalationSteps }) => ({
  * alert's firing, or the end of the silence that held it), inside the caller's transaction `tx`.
  */
 export async function planEscalation(store: Store, tx: Db, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): Promise<EscalationWork[]> {
-  const { insertStep } = statementsFor(store, tx);
-  const planned: EscalationWork[] = [];
-  for (const level of policy.levels) {
-    const repeats = level.repeat ? level.repeat.times : 0;
-    for (let repeat = 0; repeat <= repeats; repeat++) {
-      const dueAt = new Date(from.getTime() + level.after + repeat * (level.repeat?.every ?? 0));
-      const [step] = await insertStep.execute({ alertId, policy: policyName, level: level.level, repeat, dueAt });
-      planned.push(step!);
-    }
-  }
-  return planned;
+  const steps = policy.levels.flatMap((level) =>
+    Array.from({ length: (level.repeat ? level.repeat.times : 0) + 1 }, (_, repeat) => ({
+      level: level.level,
+      repeat,
+      dueAt: new Date(from.getTime() + level.after + repeat * (level.repeat?.every ?? 0)),
+    })),
+  );
+  const planned = await insertStepsFor(store, tx, steps.length).execute({ alertId, policy: policyName, ...rowPlaceholders(steps) });
+  return planned.sort((a, b) => a.stepId - b.stepId);
 }
 
 /** Stops every pending step of the alert (ack, resolution, silence) inside `tx`; returns how many stopped. */
