@@ -6,6 +6,7 @@ import { ALL_COMMANDS } from '../commands/index.js';
 import { Metrics } from './telemetry/metrics.js';
 import { Started } from './start/started.js';
 import { startFoundation } from './start/foundation.js';
+import { startCluster } from './start/cluster.js';
 import { startDelivery } from './start/delivery.js';
 import { startEscalation } from './start/escalation.js';
 import { startIntake } from './start/intake.js';
@@ -35,6 +36,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const started = new Started();
   try {
     const base = started.add(await startFoundation(config, log));
+    started.add(await startCluster(base, env, log));
     const metrics = new Metrics(base.db);
     const delivery = started.add(startDelivery(base, env, file, metrics, log));
     const { sink, backlog: escalationBacklog } = started.add(startEscalation(base, file, delivery, log));

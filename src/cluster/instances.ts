@@ -1,6 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Store } from '../db/store.js';
 
+/** How often each instance records that it is alive. */
+export const BEAT_EVERY_MS = 5_000;
+/** After how long without a beat an instance counts as lost: three beats missed. */
+export const LOST_AFTER_MS = 3 * BEAT_EVERY_MS;
+
 /** Who an instance is: its name (OPSBOT_INSTANCE), where it runs, since when, and which opsbot. */
 export interface InstanceIdentity {
   name: string;
