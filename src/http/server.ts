@@ -12,11 +12,10 @@ import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import { registerHeartbeatListRoute, registerHeartbeatSignalRoutes } from './heartbeat-routes.js';
 import { registerServiceRoutes } from './service-routes.js';
 import { registerTriggerRoutes } from './trigger-routes.js';
+import { registerClusterRoutes } from './cluster-routes.js';
 import { registerReportRoutes } from './report-routes.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { registerActionRoutes, type ActionDeps } from './action-routes.js';
-import { registerClusterRoutes } from './cluster-routes.js';
-import type { Store } from '../db/store.js';
 import type { Db } from '../db/open.js';
 import type { CycleResult } from '../reports/cycle-runner.js';
 import type { TriggerEngine } from '../triggers/engine.js';
@@ -39,8 +38,6 @@ export interface HttpServerOptions {
   metrics: Metrics;
   actions: ActionDeps;
   reports: { db: Db; run: (trigger: string) => Promise<CycleResult> };
-  /** The store, for the routes that reach it through the Store boundary. */
-  store: Store;
   /** Routes on which chat platforms push their updates (Telegram in webhook mode); the API token does not apply to them. */
   webhooks?: WebhookRoute[];
   /** Registers pages served by the same server, outside the API token (the governance dashboard); absent means none. */
@@ -77,6 +74,7 @@ function registerProbeRoutes(app: HttpApp, checkReady: () => Promise<void>) {
 }
 
 function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
+  registerClusterRoutes(api, options.actions.store);
   registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
   registerServiceRoutes(api, options.healing.manager, options.healing.heal);
   registerTriggerRoutes(api, options.triggers);
@@ -84,7 +82,6 @@ function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
   registerActionRoutes(api, options.actions);
   registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);
   registerAuditRoutes(api, options.intake.db);
-  registerClusterRoutes(api, options.store);
 }
 
 /** The one HTTP server: probes, the platforms' webhooks, heartbeats, /metrics, the API and the dashboard. */

@@ -52,7 +52,6 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     metrics: parts.metrics,
     actions: { db, store: base.store, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
     reports: { db, run: reports.run },
-    store: base.store,
     pages: parts.pages,
     webhooks: parts.chat.webhooks,
   });
