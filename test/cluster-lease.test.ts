@@ -141,6 +141,7 @@ describeEachStore('cluster lease', (store) => {
     expect(a.events.map((e) => e.kind)).toEqual(['elected', 'deposed']);
     expect(elected.token).toBe(a.elected()[0]!.token! + 1);
     expect(elected.at - stoppedAt).toBeLessThan(PERIOD + 200);
+    console.info(`handover (${store().dialect}): stop → b elected ${elected.at - stoppedAt} ms (renewal period ${PERIOD} ms)`);
   });
 
   it('a leader cut off from the store stops acting before another takes over, and does not fight when it is back', async () => {
