@@ -10,6 +10,8 @@ const PLATFORM_SETTINGS = '^src/platforms/(settings|settings-contract|[^/]+/sett
 const LAYERS = [
   ['base', `^src/(shared|time)/|^src/(linear-regex|validation|project-root|startup-error)\\.ts$|${PLATFORM_SETTINGS}`],
   ['infrastructure', '^src/(config|db|redis)/'],
+  /** Instances, their beats and the leader lease: on the store, for the features and the root above. */
+  ['cluster', '^src/cluster/'],
   ['platforms', '^src/platforms/(?!(settings|settings-contract|[^/]+/settings)\\.ts$)'],
   ['routing', '^src/routing/'],
   ['delivery', '^src/delivery/'],

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
 import type { Store } from './db/store.js';
-import { createChat, startChat } from './chat/start-chat.js';
+import { ChatFrontEnds } from './chat/start-chat.js';
 import { ALL_COMMANDS } from '../commands/index.js';
 import { Metrics } from './telemetry/metrics.js';
 import { Started } from './start/started.js';
 import { startFoundation } from './start/foundation.js';
+import { startCluster } from './start/cluster.js';
 import { startDelivery } from './start/delivery.js';
 import { startEscalation } from './start/escalation.js';
 import { startIntake } from './start/intake.js';
@@ -35,6 +36,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const started = new Started();
   try {
     const base = started.add(await startFoundation(config, log));
+    const cluster = started.add(await startCluster(base, env, log));
     const metrics = new Metrics(base.store);
     const delivery = started.add(startDelivery(base, env, file, metrics, log));
     const { sink, backlog: escalationBacklog } = started.add(startEscalation(base, file, delivery, log));
@@ -50,11 +52,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const recover = [reconciler.ensureSchedule, reports.ensureSchedules, healing.ensureSchedules, () => reconciler.sweep('all')];
     started.add(await startRedisWatch(base, delivery.holderId, recover, log));
     const services = { store: base.store, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog };
-    const chat = started.add(createChat(env, ALL_COMMANDS, services, log));
+    const chat = started.add(new ChatFrontEnds(env, ALL_COMMANDS, services, log));
     const pages = dashboardPages(base, config, { sink, platforms, healing, heartbeats, reports }, log);
     const afterHeartbeat = () => heartbeatChecks.planNext();
     const http = started.add(await startHttp(base, config, { intake, sink, platforms, heartbeats, afterHeartbeat, healing, triggers, metrics, reports, chat, pages, backlog }, log));
-    await startChat(chat, log);
+    await chat.start();
+    await cluster.leadership.add({ name: 'chat sessions', lead: () => chat.lead(), follow: () => chat.follow() });
     log.info({ url: http.url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');
     return { url: http.url, store: base.store, stop: () => stopBot(started, log) };
   } catch (error) {

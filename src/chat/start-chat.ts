@@ -2,45 +2,73 @@ import type { Logger } from 'pino';
 import type { EnvConfig } from '../config/env-schema.js';
 import type { Platform } from '../shared/types.js';
 import { PLATFORM_MODULES } from '../platforms/registry.js';
-import type { ChatFrontEnd, WebhookRoute } from '../platforms/platform.js';
+import type { ChatFrontEnd, PlatformModule, WebhookRoute } from '../platforms/platform.js';
 import type { CommandDefinition } from './command.js';
 import { CommandRunner } from './runner.js';
 import type { CommandServices } from './services.js';
 
-export interface ChatFrontEnds {
-  runner: CommandRunner;
-  fronts: Partial<Record<Platform, ChatFrontEnd>>;
-  /** The HTTP routes on which platforms push their updates (Telegram in webhook mode). */
-  webhooks: WebhookRoute[];
-  stop(): Promise<void>;
-}
-
 /**
- * Builds the command runner over the commands it is given and the chat front-ends for the platforms
- * that have a token. A platform that cannot be reached is logged and left off; alerts keep flowing
- * through delivery.
+ * Every platform's chat front end over one command runner. A front end that takes its updates over
+ * HTTP (Telegram's webhook) runs on every instance; one that holds the platform's only session (the
+ * Discord Gateway, Telegram's long polling) runs on the leader alone: `lead` connects it, `follow`
+ * lets it go, and each change of leader connects a fresh one.
  */
-export function createChat(env: EnvConfig, commands: CommandDefinition[], services: CommandServices, log: Logger): ChatFrontEnds {
-  const runner = new CommandRunner(commands, services, log.child({ component: 'commands' }));
-  const fronts: Partial<Record<Platform, ChatFrontEnd>> = {};
-  for (const module of Object.values(PLATFORM_MODULES)) {
-    const front = module.createChat(env, runner, log);
-    if (front) fronts[module.name] = front;
+export class ChatFrontEnds {
+  readonly runner: CommandRunner;
+  /** The HTTP routes on which platforms push their updates (Telegram in webhook mode). */
+  readonly webhooks: WebhookRoute[];
+  private readonly everywhere: Array<[Platform, ChatFrontEnd]> = [];
+  /** The leader's front ends: each platform's next one, made in advance or after the last was let go. */
+  private readonly leaderOnly: Array<{ module: PlatformModule; next: ChatFrontEnd | undefined }> = [];
+  private leading: Array<[Platform, ChatFrontEnd]> = [];
+
+  constructor(
+    private readonly env: EnvConfig,
+    commands: CommandDefinition[],
+    services: CommandServices,
+    private readonly log: Logger,
+  ) {
+    this.runner = new CommandRunner(commands, services, log.child({ component: 'commands' }));
+    for (const module of Object.values(PLATFORM_MODULES)) {
+      const front = module.createChat(env, this.runner, log);
+      if (front?.webhook) this.everywhere.push([module.name, front]);
+      else if (front) this.leaderOnly.push({ module, next: front });
+    }
+    this.webhooks = this.everywhere.map(([, front]) => front.webhook!);
   }
-  return {
-    runner,
-    fronts,
-    webhooks: Object.values(fronts).flatMap((front) => (front.webhook ? [front.webhook] : [])),
-    async stop() {
-      await Promise.all(Object.values(fronts).map((front) => front.stop()));
-      await runner.close();
-    },
-  };
+
+  /** Connects the front ends every instance runs. */
+  async start(): Promise<void> {
+    await connect(this.everywhere, this.log);
+  }
+
+  /** This instance leads: connects the front ends only the leader runs. */
+  async lead(): Promise<void> {
+    const fronts = this.leaderOnly.flatMap((entry): Array<[Platform, ChatFrontEnd]> => {
+      const front = entry.next ?? entry.module.createChat(this.env, this.runner, this.log);
+      entry.next = undefined;
+      return front ? [[entry.module.name, front]] : [];
+    });
+    this.leading = fronts;
+    await connect(fronts, this.log);
+  }
+
+  /** Another instance leads now (or this one stops): lets go of the leader's front ends. */
+  async follow(): Promise<void> {
+    const fronts = this.leading;
+    this.leading = [];
+    await Promise.all(fronts.map(([, front]) => front.stop()));
+  }
+
+  async stop(): Promise<void> {
+    await this.follow();
+    await Promise.all(this.everywhere.map(([, front]) => front.stop()));
+    await this.runner.close();
+  }
 }
 
-/** Connects each front-end; a failure is logged and that platform's commands stay off. */
-export async function startChat(chat: ChatFrontEnds, log: Logger): Promise<void> {
-  const fronts = Object.entries(chat.fronts) as Array<[Platform, ChatFrontEnd]>;
+/** Connects each front end; a failure is logged and that platform's commands stay off. */
+async function connect(fronts: Array<[Platform, ChatFrontEnd]>, log: Logger): Promise<void> {
   const results = await Promise.allSettled(fronts.map(([, front]) => front.start()));
   results.forEach((result, i) => {
     if (result.status === 'fulfilled') return;

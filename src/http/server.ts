@@ -12,6 +12,7 @@ import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import { registerHeartbeatListRoute, registerHeartbeatSignalRoutes } from './heartbeat-routes.js';
 import { registerServiceRoutes } from './service-routes.js';
 import { registerTriggerRoutes } from './trigger-routes.js';
+import { registerClusterRoutes } from './cluster-routes.js';
 import { registerReportRoutes } from './report-routes.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { registerActionRoutes, type ActionDeps } from './action-routes.js';
@@ -73,6 +74,7 @@ function registerProbeRoutes(app: HttpApp, checkReady: () => Promise<void>) {
 }
 
 function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
+  registerClusterRoutes(api, options.actions.store);
   registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
   registerServiceRoutes(api, options.intake.store, options.healing.manager, options.healing.heal);
   registerTriggerRoutes(api, options.triggers);
