@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startFakes, type Fakes } from './helpers/fakes.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './helpers/postgres.js';
+import { uniquePrefix } from './helpers/redis.js';
+import { waitUntil } from './helpers/wait.js';
+
+const CHANNEL = '100';
+
+/** Two instances on one PostgreSQL store and one Redis, with both fakes: chat sessions follow the leader. */
+describe('chat on the leader of two instances', () => {
+  let fakes: Fakes;
+  let database: ThrowawayDatabase;
+  const bots: Record<'a' | 'b', TestBot | undefined> = { a: undefined, b: undefined };
+  const prefix = uniquePrefix('cluster-chat');
+
+  const start = (instance: 'a' | 'b') =>
+    startTestBot({
+      yaml: `defaultRoute: { discord: ["${CHANNEL}"] }\naccess: { discord: { users: { "501": responder } } }\n`,
+      discordApiUrl: fakes.discord.apiUrl,
+      telegramApiRoot: fakes.telegram.apiRoot,
+      prefix,
+      env: { DATABASE_URL: database.url, OPSBOT_INSTANCE: `instance-${instance}` },
+    });
+
+  beforeAll(async () => {
+    fakes = await startFakes();
+    database = await createThrowawayDatabase('cluster_chat');
+    bots.a = await start('a');
+    bots.b = await start('b');
+  });
+
+  afterAll(async () => {
+    await bots.b?.destroy();
+    await bots.a?.destroy();
+    await fakes?.close();
+    await database?.drop();
+  });
+
+  async function statusAnswer(): Promise<string> {
+    const interaction = await fakes.discord.sendInteraction({
+      type: 2,
+      data: { id: '300000000000000001', name: 'status', type: 1, options: [] },
+      guild_id: '900000000000000001',
+      channel_id: CHANNEL,
+      member: { user: { id: '501', username: 'alice' }, roles: [] },
+    });
+    const callback = await waitUntil('an answer to /status', () =>
+      fakes.discord.interactionResponses.find((r) => r.interactionId === interaction.id && r.kind === 'callback'),
+    );
+    return String(callback.body.data?.content ?? '');
+  }
+
+  it('only the leader holds a Discord Gateway session; both report the same leader', async () => {
+    await waitUntil('one Gateway session', () => fakes.discord.gatewaySessions === 1);
+    const seenByA = (await bots.a!.get('/api/v1/cluster')).body;
+    const seenByB = (await bots.b!.get('/api/v1/cluster')).body;
+    expect(seenByA.leader.name).toBe('instance-a');
+    expect(seenByB.leader.name).toBe('instance-a');
+    expect(seenByB.instances.map((i: { name: string }) => i.name).sort()).toEqual(['instance-a', 'instance-b']);
+    expect(fakes.discord.gatewaySessions).toBe(1);
+    expect(await statusAnswer()).toContain('opsbot status');
+  });
+
+  it('when the leader stops, the other instance takes the Gateway session and answers commands', async () => {
+    await bots.a!.stop();
+    bots.a = undefined;
+    await waitUntil('instance-b leads', async () => (await bots.b!.get('/api/v1/cluster')).body.leader?.name === 'instance-b', 10_000);
+    await waitUntil('a Gateway session of instance-b', () => fakes.discord.gatewaySessions === 1, 10_000);
+    expect(await statusAnswer()).toContain('opsbot status');
+  });
+});
