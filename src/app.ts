@@ -11,6 +11,7 @@ import { startDelivery } from './start/delivery.js';
 import { startEscalation } from './start/escalation.js';
 import { startIntake } from './start/intake.js';
 import { startHeartbeats } from './start/heartbeats.js';
+import { startClusterWatch } from './start/cluster-watch.js';
 import { startHealing } from './start/heal.js';
 import { startTriggers } from './start/triggers.js';
 import { startReconciler } from './start/reconciler.js';
@@ -42,6 +43,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const { sink, backlog: escalationBacklog } = started.add(startEscalation(base, file, delivery, log));
     const { intake, raise } = started.add(startIntake(base, file, sink, delivery, log));
     const { heartbeats, checks: heartbeatChecks } = started.add(await startHeartbeats(base, file, raise, log));
+    started.add(startClusterWatch(base, cluster, raise, log));
     const backlog = async () => ({ deliver: await delivery.backlog(), escalate: await escalationBacklog() });
     metrics.watch({ heartbeats, backlog });
     const healing = started.add(await startHealing(base, config, raise, log));

@@ -4,6 +4,8 @@ import { startFakes, type Fakes } from './helpers/fakes.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './helpers/postgres.js';
 import { uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
+import { beat } from '../src/cluster/instances.js';
+import { openPostgresStore } from '../src/db/postgres-store.js';
 
 const CHANNEL = '100';
 
@@ -68,5 +70,21 @@ describe('chat on the leader of two instances', () => {
     await waitUntil('instance-b leads', async () => (await bots.b!.get('/api/v1/cluster')).body.leader?.name === 'instance-b', 10_000);
     await waitUntil('a Gateway session of instance-b', () => fakes.discord.gatewaySessions === 1, 10_000);
     expect(await statusAnswer()).toContain('opsbot status');
+  });
+
+  it('the leader reports an instance that stopped beating as lost, and back when it beats; one that stopped cleanly is not lost', async () => {
+    const other = await openPostgresStore(database.url);
+    const ghost = { name: 'instance-ghost', host: 'gone.example', pid: 4242, startedAt: new Date(Date.now() - 3_600_000), version: '0.1.0' };
+    try {
+      await beat(other, ghost, new Date(Date.now() - 60_000));
+      const firing = async () => (await bots.b!.get('/api/v1/alerts?status=firing&service=opsbot')).body.alerts as Array<{ title: string; severity: string }>;
+      const lost = await waitUntil('the lost instance reported', async () => (await firing()).find((a) => a.title === 'opsbot instance instance-ghost is lost'), 15_000);
+      expect(lost.severity).toBe('WARN');
+      expect((await firing()).map((a) => a.title)).not.toContain('opsbot instance instance-a is lost');
+      await beat(other, ghost);
+      await waitUntil('the instance reported back', async () => (await firing()).every((a) => a.title !== 'opsbot instance instance-ghost is lost'), 15_000);
+    } finally {
+      await other.close();
+    }
   });
 });

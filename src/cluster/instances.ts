@@ -55,3 +55,9 @@ export async function listInstances(store: Store, now: Date, staleAfterMs: numbe
     })),
   };
 }
+
+/** An instance that stops cleanly leaves the table, so that only one that vanished counts as lost. */
+export async function leave(store: Store, name: string): Promise<void> {
+  const { instances } = store.t;
+  await store.transaction((tx) => tx.delete(instances).where(eq(instances.name, name)));
+}

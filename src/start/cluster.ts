@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { BEAT_EVERY_MS, beat, type InstanceIdentity } from '../cluster/instances.js';
+import { BEAT_EVERY_MS, beat, leave, type InstanceIdentity } from '../cluster/instances.js';
 import { LeaderElection } from '../cluster/leader-election.js';
 import type { EnvConfig } from '../config/env-schema.js';
 import { projectRoot } from '../project-root.js';
@@ -49,6 +49,7 @@ export async function startCluster(base: Foundation, env: EnvConfig, log: Logger
       await lastBeat;
       await election.stop();
       await leadership.settled();
+      await leave(base.store, identity.name).catch((error: unknown) => clusterLog.warn({ err: error }, 'could not take this instance out of the cluster table'));
     },
   };
 }
