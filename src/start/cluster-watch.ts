@@ -83,7 +83,7 @@ export function instanceAlerts(view: ClusterView, firing: Set<string>, lostAfter
 /** What every instance raises when nobody has led for longer than `limitMs`: a CRIT, resolved once a leader is back. */
 export function leaderAlerts(view: ClusterView, leaderlessForMs: number, limitMs: number, firing: Set<string>): AlertInput[] {
   if (view.leader === null && leaderlessForMs > limitMs && !firing.has(NO_LEADER_KEY)) {
-    const body = `No opsbot instance has held the leader lease for ${Math.round(leaderlessForMs / 1000)} s: Discord and Telegram commands go unanswered and the reconciler does not run. Instances that still beat: ${view.instances.filter((i) => !i.lost).map((i) => i.name).join(', ') || 'none'}.`;
+    const body = `No opsbot instance has held the leader lease for ${Math.round(leaderlessForMs / 1000)} s: chat commands go unanswered (no instance holds the chat sessions). Instances that still beat: ${view.instances.filter((i) => !i.lost).map((i) => i.name).join(', ') || 'none'}.`;
     return [alert('CRIT', NO_LEADER_KEY, 'No opsbot instance leads', body, 'firing')];
   }
   if (view.leader !== null && firing.has(NO_LEADER_KEY)) return [alert('CRIT', NO_LEADER_KEY, `opsbot instance ${view.leader.name} leads again`, undefined, 'resolved')];
