@@ -93,14 +93,15 @@ describe('the master behind the sentinel fails over', () => {
 
   describe('under a running bot', () => {
     let fakes: Fakes;
-    const dataDir = mkdtempSync(join(tmpdir(), 'opsbot-sentinel-failover-'));
+    let dataDir: string;
     beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'opsbot-sentinel-failover-'));
       fakes = await startFakes();
     });
     afterAll(async () => {
       killLeftoverBots();
       await fakes?.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
     /* The bot runs as a child process, killed at the end: its graceful stop is not what this test is about. */
@@ -144,7 +145,7 @@ describe('the master behind the sentinel fails over', () => {
         const after = await post('after');
 
         const everyId = [...before, ...during, ...after].sort((a, b) => a - b);
-        await fakes.telegram.waitFor(() => carriedIn(fakes, '-200').length >= 15 && carriedInChannel(fakes, '100').length >= 15, 30_000);
+        await fakes.telegram.waitFor(() => carriedIn(fakes, '-200').length >= 15 && carriedInChannel(fakes, '100').length >= 15, 45_000);
         await waitFor(async () => (await fetch(`${bot.url}/readyz`)).status === 200, 'the bot ready again');
         expect(carriedIn(fakes, '-200')).toEqual(everyId);
         expect(carriedInChannel(fakes, '100')).toEqual(everyId);

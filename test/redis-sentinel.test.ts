@@ -49,7 +49,6 @@ describe('REDIS_URL forms', () => {
       password: PASSWORD,
       db: 1,
       sentinelPassword: 's&p',
-      failoverDetector: true,
     });
   });
 

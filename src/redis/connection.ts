@@ -91,7 +91,6 @@ function sentinelOptionsFrom(url: string): RedisOptions {
     ...(db ? { db: databaseNumber(db) } : {}),
     ...sentinelCredentials(query),
     ...(tls ? { tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
-    failoverDetector: true,
   };
 }
 

@@ -10,7 +10,6 @@ export async function redisAnswers(url: string, timeoutMs = 1_000): Promise<bool
     enableOfflineQueue: false,
     retryStrategy: () => null,
     sentinelRetryStrategy: () => null,
-    failoverDetector: false,
   });
   client.on('error', () => undefined);
   try {
