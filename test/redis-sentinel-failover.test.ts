@@ -91,6 +91,24 @@ describe('the master behind the sentinel fails over', () => {
     }
   }, 60_000);
 
+  it('a manual SENTINEL FAILOVER, the old master still up: the connection moves to the new master', async () => {
+    const { master, replica, sentinel, url } = await startPair();
+    const redis = connectRedis(url, { maxRetriesPerRequest: null });
+    redis.on('error', () => undefined);
+    try {
+      await redis.set('opsbot-failover-check', 'before');
+      expect(await servingPort(redis)).toBe(master.port);
+
+      expect(await sentinelAsk(sentinel.port, 'FAILOVER', sentinel.masterName)).toBe('OK');
+      await waitFor(async () => (await servingPort(redis).catch(() => 0)) === replica.port, 'the connection on the promoted replica', undefined, 20_000);
+
+      expect(await redis.set('opsbot-failover-check', 'after')).toBe('OK');
+      expect(await redis.get('opsbot-failover-check')).toBe('after');
+    } finally {
+      redis.disconnect();
+    }
+  }, 60_000);
+
   describe('under a running bot', () => {
     let fakes: Fakes;
     let dataDir: string;
