@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** The port a Sentinel listens on when its address names none. */
-export const DEFAULT_SENTINEL_PORT = 26379;
+const DEFAULT_SENTINEL_PORT = 26379;
 
 const SENTINEL_SCHEMES = ['redis+sentinel:', 'rediss+sentinel:'];
 const SENTINEL_QUERY_KEYS = new Set(['sentinel_username', 'sentinel_password']);
@@ -12,7 +12,7 @@ export class RedisUrlError extends Error {
   override name = 'RedisUrlError';
 }
 
-export interface SentinelAddress {
+interface SentinelAddress {
   host: string;
   port: number;
 }
