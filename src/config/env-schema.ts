@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { callerSecret, optionalText } from '../shared/env-fields.js';
 import { PLATFORM_ENV, PLATFORM_SECRET_ENV } from '../platforms/settings.js';
+import { redisUrlProblem } from '../redis/connection.js';
 
 /**
  * The environment variables that carry opsbot's secrets (a Redis or database URL may hold a
@@ -23,11 +24,13 @@ export const envSchema = z.object({
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: 'must be a postgres:// or postgresql:// URL (unset, opsbot uses its SQLite file in OPSBOT_DATA_DIR)',
   }),
+  /** One Redis server (redis://, rediss://) or the Sentinels that name the master (redis+sentinel://, rediss+sentinel://). */
   REDIS_URL: z
     .string()
     .default('redis://127.0.0.1:6379')
-    .refine((v) => v.startsWith('redis://') || v.startsWith('rediss://'), {
-      message: 'must be a redis:// or rediss:// URL',
+    .superRefine((url, ctx) => {
+      const problem = redisUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   OPSBOT_DATA_DIR: z.string().min(1).default('./data'),
   OPSBOT_CONFIG: optionalText,

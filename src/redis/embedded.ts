@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { isSentinelUrl, redisOptionsFrom } from './connection.js';
 import { redisAnswers } from './probe.js';
 
 export class RedisUnavailableError extends Error {
@@ -16,11 +17,13 @@ export interface RedisHandle {
 }
 
 /**
- * Uses the Redis at `url` when it answers. Otherwise, for a loopback URL with `redis-server` on the
- * PATH, starts and supervises a private redis-server on that port with its files under `dataDir`.
+ * Uses the Redis at `url` when it answers. Otherwise, for a plain loopback URL with `redis-server` on
+ * the PATH, starts and supervises a private redis-server on that port with its files under `dataDir`.
+ * A sentinel URL never gets a private server: the Sentinels name the master, and none answered.
  */
 export async function ensureRedis(url: string, dataDir: string, log: Logger): Promise<RedisHandle> {
   if (await redisAnswers(url)) return { url, embedded: false, stop: async () => undefined };
+  if (isSentinelUrl(url)) throw sentinelUnavailable(url);
   const target = new URL(url);
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname);
   if (!loopback || !hasRedisServer()) {
@@ -36,6 +39,16 @@ export async function ensureRedis(url: string, dataDir: string, log: Logger): Pr
   await supervisor.start(url);
   log.info({ port, dir }, 'started a private redis-server (no Redis was answering)');
   return { url, embedded: true, stop: () => supervisor.stop() };
+}
+
+function sentinelUnavailable(url: string): RedisUnavailableError {
+  const { sentinels = [], name } = redisOptionsFrom(url);
+  const addresses = sentinels.map(({ host, port }) => `${host}:${port}`).join(', ');
+  return new RedisUnavailableError(
+    `no Redis master "${name}" answers through the sentinels at ${addresses}. Check that the sentinels run, ` +
+      `monitor a master group named "${name}" and that its master is up (opsbot starts a private redis-server ` +
+      'only for a plain loopback REDIS_URL, never for a sentinel URL).',
+  );
 }
 
 function hasRedisServer(): boolean {

@@ -1,4 +1,4 @@
-/** Node's and ioredis's words for a Redis that cannot be reached. */
+/** Node's and ioredis's words for a Redis (or, through Sentinel, its master) that cannot be reached. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function isRedisUnreachable(error: unknown): boolean {
@@ -7,6 +7,7 @@ export function isRedisUnreachable(error: unknown): boolean {
   return (
     (typeof code === 'string' && UNREACHABLE_CODES.has(code)) ||
     error.message === 'Connection is closed.' ||
+    error.message.startsWith('All sentinels are unreachable') ||
     error.name === 'MaxRetriesPerRequestError'
   );
 }

@@ -1,8 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config/load.js';
 import { openStore } from '../db/open-store.js';
 import type { Store } from '../db/store.js';
+import { connectRedis } from '../redis/connection.js';
 import { ensureRedis } from '../redis/embedded.js';
 import { isLoopback } from '../http/auth.js';
 import { dataDirFailure } from '../startup-error.js';
@@ -36,8 +37,8 @@ export async function startFoundation({ env }: Config, log: Logger): Promise<Fou
     throw env.DATABASE_URL ? error : dataDirFailure(error, env.OPSBOT_DATA_DIR);
   }
   const redisHandle = await ensureRedis(env.REDIS_URL, env.OPSBOT_DATA_DIR, log);
-  const worker = new Redis(redisHandle.url, { maxRetriesPerRequest: null });
-  const command = new Redis(redisHandle.url, { maxRetriesPerRequest: 3 });
+  const worker = connectRedis(redisHandle.url, { maxRetriesPerRequest: null });
+  const command = connectRedis(redisHandle.url, { maxRetriesPerRequest: 3 });
   const queueLog = log.child({ component: 'queues' });
   const errors = new QueueErrors(queueLog);
   errors.watchConnection(worker, 'worker');
