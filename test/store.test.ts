@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { readinessCheck } from '../src/http/readiness.js';
+import { storeRefusal } from '../src/db/store-refusal.js';
 import { TEST_REDIS_URL } from './helpers/redis.js';
 import { expect, it } from 'vitest';
 import { forUpdate } from '../src/db/store.js';
@@ -72,6 +73,19 @@ describeEachStore('store', (store, dialect) => {
       redis.disconnect();
     }
     expect(await samples()).toBe(before);
+  });
+
+  it('a statement the store refuses is told apart from other errors, naming the store and its code', async () => {
+    const { t } = store();
+    const duplicate = { ...subscription('-600') };
+    await store().transaction((tx) => tx.insert(t.subscriptions).values(duplicate));
+    const refused = await store()
+      .transaction((tx) => tx.insert(t.subscriptions).values(duplicate))
+      .then(() => undefined, (error: unknown) => error);
+    expect(storeRefusal(refused)).toMatchObject(
+      dialect === 'sqlite' ? { store: 'SQLite', code: 'SQLITE_CONSTRAINT_UNIQUE' } : { store: 'PostgreSQL', code: '23505' },
+    );
+    expect(storeRefusal(new Error('something else'))).toBeUndefined();
   });
 
   it.runIf(dialect === 'sqlite')('on SQLite, a write outside a transaction is refused at once', async () => {

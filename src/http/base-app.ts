@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { storeRefusal } from '../db/store-refusal.js';
 import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
 import type { HttpConfig } from '../config/http-schema.js';
@@ -55,10 +55,11 @@ export function createBaseApp(options: BaseAppOptions) {
   if (!options.apiToken) app.addHook('onRequest', sameSiteGuard(options.http.allowedHosts));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof Database.SqliteError) {
-      request.log.error({ err: error, path: loggablePath(request.url) }, 'the SQLite store refused a write');
+    const refusal = storeRefusal(error);
+    if (refusal) {
+      request.log.error({ err: error, path: loggablePath(request.url) }, `the ${refusal.store} store refused a write`);
       return reply.code(503).send({
-        error: `could not store this request (SQLite ${error.code}: ${error.message}); nothing from it was kept, retry later`,
+        error: `could not store this request (${refusal.store} ${refusal.code}: ${refusal.message}); nothing from it was kept, retry later`,
       });
     }
     const status = error.statusCode ?? 500;
