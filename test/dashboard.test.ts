@@ -132,6 +132,7 @@ describe('governance dashboard without any credential configured', () => {
       const body = await response.text();
       expect(body).toContain('Set one of them to log in.');
       expect(body).toContain('disk full');
+      expect(body).toMatch(/<tr data-instance="[^"]+"><td><strong>[^<]+<\/strong> \(leader\)<\/td>/);
       expect(body).not.toContain('<form');
       const ack = await fetch(`${open.url}/ops/governance/alerts/${alertId}/ack`, {
         method: 'POST',

@@ -7,6 +7,8 @@ import { alertsSection, escalationsSection, FAILED_WINDOW_MS, SHOWN } from './se
 import type { FiringView, FiringViewOptions } from '../alerts/firing-view.js';
 import type { ServicesQuery } from './sections/services-query.js';
 import { healRunsSection, heartbeatsSection, reportsSection } from './sections/activity.js';
+import { clusterSection } from './sections/cluster.js';
+import { LOST_AFTER_MS, listInstances } from '../cluster/instances.js';
 import { servicesSection } from './sections/services.js';
 import type { Session } from './sessions.js';
 import type { DashboardOptions } from './types.js';
@@ -45,7 +47,8 @@ ${escalationsSection(alerts, csrf, now)}
 ${servicesSection(views, charts, csrf, now)}
 ${healRunsSection(await options.heal.listRuns(undefined, HEAL_RUNS_SHOWN), now)}
 ${heartbeatsSection(await options.heartbeats.list(now), now)}
-${reportsSection(await safeReports(options), now)}`;
+${reportsSection(await safeReports(options), now)}
+${clusterSection(await listInstances(options.store, now, LOST_AFTER_MS), now)}`;
   return page('opsbot governance', body, header);
 }
 
