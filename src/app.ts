@@ -48,7 +48,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     metrics.watch({ heartbeats, backlog });
     const healing = started.add(await startHealing(base, config, raise, log));
     const triggers = startTriggers(base, file, raise, healing, log);
-    const reconciler = started.add(await startReconciler(base, file, { delivery, sink, heartbeatChecks, triggers }, log));
+    const reconciler = started.add(await startReconciler(base, file, { delivery, sink, heartbeatChecks, triggers }, cluster, log));
     const { adapters, pacer, platforms } = delivery;
     const reports = started.add(await startReports(base, env, file, { store: base.store, heartbeats, services: healing.manager, triggers, adapters, pacer }, log));
     const recover = [reconciler.ensureSchedule, reports.ensureSchedules, healing.ensureSchedules, () => reconciler.sweep('all')];

@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema } from '../src/alerts/input.js';
 import { acknowledgeAlert, resolveAlert } from '../src/alerts/lifecycle.js';
-import { createSilence, releaseEndedSilences, removeSilence } from '../src/alerts/silence-hold.js';
+import { createSilence, releaseEndedSilences, releaseEndedSilencesTo, removeSilence } from '../src/alerts/silence-hold.js';
+import type { DeliveryWork, EscalationWork, WorkSink } from '../src/shared/work.js';
 import { loadFiringView } from '../src/alerts/firing-view.js';
 import { getAlertDetail, listAlerts } from '../src/alerts/query.js';
 import { parseConfigText } from '../src/config/load.js';
@@ -77,6 +78,31 @@ describeEachStore('alert store operations', (store) => {
     expect(released.released).toBeGreaterThanOrEqual(1);
     expect(released.deliveries.filter((d) => d.planned).length).toBeGreaterThanOrEqual(2);
     expect(released.escalations.filter((e) => e.alertId === id)).toHaveLength(5);
+  });
+
+  it('released from a silence: the held deliveries and the restarted ladder are both handed over, not left for the overdue sweep', async () => {
+    const now = new Date();
+    const id = await fire('held then handed', { service: 'handed' });
+    const { silence } = await createSilence(store(), { matchers: [{ name: 'service', op: '=', value: 'handed' }], durationMs: minutes(60), reason: 'work', createdBy: 'alice' }, now);
+    await removeSilence(store(), silence.id, 'bob', new Date(now.getTime() + 1_000));
+    const handed = { deliveries: [] as DeliveryWork[], escalations: [] as EscalationWork[] };
+    const sink = { deliveries: async (work: DeliveryWork[]) => void handed.deliveries.push(...work), escalations: async (work: EscalationWork[]) => void handed.escalations.push(...work) } as WorkSink;
+    const releasedAt = new Date(now.getTime() + 2_000);
+    await releaseEndedSilencesTo(sink, store(), config.escalation, releasedAt);
+    expect(handed.escalations.filter((e) => e.alertId === id).map((e) => e.dueAt)).toContainEqual(new Date(releasedAt.getTime() + minutes(5)));
+    expect(handed.deliveries.map((d) => d.platform).sort()).toEqual(expect.arrayContaining(['discord', 'telegram']));
+  });
+
+  it('a fenced release by an instance that no longer leads changes nothing: the alert stays held for the leader to release', async () => {
+    const now = new Date();
+    const id = await fire('fenced', { service: 'fenced' });
+    const { silence } = await createSilence(store(), { matchers: [{ name: 'service', op: '=', value: 'fenced' }], durationMs: minutes(60), reason: 'work', createdBy: 'alice' }, now);
+    await removeSilence(store(), silence.id, 'bob', new Date(now.getTime() + 1_000));
+    const notLeading = async () => false;
+    expect(await releaseEndedSilences(store(), config.escalation, new Date(now.getTime() + 2_000), notLeading)).toEqual({ released: 0, deliveries: [], escalations: [] });
+    expect((await getAlertDetail(store(), id))!.deliveries.map((d) => d.state)).toEqual(['silenced', 'silenced']);
+    const leader = await releaseEndedSilences(store(), config.escalation, new Date(now.getTime() + 3_000), async () => true);
+    expect(leader.escalations.filter((e) => e.alertId === id)).toHaveLength(5);
   });
 
   it('lists alerts newest first with filters, and one alert with its deliveries and ladder', async () => {

@@ -5,7 +5,7 @@ import type { EscalationConfig } from '../config/escalation-schema.js';
 import { cancelEscalation, planEscalation } from '../escalation/plan.js';
 import { activeSilences, silenceFor } from '../routing/silences.js';
 import { matchesAll } from '../routing/matchers.js';
-import type { DeliveryWork, EscalationWork } from '../shared/work.js';
+import type { DeliveryWork, EscalationWork, WorkSink } from '../shared/work.js';
 
 /*
  * What a silence does to alerts: holds back the deliveries and escalation of the alerts it matches,
@@ -69,14 +69,29 @@ export interface ReleasedWork {
   escalations: EscalationWork[];
 }
 
+/** Checked inside the transaction before it writes: false when the caller may no longer act (a leader that lost its lease). */
+export type Fence = (tx: Db) => Promise<boolean>;
+
+/**
+ * Releases what ended silences held and hands it over at once: the held deliveries and the first
+ * step of each restarted escalation (a step planned here and not queued would wait for the overdue sweep).
+ */
+export async function releaseEndedSilencesTo(sink: WorkSink, store: Store, escalation: EscalationConfig, now = new Date(), fence?: Fence): Promise<ReleasedWork> {
+  const released = await releaseEndedSilences(store, escalation, now, fence);
+  await sink.deliveries(released.deliveries);
+  await sink.escalations(released.escalations);
+  return released;
+}
+
 /**
  * Lets go of alerts whose silence has ended: one still firing and matched by no other silence
  * gets its held deliveries posted and its escalation planned afresh from now.
  */
-export function releaseEndedSilences(store: Store, escalation: EscalationConfig, now = new Date()): Promise<ReleasedWork> {
+export function releaseEndedSilences(store: Store, escalation: EscalationConfig, now = new Date(), fence?: Fence): Promise<ReleasedWork> {
   const { alerts } = store.t;
   return store.transaction(async (tx) => {
     const work: ReleasedWork = { released: 0, deliveries: [], escalations: [] };
+    if (fence && !(await fence(tx))) return work;
     const active = await activeSilences(store, tx, now);
     const activeIds = active.map((s) => s.id);
     const silenced = await forUpdate(tx.select().from(alerts).where(and(isNotNull(alerts.silenceId), eq(alerts.status, 'firing'))).orderBy(alerts.id));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Store } from '../db/store.js';
-import { acquire, release, type LeaseClaim } from './lease.js';
+import type { Db, Store } from '../db/store.js';
+import { acquire, release, stillHolds, type LeaseClaim } from './lease.js';
 
 export interface ElectionOptions {
   store: Store;
@@ -54,6 +54,15 @@ export class LeaderElection {
   /** The fencing token of the lease while this instance leads. */
   get token(): number | undefined {
     return this.leading ? this.claim!.token : undefined;
+  }
+
+  /**
+   * Checks inside `tx` that this instance still holds the lease it was elected with, for a write only
+   * the leader may make: false when it does not lead, or another took the lease meanwhile (fencing).
+   */
+  fence(tx: Db): Promise<boolean> {
+    const claim = this.leading ? this.claim : undefined;
+    return claim ? stillHolds(this.options.store, tx, claim) : Promise.resolve(false);
   }
 
   /** Starts taking part; resolves once the first attempt is decided (this instance leads or it does not). */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { FileConfig } from '../config/file-schema.js';
-import { releaseEndedSilences } from '../alerts/silence-hold.js';
+import { releaseEndedSilencesTo } from '../alerts/silence-hold.js';
 import type { WorkSink } from '../shared/work.js';
 import { createEscalateQueue, createEscalateWorker } from '../../jobs/escalate.js';
 import { createSilenceEndQueue, createSilenceEndWorker } from '../../jobs/silence-end.js';
@@ -40,9 +40,7 @@ export function startEscalation(base: Foundation, file: FileConfig, delivery: De
   );
   const silenceEndWorker = createSilenceEndWorker(
     async () => {
-      const released = await releaseEndedSilences(base.store, file.escalation);
-      await sink.deliveries(released.deliveries);
-      await sink.escalations(released.escalations);
+      const released = await releaseEndedSilencesTo(sink, base.store, file.escalation);
       if (released.released > 0) log.info({ alerts: released.released }, 'silence ended: held alerts released');
     },
     worker,
