@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * they run after the in-process files, a few at once, so that a start does not wait behind six busy
  * workers.
  */
-const PROCESSES = ['test/startup.test.ts', 'test/recovery.test.ts', 'test/autoheal-restart.test.ts', 'test/child-env.test.ts', 'test/example-config.test.ts', 'test/cli.test.ts', 'test/redis-sentinel-failover.test.ts'];
+const PROCESSES = ['test/failover.test.ts', 'test/startup.test.ts', 'test/recovery.test.ts', 'test/autoheal-restart.test.ts', 'test/child-env.test.ts', 'test/example-config.test.ts', 'test/cli.test.ts', 'test/redis-sentinel-failover.test.ts'];
 
 /**
  * Files that assert a rate or a latency measured in the test process: they run on their own at the
