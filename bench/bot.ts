@@ -34,6 +34,10 @@ export interface BotOptions {
   cpuProfDir?: string;
   /** Runs on the fresh data dir before the bot starts (e.g. seeding its SQLite store). */
   prepare?: (dataDir: string) => void | Promise<void>;
+  /** A queue prefix shared with other bots (one cluster); its keys are then the caller's to delete. */
+  prefix?: string;
+  /** More environment, e.g. DATABASE_URL and OPSBOT_INSTANCE for an instance of a cluster. */
+  env?: Record<string, string>;
 }
 
 export interface BenchBot {
@@ -76,7 +80,8 @@ export async function assertRedis(): Promise<string> {
 
 export async function startBot(options: BotOptions): Promise<BenchBot> {
   const dataDir = mkdtempSync(join(tmpdir(), `opsbot-bench-${options.label}-`));
-  const prefix = `opsbot-bench-${options.label}-${randomBytes(4).toString('hex')}`;
+  const prefix = options.prefix ?? `opsbot-bench-${options.label}-${randomBytes(4).toString('hex')}`;
+  const ownQueues = options.prefix === undefined;
   const configPath = join(dataDir, 'opsbot.yaml');
   const probeFile = join(dataDir, 'probe.json');
   writeFileSync(configPath, options.yaml);
@@ -104,6 +109,7 @@ export async function startBot(options: BotOptions): Promise<BenchBot> {
       TELEGRAM_TOKEN,
       TELEGRAM_API_ROOT: options.telegramApiRoot,
       ...(options.probe ? { BENCH_PROBE_FILE: probeFile, BENCH_PROBE_TIMELINE: options.timeline ? '1' : '0' } : {}),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -138,7 +144,7 @@ export async function startBot(options: BotOptions): Promise<BenchBot> {
     if (dead || Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited;
-      await cleanup(prefix, dataDir);
+      await cleanup(ownQueues ? prefix : undefined, dataDir);
       throw new Error(`bot did not start (${dead ? 'exited' : 'timeout'}):\n${early.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -155,13 +161,13 @@ export async function startBot(options: BotOptions): Promise<BenchBot> {
       clearTimeout(timer);
       process.off('exit', killOnExit);
       const report = existsSync(probeFile) ? (JSON.parse(readFileSync(probeFile, 'utf8')) as ProbeReport) : undefined;
-      await cleanup(prefix, dataDir);
+      await cleanup(ownQueues ? prefix : undefined, dataDir);
       return report;
     },
   };
 }
 
-async function cleanup(prefix: string, dataDir: string) {
-  await deleteKeysWithPrefix(prefix);
+async function cleanup(prefix: string | undefined, dataDir: string) {
+  if (prefix) await deleteKeysWithPrefix(prefix);
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then measures the compiled bot run as a child process against the fake
  * chat APIs (in this process) and the local Redis. Loopback only; stops by itself.
  *
- *   --only=latency|flood|interactions|restart|dashboard|stages   one phase
+ *   --only=latency|flood|interactions|restart|dashboard|failover|cluster|stages   one phase
  *   --cpu-prof             V8 CPU profile of the bot in each phase (summarised, files kept in a temp dir)
  *   --no-probe             run the child without bench/probe.mjs (no stage breakdown)
  *   --no-stages            skip the in-process stage micro-benchmarks (bench/stages.ts)
@@ -19,6 +19,8 @@ import { runInteractions, type InteractionResult } from './interactions.js';
 import { runLatency, type LatencyResult } from './latency.js';
 import { runRestart, type RestartResult } from './restart.js';
 import { runDashboard, type DashboardBenchResult } from './dashboard.js';
+import { failoverTable, runFailover } from './failover.js';
+import { clusterIntakeTable, runClusterIntake } from './cluster-intake.js';
 import { runStages } from './stages.js';
 import { runUptimeStages } from './uptime-stages.js';
 import { summarizeProfile } from './profile.js';
@@ -109,6 +111,16 @@ async function main() {
       `(f) running: GET /ops/governance ${o.requests} times, one after the other, with ${int(o.alerts)} alerts (${int(o.firing)} firing) and ${int(o.events)} service events of ${o.services} services stored (+${o.warmup} warm-up requests not counted)…`,
     );
     dashboard = await runDashboard(o);
+  }
+
+  if (only === undefined || only === 'failover') {
+    console.log('(g) running: 3 instances on one throw-away PostgreSQL database and one Redis; SIGKILL of the leader while 10 of its Telegram posts hang…');
+    console.log(`\n${table(failoverTable(await runFailover()))}`);
+  }
+  if (only === undefined || only === 'cluster') {
+    const o = { clients: num('clients', 8), batch: num('batch', 200), seconds: num('cluster-seconds', 10) };
+    console.log(`(h) running: ${o.clients} clients × ${o.batch}-alert batches for ${o.seconds} s, round-robin over the instances: 1 on SQLite, then 1, 2 and 3 on PostgreSQL…`);
+    console.log(`\n${table(clusterIntakeTable(await runClusterIntake(o)))}`);
   }
 
   console.log(`\n${table(headline(latency, flood))}`);
