@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { eq } from 'drizzle-orm';
 import { createDeliverQueue } from '../jobs/deliver.js';
+import { AlertAcceptor } from '../src/alerts/accept.js';
+import { alertInputSchema } from '../src/alerts/input.js';
+import { beat } from '../src/cluster/instances.js';
+import { parseConfigText } from '../src/config/load.js';
 import { startTestBot, type TestBot } from './helpers/bot.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { TEST_REDIS_URL } from './helpers/redis.js';
@@ -85,6 +90,53 @@ describe('claim lease on a delivery being posted', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(fakes.telegram.inChat('-400')).toHaveLength(1);
       expect(fakes.telegram.inChat('-400')[0]!.text).toContain('Storm summary · 5 alerts');
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+describe('a claim held by an instance on another host', () => {
+  const yaml = `
+routes:
+  - { name: all, match: {}, telegram: ["301"] }
+delivery: { requestTimeoutMs: 20000 }
+`;
+  let fakes: Fakes;
+  let bot: TestBot;
+  let redis: Redis;
+  beforeAll(async () => {
+    fakes = await startFakes();
+    bot = await startTestBot({ yaml, telegramApiRoot: fakes.telegram.apiRoot });
+    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await bot.destroy();
+    await fakes.close();
+    redis.disconnect();
+  });
+
+  it('waits while that instance beats, and is taken over once the cluster counts it lost, long before the 60 s lease ends', async () => {
+    const store = bot.bot.store;
+    const accepted = await new AlertAcceptor(store).accept(parseConfigText(yaml, 'claims.yaml'), [alertInputSchema.parse({ severity: 'CRIT', title: 'claimed elsewhere', service: 'db' })]);
+    const alertId = accepted.results[0]!.id!;
+    const deliveryId = accepted.work[0]!.deliveryId;
+    const { deliveries } = store.t;
+    await store.transaction((tx) => tx.update(deliveries).set({ state: 'sending', claimedBy: 'elsewhere.example/4242/0a0b0c0d', claimedAt: new Date() }).where(eq(deliveries.id, deliveryId)));
+    const elsewhere = { name: 'ops-elsewhere', host: 'elsewhere.example', pid: 4242, startedAt: new Date(), version: '0.1.0' };
+    await beat(store, elsewhere);
+
+    const queue = createDeliverQueue(redis, bot.prefix, 'telegram');
+    try {
+      const job = await queue.add('delivery', { kind: 'delivery', deliveryId }, { jobId: `elsewhere-${deliveryId}` });
+      await waitUntil('the job backing off behind the live claim', async () => (await job.getState()) === 'delayed');
+      expect(fakes.telegram.inChat('301')).toEqual([]);
+
+      await beat(store, elsewhere, new Date(Date.now() - 60_000));
+      // (the leader also reports the instance lost, in the same chat)
+      const posted = () => fakes.telegram.inChat('301').filter((m) => m.text.includes(`alert #${alertId}`));
+      await waitUntil('the alert posted by this instance', () => posted().length === 1, 15_000);
+      await waitUntil('the delivery stored as sent', async () => (await bot.get(`/api/v1/alerts/${alertId}`)).body.deliveries[0].state === 'sent');
     } finally {
       await queue.close();
     }

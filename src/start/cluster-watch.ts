@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AlertInput } from '../alerts/input.js';
 import type { Store } from '../db/store.js';
-import { BEAT_EVERY_MS, LOST_AFTER_MS, listInstances, type ClusterView } from '../cluster/instances.js';
+import { BEAT_EVERY_MS, LOST_AFTER_MS, listInstances, type ClusterView, type InstanceStatus } from '../cluster/instances.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { LEADER_TTL_MS, type Cluster } from './cluster.js';
 import type { Foundation } from './foundation.js';
@@ -13,13 +13,15 @@ export const NO_LEADER_LIMIT_MS = 2 * LEADER_TTL_MS;
 /**
  * Watches the cluster as its beats arrive: the leader raises a WARN for each instance that stopped
  * beating (resolved when it is back), and every instance raises a CRIT when nobody has led for
- * longer than two leases (resolved when one leads again).
+ * longer than two leases (resolved when one leads again). Every instance tells `lostSeen` which
+ * instances are lost now (their delivery claims are orphaned).
  */
-export function startClusterWatch(base: Foundation, cluster: Cluster, raise: RaiseAlert, log: Logger, everyMs = BEAT_EVERY_MS): { stop(): Promise<void> } {
+export function startClusterWatch(base: Foundation, cluster: Cluster, raise: RaiseAlert, lostSeen: (lost: InstanceStatus[]) => void, log: Logger, everyMs = BEAT_EVERY_MS): { stop(): Promise<void> } {
   let leaderlessSince: number | null = null;
   const check = async () => {
     const now = new Date();
     const view = await listInstances(base.store, now, LOST_AFTER_MS);
+    lostSeen(view.instances.filter((instance) => instance.lost));
     leaderlessSince = view.leader ? null : (leaderlessSince ?? now.getTime());
     const firing = await firingClusterAlerts(base.store, [...view.instances.map((i) => instanceLostKey(i.name)), NO_LEADER_KEY]);
     const inputs = [

@@ -28,6 +28,8 @@ export interface Delivery {
   burstFor(platform: Platform, destination: string): number;
   /** This instance's name in delivery claims. */
   holderId: string;
+  /** Claims held by these instances (lost, on other hosts) are taken over at once. */
+  noteLostInstances(lost: Array<{ host: string; pid: number }>): void;
   /** Jobs not yet finished in the delivery queues. */
   backlog(): Promise<number>;
   stop(): Promise<void>;
@@ -77,6 +79,7 @@ export function startDelivery(base: Foundation, env: EnvConfig, file: FileConfig
     fastPath: new FastPath(ctx, file.delivery.directPosts, burstFor),
     burstFor,
     holderId: ctx.claims.holderId,
+    noteLostInstances: (lost) => ctx.claims.noteLostInstances(lost),
     backlog: async () => (await Promise.all(PLATFORMS.map(unfinished))).reduce((a, b) => a + b, 0),
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
