@@ -43,7 +43,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const { sink, backlog: escalationBacklog } = started.add(startEscalation(base, file, delivery, log));
     const { intake, raise } = started.add(startIntake(base, file, sink, delivery, log));
     const { heartbeats, checks: heartbeatChecks } = started.add(await startHeartbeats(base, file, raise, log));
-    started.add(startClusterWatch(base, cluster, raise, (lost) => delivery.noteLostInstances(lost), log));
+    started.add(startClusterWatch(base, cluster, raise, (lost) => delivery.claims.noteLostInstances(lost), log));
     const backlog = async () => ({ deliver: await delivery.backlog(), escalate: await escalationBacklog() });
     metrics.watch({ heartbeats, backlog });
     const healing = started.add(await startHealing(base, config, raise, log));
@@ -52,7 +52,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const { adapters, pacer, platforms } = delivery;
     const reports = started.add(await startReports(base, env, file, { store: base.store, heartbeats, services: healing.manager, triggers, adapters, pacer }, log));
     const recover = [reconciler.ensureSchedule, reports.ensureSchedules, healing.ensureSchedules, () => reconciler.sweep('all')];
-    started.add(await startRedisWatch(base, delivery.holderId, recover, log));
+    started.add(await startRedisWatch(base, delivery.claims.holderId, recover, log));
     const services = { store: base.store, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog };
     const chat = started.add(new ChatFrontEnds(env, ALL_COMMANDS, services, log));
     const pages = dashboardPages(base, config, { sink, platforms, healing, heartbeats, reports }, log);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { createDeliverQueue } from '../jobs/deliver.js';
+import { createEscalateQueue } from '../jobs/escalate.js';
 import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema } from '../src/alerts/input.js';
 import { beat } from '../src/cluster/instances.js';
@@ -137,6 +138,58 @@ delivery: { requestTimeoutMs: 20000 }
       const posted = () => fakes.telegram.inChat('301').filter((m) => m.text.includes(`alert #${alertId}`));
       await waitUntil('the alert posted by this instance', () => posted().length === 1, 15_000);
       await waitUntil('the delivery stored as sent', async () => (await bot.get(`/api/v1/alerts/${alertId}`)).body.deliveries[0].state === 'sent');
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+describe('claim on an escalation step being notified', () => {
+  const yaml = `
+routes:
+  - { name: all, match: {}, telegram: ["303"], escalation: ladder }
+escalation:
+  policies:
+    ladder:
+      levels:
+        - { level: 1, after: 1s }
+  bySeverity: {}
+delivery: { requestTimeoutMs: 1500, backoffMs: 50, backoffMaxMs: 100 }
+`;
+  let fakes: Fakes;
+  let bot: TestBot;
+  let redis: Redis;
+  beforeAll(async () => {
+    fakes = await startFakes();
+    bot = await startTestBot({ yaml, telegramApiRoot: fakes.telegram.apiRoot });
+    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await bot.destroy();
+    await fakes.close();
+    redis.disconnect();
+  });
+
+  it('a second run of the step while its notice is in flight does not notify again', async () => {
+    const res = await bot.post('/api/v1/alerts', { severity: 'CRIT', title: 'escalated once', service: 'db' });
+    const alertId = res.body.alerts[0].id as number;
+    await waitUntil('the alert in the chat', () => fakes.telegram.inChat('303').length === 1);
+    fakes.telegram.script('sendMessage', { kind: 'hang' }, 1);
+    const isNotice = (text: unknown) => String(text).includes(`alert #${alertId} has not been acknowledged`);
+    const noticeSends = () => fakes.telegram.calls.filter((c) => c.method === 'sendMessage' && isNotice(c.payload.text));
+    await waitUntil('the L1 notice hanging at the platform', () => noticeSends().length === 1, 5_000);
+
+    const stepId = (await bot.get(`/api/v1/alerts/${alertId}`)).body.escalation[0].id as number;
+    const queue = createEscalateQueue(redis, bot.prefix);
+    try {
+      const second = await queue.add('step', { stepId }, { jobId: `second-run-e${stepId}` });
+      await waitUntil('the second run to back off', async () => (await second.getState()) === 'delayed');
+      expect(noticeSends()).toHaveLength(1);
+
+      await waitUntil('the step done after the hanging notice timed out', async () => (await bot.get(`/api/v1/alerts/${alertId}`)).body.escalation[0].state === 'done', 10_000);
+      await waitUntil('the second run finished', async () => ['completed', 'unknown'].includes(await second.getState()), 5_000);
+      expect(fakes.telegram.inChat('303').filter((m) => isNotice(m.text))).toHaveLength(1);
+      expect(noticeSends()).toHaveLength(2);
     } finally {
       await queue.close();
     }

@@ -119,6 +119,9 @@ export const escalationSteps = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     detail: text('detail'),
     doneAt: integer('done_at', { mode: 'timestamp_ms' }),
+    /** The process taking the rung now and since when (src/escalation/step-claim.ts), so two never notify at once. */
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    claimedBy: text('claimed_by'),
   },
   (t) => [index('escalation_steps_alert').on(t.alertId), index('escalation_steps_state').on(t.state, t.dueAt)],
 );

@@ -7,6 +7,8 @@ import type { ChannelAdapter } from '../platforms/adapter.js';
 import type { EscalationView, Platform } from '../shared/types.js';
 import type { Pacer } from '../delivery/pacer.js';
 import { DONE, retryIn, type Step } from '../delivery/context.js';
+import { CLAIM_RECHECK_MS, type ClaimLease } from '../delivery/claim-lease.js';
+import { StepClaims } from './step-claim.js';
 import { meetFailure, type RetryPolicy } from '../delivery/failure-ladder.js';
 import { toAlertView } from '../delivery/store.js';
 import { repeatKeys } from '../delivery/repeat-keys.js';
@@ -17,6 +19,8 @@ import type { EscalationWork } from '../shared/work.js';
 
 export interface EscalationContext {
   store: Store;
+  /** This process's claims: one run takes a rung at a time, on whichever instance. */
+  claims: ClaimLease;
   /** Queues the alert's next rung once one is taken. */
   queueNext(work: EscalationWork): Promise<void>;
   config: Pick<FileConfig, 'routes' | 'defaultRoute' | 'escalation'>;
@@ -37,6 +41,9 @@ export async function runEscalationStep(ctx: EscalationContext, stepId: number):
   if (!step || step.state !== 'pending') return DONE;
   const now = new Date();
   if (step.dueAt.getTime() > now.getTime()) return retryIn(step.dueAt.getTime() - now.getTime());
+  const claims = new StepClaims(ctx.store, ctx.claims);
+  const claim = await claims.take(step, now);
+  if (!claim.mayTakeOver) return retryIn(claim.retryInMs);
   const [alert] = await ctx.store.db.select().from(alerts).where(eq(alerts.id, step.alertId));
   const stop = alert ? reasonToStop(alert) : 'the alert no longer exists';
   if (stop) return finish(ctx, step, 'cancelled', stop);
@@ -62,9 +69,11 @@ export async function runEscalationStep(ctx: EscalationContext, stepId: number):
       notified.failed.push({ target: key, reason: `${target.platform} is not configured` });
       continue;
     }
+    if (!(await claims.renew(step.id))) return retryIn(CLAIM_RECHECK_MS);
     const outcome = await notify(ctx, step, adapter, target, view);
     if (outcome.kind === 'retry') {
       await save(ctx, step.id, notified);
+      await claims.release(step.id);
       return retryIn(outcome.inMs);
     }
     if (outcome.kind === 'sent') notified.sent.push(key);
@@ -126,6 +135,6 @@ async function countAttempt(ctx: EscalationContext, stepId: number): Promise<num
 
 async function finish(ctx: EscalationContext, step: EscalationStepRow, state: 'done' | 'cancelled', detail: string): Promise<Step> {
   const { escalationSteps } = ctx.store.t;
-  await ctx.store.transaction((tx) => tx.update(escalationSteps).set({ state, detail, doneAt: new Date() }).where(eq(escalationSteps.id, step.id)));
+  await ctx.store.transaction((tx) => tx.update(escalationSteps).set({ state, detail, doneAt: new Date(), claimedAt: null, claimedBy: null }).where(eq(escalationSteps.id, step.id)));
   return DONE;
 }

@@ -26,10 +26,8 @@ export interface Delivery {
   fastPath: FastPath;
   /** A destination's burst: more new deliveries than this in one batch go as one flush job. */
   burstFor(platform: Platform, destination: string): number;
-  /** This instance's name in delivery claims. */
-  holderId: string;
-  /** Claims held by these instances (lost, on other hosts) are taken over at once. */
-  noteLostInstances(lost: Array<{ host: string; pid: number }>): void;
+  /** This process's claims on deliveries, summaries and escalation steps (its holder id names it). */
+  claims: ClaimLease;
   /** Jobs not yet finished in the delivery queues. */
   backlog(): Promise<number>;
   stop(): Promise<void>;
@@ -78,8 +76,7 @@ export function startDelivery(base: Foundation, env: EnvConfig, file: FileConfig
     followUps,
     fastPath: new FastPath(ctx, file.delivery.directPosts, burstFor),
     burstFor,
-    holderId: ctx.claims.holderId,
-    noteLostInstances: (lost) => ctx.claims.noteLostInstances(lost),
+    claims: ctx.claims,
     backlog: async () => (await Promise.all(PLATFORMS.map(unfinished))).reduce((a, b) => a + b, 0),
     async stop() {
       await Promise.all(workers.map((w) => w.close()));

@@ -27,6 +27,7 @@ export function startEscalation(base: Foundation, file: FileConfig, delivery: De
   const escalateWorker = createEscalateWorker(
     {
       store: base.store,
+      claims: delivery.claims,
       queueNext: (next) => sink.escalations([next]),
       config: file,
       adapters: delivery.adapters,

@@ -113,6 +113,8 @@ export const escalationSteps = pgTable(
     attempts: integer('attempts').notNull().default(0),
     detail: text('detail'),
     doneAt: instant('done_at'),
+    claimedAt: instant('claimed_at'),
+    claimedBy: text('claimed_by'),
   },
   (t) => [index('escalation_steps_alert').on(t.alertId), index('escalation_steps_state').on(t.state, t.dueAt)],
 );
