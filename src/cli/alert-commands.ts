@@ -22,6 +22,17 @@ export async function listAlerts(bot: BotApi, filters: { status?: string; severi
   write(table(['id', 'severity', 'status', 'service', 'count', 'fired', 'acked by', 'title'], alerts.map((a) => [a.id, a.severity, a.status, a.service, a.count, when(a.firedAt), a.ackedBy, a.title])));
 }
 
+/** `--label k=v`, given any number of times, as labels. */
+export function parseLabels(pairs: string[] = []): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new CliError(`--label ${JSON.stringify(pair)} is not key=value`);
+    labels[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return labels;
+}
+
 /** Posts one alert, checked locally with the API's own schema first. */
 export async function sendAlert(
   bot: BotApi,
@@ -29,12 +40,7 @@ export async function sendAlert(
   json: boolean,
   write: Write,
 ) {
-  const labels: Record<string, string> = {};
-  for (const pair of options.label ?? []) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new CliError(`--label ${JSON.stringify(pair)} is not key=value`);
-    labels[pair.slice(0, at)] = pair.slice(at + 1);
-  }
+  const labels = parseLabels(options.label);
   const candidate = {
     severity: options.severity?.toUpperCase(),
     title: options.title,

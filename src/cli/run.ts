@@ -7,9 +7,10 @@ import { PLATFORMS } from '../shared/types.js';
 import { ALL_COMMANDS } from '../../commands/index.js';
 import { printHistory, printStatus, runHeal, runReport } from './ops-commands.js';
 import { printTriggers } from './triggers.js';
+import { checkConfig, testRoutes } from './config-commands.js';
 
-const USAGE = `usage: opsbot <command> [options]   (every command but start and deploy-commands talks to
-the running bot at OPSBOT_URL, default http://127.0.0.1:8080, with API_TOKEN; --json for scripts)
+const USAGE = `usage: opsbot <command> [options]   (every command but start, config, routes and deploy-commands
+talks to the running bot at OPSBOT_URL, default http://127.0.0.1:8080, with API_TOKEN; --json for scripts)
 
 commands:
   start                               run the bot (same as npm start)
@@ -25,10 +26,14 @@ commands:
   history <service> [--hours N]       a service's state changes and uptime
   triggers                            trigger rules, last values and fires
   report [--list]                     run an ops cycle now, or list the reports
+  config check [file]                 validate the environment and the config file (OPSBOT_CONFIG, else
+                                      ./opsbot.yaml) as a start would, without starting; exit 0 valid, 2 not
+  routes test --severity CRIT [--service S] [--label k=v]… [--config file]
+                                      which destinations such an alert would reach under the config, and why
   deploy-commands                     register the chat commands ahead of start (${COMMAND_DEPLOYMENT_NEEDS})
   help                                this text
 
-exit codes: 0 done, 1 the bot refused (unknown alert, already acked, …), 2 usage, unreachable bot or wrong token
+exit codes: 0 done, 1 the bot refused (unknown alert, already acked, …), 2 usage, an invalid config, unreachable bot or wrong token
 `;
 
 const json = { type: 'boolean' } as const;
@@ -52,6 +57,8 @@ const SPECS: Record<string, ParseArgsConfig['options']> = {
   history: { json, hours: { type: 'string' } },
   triggers: { json },
   report: { json, list: { type: 'boolean' } },
+  config: { json },
+  routes: { json, severity: { type: 'string' }, service: { type: 'string' }, label: { type: 'string', multiple: true }, config: { type: 'string' } },
   'deploy-commands': {},
 };
 
@@ -127,6 +134,14 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
       break;
     case 'report':
       await runReport(bot, values.list === true, asJson, write);
+      break;
+    case 'config':
+      if (positionals[0] !== 'check' || positionals.length > 2) throw new CliError(`usage: opsbot config check [file]\n\n${USAGE}`);
+      checkConfig(io.env, positionals[1], asJson, write);
+      break;
+    case 'routes':
+      if (positionals[0] !== 'test' || positionals.length > 1) throw new CliError(`usage: opsbot routes test --severity CRIT [--service S] [--label k=v]… [--config file]\n\n${USAGE}`);
+      testRoutes(io.env, { severity: text('severity'), service: text('service'), label: values.label as string[] | undefined, config: text('config') }, asJson, write);
       break;
     case 'deploy-commands': {
       for (const line of await deployCommands(loadConfig(io.env).env, ALL_COMMANDS)) write(`${line}\n`);
