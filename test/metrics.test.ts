@@ -39,6 +39,21 @@ describe('GET /metrics', () => {
     expect((await scrape(null)).status).toBe(401);
   });
 
+  it('exports every severity, platform × outcome, level and heal outcome, at 0 until something counts', async () => {
+    const { text } = await scrape();
+    for (const series of [
+      'opsbot_alerts_firing{severity="WARN"}',
+      'opsbot_alerts_received_total{severity="WARN"}',
+      'opsbot_deliveries_total{platform="discord",outcome="failed"}',
+      'opsbot_deliveries_total{platform="telegram",outcome="summarized"}',
+      'opsbot_escalations_total{level="L4"}',
+      'opsbot_heal_runs_total{outcome="failed"}',
+    ]) {
+      expect(value(text, series), series).toBe(0);
+    }
+    expect(value(text, 'opsbot_delivery_latency_seconds_count{platform="telegram"}')).toEqual(expect.any(Number));
+  });
+
   it('counts alerts, deliveries, latency, queues and stale heartbeats in Prometheus format', async () => {
     await bot.post('/api/v1/alerts', [
       { severity: 'CRIT', title: 'a' },

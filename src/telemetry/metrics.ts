@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../db/store.js';
-import type { Platform } from '../shared/types.js';
+import { PLATFORMS, SEVERITIES, type Platform } from '../shared/types.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 
 /** What the metrics read besides the store, handed over once those parts have started. */
@@ -13,6 +13,15 @@ export interface LiveSources {
 
 /** Delivery outcomes as counted from the deliveries table. */
 const OUTCOME: Record<string, string> = { sent: 'sent', failed: 'failed', summarized: 'summarized' };
+
+/*
+ * Every series a label set can take is exported from the first scrape on, at 0 until something
+ * counts, so dashboards and alert rules (`rate()`, `absent()`) see no gaps.
+ */
+const BY_SEVERITY = SEVERITIES.map((severity) => ({ severity }));
+const BY_DELIVERY = PLATFORMS.flatMap((platform) => Object.values(OUTCOME).map((outcome) => ({ platform, outcome })));
+const BY_LEVEL = [1, 2, 3, 4].map((level) => ({ level: `L${level}` }));
+const BY_HEAL_OUTCOME = ['succeeded', 'failed', 'running', 'verifying'].map((outcome) => ({ outcome }));
 
 /**
  * `GET /metrics` for Prometheus. Totals are read from the store at scrape time (indexed group-by
@@ -35,24 +44,25 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     });
-    gauge(registry, 'opsbot_alerts_received_total', 'Alerts received since the store was created, by severity', ['severity'], async (set) => {
+    for (const platform of PLATFORMS) this.latency.zero({ platform });
+    gauge(registry, 'opsbot_alerts_received_total', 'Alerts received since the store was created, by severity', BY_SEVERITY, async (set) => {
       for (const row of await db.select({ severity: alerts.severity, n: count() }).from(alerts).groupBy(alerts.severity)) set({ severity: row.severity }, row.n);
     });
-    gauge(registry, 'opsbot_deliveries_total', 'Deliveries by platform and outcome (sent, failed, summarized)', ['platform', 'outcome'], async (set) => {
+    gauge(registry, 'opsbot_deliveries_total', 'Deliveries by platform and outcome (sent, failed, summarized)', BY_DELIVERY, async (set) => {
       const rows = await db.select({ platform: deliveries.platform, state: deliveries.state, n: count() }).from(deliveries).groupBy(deliveries.platform, deliveries.state);
       for (const row of rows) if (OUTCOME[row.state]) set({ platform: row.platform, outcome: OUTCOME[row.state]! }, row.n);
     });
-    gauge(registry, 'opsbot_escalations_total', 'Escalation steps taken, by level', ['level'], async (set) => {
+    gauge(registry, 'opsbot_escalations_total', 'Escalation steps taken, by level', BY_LEVEL, async (set) => {
       const rows = await db.select({ level: escalationSteps.level, n: count() }).from(escalationSteps).where(eq(escalationSteps.state, 'done')).groupBy(escalationSteps.level);
       for (const row of rows) set({ level: `L${row.level}` }, row.n);
     });
-    gauge(registry, 'opsbot_heal_runs_total', 'Heal runs by outcome (succeeded, failed, running, verifying)', ['outcome'], async (set) => {
+    gauge(registry, 'opsbot_heal_runs_total', 'Heal runs by outcome (succeeded, failed, running, verifying)', BY_HEAL_OUTCOME, async (set) => {
       for (const row of await db.select({ state: healRuns.state, n: count() }).from(healRuns).groupBy(healRuns.state)) set({ outcome: row.state }, row.n);
     });
-    gauge(registry, 'opsbot_restarts_total', 'Restarts of supervised services by opsbot, per service', ['service'], async (set) => {
+    gauge(registry, 'opsbot_restarts_total', 'Restarts of supervised services by opsbot, per service', [], async (set) => {
       for (const row of await db.select({ name: services.name, restarts: services.restarts }).from(services)) set({ service: row.name }, row.restarts);
-    });
-    gauge(registry, 'opsbot_alerts_firing', 'Alerts firing now, by severity', ['severity'], async (set) => {
+    }, ['service']);
+    gauge(registry, 'opsbot_alerts_firing', 'Alerts firing now, by severity', BY_SEVERITY, async (set) => {
       const rows = await db.select({ severity: alerts.severity, n: count() }).from(alerts).where(eq(alerts.status, 'firing')).groupBy(alerts.severity);
       for (const row of rows) set({ severity: row.severity }, row.n);
     });
@@ -61,7 +71,7 @@ export class Metrics {
   /** The gauges of heartbeats and queues. */
   watch(sources: LiveSources): void {
     const registry = this.registry;
-    gauge(registry, 'opsbot_heartbeats_stale', 'Heartbeats that are stale or reported failure now', [], async (set) => {
+    gauge(registry, 'opsbot_heartbeats_stale', 'Heartbeats that are stale or reported failure now', [{}], async (set) => {
       set({}, (await sources.heartbeats.list()).filter((h) => h.state === 'stale' || h.state === 'failed').length);
     });
     new Gauge({
@@ -82,14 +92,15 @@ export class Metrics {
   }
 }
 
-function gauge(registry: Registry, name: string, help: string, labelNames: string[], fill: (set: (labels: Record<string, string>, value: number) => void) => Promise<void>) {
+/** A gauge filled at scrape time by `fill`; every label set in `zeros` is there at 0 unless `fill` sets it (their keys are the label names). */
+function gauge(registry: Registry, name: string, help: string, zeros: Array<Record<string, string>>, fill: (set: (labels: Record<string, string>, value: number) => void) => Promise<void>, labelNames = Object.keys(zeros[0] ?? {})) {
   new Gauge({
     name,
     help,
     labelNames,
     registers: [registry],
     async collect() {
-      const values: Array<[Record<string, string>, number]> = [];
+      const values: Array<[Record<string, string>, number]> = zeros.map((labels) => [labels, 0]);
       await fill((labels, value) => void values.push([labels, value]));
       this.reset();
       for (const [labels, value] of values) this.set(labels, value);
