@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from './helpers/bot.js';
-import { runCli, spawnCli } from './helpers/cli.js';
+import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { runCli, runCliWithEnv, spawnCli } from './helpers/cli.js';
 import { waitUntil } from './helpers/wait.js';
 
 let bot: TestBot;
@@ -59,6 +59,17 @@ describe('opsbot CLI against the running bot', () => {
     expect(again).toMatchObject({ code: 1, stderr: `opsbot: opsbot answered 409: alert #${id} is already acknowledged by tester\n` });
     expect(await spawnCli(bot.url, ['ack', '99999'])).toMatchObject({ code: 1, stderr: 'opsbot: opsbot answered 404: no alert #99999\n' });
     expect(await opsbot(['resolve', String(id), '--by', 'alice'])).toMatchObject({ code: 0, stdout: `Alert #${id} resolved by alice\n` });
+    const detail = await opsbot(['alert', `#${id}`]);
+    expect(detail.code).toBe(0);
+    expect(detail.stdout).toContain(`#${id} CRIT resolved: db down`);
+    expect(detail.stdout).toContain('service: db   labels: env=prod');
+    expect(detail.stdout).toContain('acknowledged ');
+    expect(detail.stdout).toMatch(/resolved .* by alice/);
+    expect(detail.stdout).toContain('route: the default route');
+    expect(detail.stdout).toMatch(/^L1\s+\S+ \S+\s+cancelled\s+acknowledged by tester$/m);
+    expect(JSON.parse((await opsbot(['alert', String(id), '--json'])).stdout)).toMatchObject({ id, dedupKey: 'db-down' });
+    expect(await opsbot(['alert', '99999'])).toMatchObject({ code: 1, stderr: 'opsbot: opsbot answered 404: no alert #99999\n' });
+    expect(await opsbot(['alert'])).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: opsbot alert <alert id>') });
     const audit = await bot.get('/api/v1/audit?command=ack');
     expect(audit.body.entries[0]).toMatchObject({ via: 'api', userId: 'tester' });
   });
@@ -91,5 +102,13 @@ describe('opsbot CLI against the running bot', () => {
     expect(await opsbot(['status'], { OPSBOT_URL: 'http://127.0.0.1:9' })).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot reach opsbot at http://127.0.0.1:9') });
     expect(await opsbot(['status'], { API_TOKEN: 'nope' })).toMatchObject({ code: 2, stderr: expect.stringContaining('refused the API token') });
     expect((await opsbot(['help'])).stdout).toContain('deploy-commands');
+  });
+
+  it('finds the bot from HOST and PORT when OPSBOT_URL is unset, a wildcard HOST meaning this machine', async () => {
+    const port = new URL(bot.url).port;
+    const env = { API_TOKEN: TEST_API_TOKEN, PORT: port };
+    expect(await runCliWithEnv(['status'], { ...env, HOST: '0.0.0.0' })).toMatchObject({ code: 0, stderr: '' });
+    expect(await runCliWithEnv(['status'], { ...env, HOST: '127.0.0.1' })).toMatchObject({ code: 0, stderr: '' });
+    expect(await runCliWithEnv(['status'], { API_TOKEN: TEST_API_TOKEN, PORT: '9' })).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot reach opsbot at http://127.0.0.1:9') });
   });
 });

@@ -1,4 +1,4 @@
-/** Talks to a running opsbot's API for the CLI: `OPSBOT_URL` (default http://127.0.0.1:8080) and `API_TOKEN`. */
+/** Talks to a running opsbot's API for the CLI: `OPSBOT_URL` (else where `HOST` and `PORT` say the bot listens) and `API_TOKEN`. */
 
 /** Unreachable bot, wrong token, bad usage: exit code 2. */
 export class CliError extends Error {}
@@ -16,8 +16,18 @@ export function botApi(environment: NodeJS.ProcessEnv): BotApi {
   return { request: (method, path, body) => request(environment, method, path, body), user: environment.USER ?? 'cli' };
 }
 
+/**
+ * Where the bot is: `OPSBOT_URL`, else the `HOST` and `PORT` it was started with (the same variables,
+ * often from the same environment file), a wildcard host meaning this machine; else http://127.0.0.1:8080.
+ */
+export function botUrl(environment: NodeJS.ProcessEnv): string {
+  if (environment.OPSBOT_URL) return environment.OPSBOT_URL.replace(/\/$/, '');
+  const host = environment.HOST && !['0.0.0.0', '::', '[::]'].includes(environment.HOST) ? environment.HOST : '127.0.0.1';
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${environment.PORT || '8080'}`;
+}
+
 async function request<T>(environment: NodeJS.ProcessEnv, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const base = (environment.OPSBOT_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+  const base = botUrl(environment);
   const headers: Record<string, string> = environment.API_TOKEN ? { authorization: `Bearer ${environment.API_TOKEN}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

@@ -8,14 +8,16 @@ import { ALL_COMMANDS } from '../../commands/index.js';
 import { printHistory, printStatus, runHeal, runReport } from './ops-commands.js';
 import { printTriggers } from './triggers.js';
 import { checkConfig, testRoutes } from './config-commands.js';
+import { showAlert } from './alert-detail.js';
 
 const USAGE = `usage: opsbot <command> [options]   (every command but start, config, routes and deploy-commands
-talks to the running bot at OPSBOT_URL, default http://127.0.0.1:8080, with API_TOKEN; --json for scripts)
+talks to the running bot at OPSBOT_URL, else at HOST and PORT, with API_TOKEN; --json for scripts)
 
 commands:
   start                               run the bot (same as npm start)
   status                              firing alerts, escalations, services, heartbeats, queues
   alerts [--status firing|resolved] [--severity CRIT] [--service S] [--limit N]
+  alert <id>                          one alert: labels, route, each delivery, the escalation ladder
   send --severity CRIT --title "…" [--body …] [--service S] [--label k=v]… [--dedup-key K] [--resolved]
   ack <id> [--by name]                acknowledge an alert (stops its escalation)
   resolve <id> [--by name]            resolve an alert by hand
@@ -39,6 +41,7 @@ exit codes: 0 done, 1 the bot refused (unknown alert, already acked, …), 2 usa
 const json = { type: 'boolean' } as const;
 const SPECS: Record<string, ParseArgsConfig['options']> = {
   status: { json },
+  alert: { json },
   alerts: { json, status: { type: 'string' }, severity: { type: 'string' }, service: { type: 'string' }, limit: { type: 'string' } },
   send: {
     json,
@@ -112,6 +115,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
       break;
     case 'alerts':
       await listAlerts(bot, { status: text('status'), severity: text('severity')?.toUpperCase(), service: text('service'), limit: text('limit') }, asJson, write);
+      break;
+    case 'alert':
+      await showAlert(bot, positionals[0], asJson, write);
       break;
     case 'send':
       await sendAlert(bot, values as Parameters<typeof sendAlert>[1], asJson, write);
