@@ -70,3 +70,14 @@ export async function runReport(bot: BotApi, list: boolean, json: boolean, write
   write(`report ${report.name} written to ${report.path}${already}: ${report.summary}\n`);
   for (const failure of report.failures) write(`  not made: ${failure}\n`);
 }
+
+/** `opsbot test-notify [--route NAME]`: a test alert through the routes; prints where it went. */
+export async function testNotify(bot: BotApi, route: string | undefined, by: string | undefined, json: boolean, write: Write) {
+  const result = await bot.request<{ alert: number; destinations: Array<{ platform: string; destination: string }>; message: string }>('POST', '/api/v1/test-notify', {
+    ...(route ? { route } : {}),
+    by: by ?? bot.user,
+  });
+  if (json) return write(`${JSON.stringify(result, null, 2)}\n`);
+  write(`${result.message}\n`);
+  if (result.destinations.length > 0) write(`opsbot alert ${result.alert} shows whether each arrived.\n`);
+}

@@ -5,7 +5,7 @@ import { actOnAlert, listAlerts, resendFailed, sendAlert } from './alert-command
 import { COMMAND_DEPLOYMENT_NEEDS, deployCommands } from '../platforms/registry.js';
 import { PLATFORMS } from '../shared/types.js';
 import { ALL_COMMANDS } from '../../commands/index.js';
-import { printHistory, printStatus, runHeal, runReport } from './ops-commands.js';
+import { printHistory, printStatus, runHeal, runReport, testNotify } from './ops-commands.js';
 import { printTriggers } from './triggers.js';
 import { checkConfig, testRoutes } from './config-commands.js';
 import { showAlert } from './alert-detail.js';
@@ -28,6 +28,8 @@ commands:
   history <service> [--hours N]       a service's state changes and uptime
   triggers                            trigger rules, last values and fires
   report [--list]                     run an ops cycle now, or list the reports
+  test-notify [--route NAME] [--by name]
+                                      post a test alert (INFO) through every route, or the one named
   config check [file]                 validate the environment and the config file (OPSBOT_CONFIG, else
                                       ./opsbot.yaml) as a start would, without starting; exit 0 valid, 2 not
   routes test --severity CRIT [--service S] [--label k=v]… [--config file]
@@ -60,6 +62,7 @@ const SPECS: Record<string, ParseArgsConfig['options']> = {
   history: { json, hours: { type: 'string' } },
   triggers: { json },
   report: { json, list: { type: 'boolean' } },
+  'test-notify': { json, route: { type: 'string' }, by: { type: 'string' } },
   config: { json },
   routes: { json, severity: { type: 'string' }, service: { type: 'string' }, label: { type: 'string', multiple: true }, config: { type: 'string' } },
   'deploy-commands': {},
@@ -140,6 +143,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
       break;
     case 'report':
       await runReport(bot, values.list === true, asJson, write);
+      break;
+    case 'test-notify':
+      await testNotify(bot, text('route'), text('by'), asJson, write);
       break;
     case 'config':
       if (positionals[0] !== 'check' || positionals.length > 2) throw new CliError(`usage: opsbot config check [file]\n\n${USAGE}`);

@@ -14,6 +14,8 @@ import { resolve } from '../operations/resolve.js';
 import { resend } from '../operations/resend.js';
 import { errorText, statement } from '../operations/wording.js';
 import { apiActor } from './api-actor.js';
+import type { Routing } from '../routing/route.js';
+import { registerTestNotifyRoute } from './test-notify-routes.js';
 
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 const byBody = z.union([z.strictObject({ by: z.string().trim().min(1).max(200).optional() }), z.undefined(), z.null()]);
@@ -33,6 +35,8 @@ const DAY_MS = 86_400_000;
 export interface ActionDeps {
   store: Store;
   sink: WorkSink;
+  /** The config's routes, for test notifications. */
+  routing: Routing;
   heartbeats: Heartbeats;
   manager: ServiceManager;
   heal: HealService;
@@ -47,6 +51,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
   registerResend(app, deps);
   registerStatus(app, deps);
   registerHistory(app, deps);
+  registerTestNotifyRoute(app, deps);
 }
 
 function registerAlertActions(app: FastifyInstance, deps: ActionDeps) {

@@ -2,7 +2,7 @@ import type { AlertRow, HealRunRow, ServiceRow, SilenceRow, SubscriptionRow } fr
 import type { ResentDelivery } from '../delivery/resend.js';
 import type { AuditResult } from './actor.js';
 
-export type NotFound = { kind: 'not-found'; what: 'alert' | 'silence' | 'service' | 'subscription'; id: string };
+export type NotFound = { kind: 'not-found'; what: 'alert' | 'silence' | 'service' | 'subscription' | 'route'; id: string };
 export type AlreadyAcked = { kind: 'already-acked'; alert: AlertRow; by: string; at: Date };
 export type AlreadyResolved = { kind: 'already-resolved'; alert: AlertRow; by: string | null };
 
@@ -15,6 +15,7 @@ export type HealResult = { kind: 'heal-started'; run: HealRunRow } | { kind: 're
 export type SwitchResult = { kind: 'switched'; service: ServiceRow; enabled: boolean; by: string } | NotFound;
 export type SubscribeResult = { kind: 'subscribed'; subscription: SubscriptionRow };
 export type UnsubscribeResult = { kind: 'unsubscribed'; by: string } | NotFound;
+export type TestNotifyResult = { kind: 'test-sent'; alertId: number; route: string | null; destinations: Array<{ platform: string; destination: string }> } | NotFound;
 
 export type OperationResult =
   | AckResult
@@ -25,7 +26,8 @@ export type OperationResult =
   | HealResult
   | SwitchResult
   | SubscribeResult
-  | UnsubscribeResult;
+  | UnsubscribeResult
+  | TestNotifyResult;
 
 /**
  * The one audit result of each outcome. A change made is `ok`; so is a request whose state already

@@ -24,6 +24,8 @@ function notFound(result: NotFound): string {
       return `No service named ${JSON.stringify(result.id)} is configured.`;
     case 'subscription':
       return 'This chat has no subscription.';
+    case 'route':
+      return `No route named ${JSON.stringify(result.id)} is configured.`;
   }
 }
 
@@ -68,6 +70,12 @@ export function describe(result: OperationResult): string {
       return `Subscribed: this chat now gets ${describeSubscription(result.subscription)}. /unsubscribe stops it.`;
     case 'unsubscribed':
       return `Unsubscribed by ${result.by}: this chat gets no more alerts through a subscription.`;
+    case 'test-sent': {
+      const where = result.route ? `route ${result.route}` : 'every route';
+      if (result.destinations.length === 0) return `Test alert #${result.alertId} stored, but ${where} has no destination to post it to.`;
+      const to = result.destinations.map((d) => `${d.platform} ${d.destination}`).join(', ');
+      return `Test alert #${result.alertId} queued through ${where} to ${plural(result.destinations.length, 'destination', 'destinations')}: ${to}.`;
+    }
   }
 }
 
@@ -77,6 +85,7 @@ const CHAT_HINTS: Record<NotFound['what'], string> = {
   silence: '/silences lists them.',
   service: '/status lists the services.',
   subscription: '/subscribe creates one.',
+  route: 'The config file lists the routes.',
 };
 
 /** The chat reply: the sentence, and after a not-found the command that lists what exists. */

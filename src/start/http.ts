@@ -49,7 +49,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     healing,
     triggers: parts.triggers,
     metrics: parts.metrics,
-    actions: { store: base.store, sink, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
+    actions: { store: base.store, sink, routing: file, heartbeats, manager: healing.manager, heal: healing.heal, platforms, backlog: parts.backlog },
     reports: { store: base.store, run: reports.run },
     pages: parts.pages,
     webhooks: parts.chat.webhooks,
