@@ -10,6 +10,8 @@ export interface ServiceView {
   role: string;
   owner: string;
   kind: 'supervised' | 'pidfile' | 'probes';
+  /** The instance that runs it (`instance:`), null when every instance that lists it runs it. */
+  instance: string | null;
   enabled: boolean;
   state: string;
   health: string;
@@ -39,6 +41,7 @@ export function serviceView(config: ServiceConfig, row: ServiceRow | undefined, 
     role: config.role,
     owner: config.owner,
     kind: config.command ? 'supervised' : config.pidfile ? 'pidfile' : 'probes',
+    instance: config.instance ?? null,
     enabled: row?.enabled ?? config.enabled,
     state: row?.state ?? 'unknown',
     health: row?.health ?? 'unknown',

@@ -21,7 +21,7 @@ export function servicesSection(views: readonly ServiceView[], charts: ReadonlyM
       ? html`${view.lastHeal.action} · ${view.lastHeal.state} · ${formatAgo(view.lastHeal.startedAt, now)}`
       : html`<span class="muted">never</span>`;
     return html`<tr data-service="${view.name}">
-<td><strong>${view.name}</strong><br><span class="muted">${view.kind}</span></td>
+<td><strong>${view.name}</strong><br><span class="muted">${view.kind}${view.instance ? html` · on ${view.instance}` : ''}</span></td>
 <td>${view.role}</td><td>${view.owner}</td>
 <td>${stateCell(view)}${view.restarts > 0 ? html`<br><span class="muted">${view.restarts} restarts</span>` : ''}</td>
 <td class="enabled">${view.enabled ? 'enabled' : 'disabled'}</td>
