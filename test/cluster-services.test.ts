@@ -128,6 +128,11 @@ describe('services that belong to an instance', () => {
     expect((await firing(bots.b!, 'shared')).map((a) => [a.title, a.severity])).toEqual([['shared taken over by instance-b from lost instance-a', 'INFO']]);
     expect(starts('lonely')).toHaveLength(1);
     expect(await probeSchedules('instance-b')).toEqual(['probe-shared']);
+    const { services } = (await bots.b!.get('/api/v1/services')).body as { services: Array<{ name: string; instance: string; takenOverBy: string | null; pid: number }> };
+    expect(services.map((s) => [s.name, s.instance, s.takenOverBy, s.pid])).toEqual([
+      ['lonely', 'instance-a', null, null],
+      ['shared', 'instance-a', 'instance-b', onB.pid],
+    ]);
 
     const dedup = (await firing(bots.b!, 'lonely')).filter((a) => a.title.includes('not supervised'));
     expect(dedup.map((a) => a.count)).toEqual([1]);

@@ -50,11 +50,11 @@ export class Handover {
     return changed;
   }
 
-  /** Hands back every service this instance took over (it stops cleanly, so its instance need not wait for it). */
-  async stop(): Promise<void> {
-    for (const config of this.manager.all()) {
-      if (this.isFallbackHere(config) && this.manager.supervises(config.name)) await this.giveUp(config, 'this instance stops');
-    }
+  /** Hands back every service this instance took over (it stops cleanly, so its instance need not wait for it); returns whether there was one. */
+  async stop(): Promise<boolean> {
+    const taken = this.manager.all().filter((config) => this.isFallbackHere(config) && this.manager.supervises(config.name));
+    for (const config of taken) await this.giveUp(config, 'this instance stops');
+    return taken.length > 0;
   }
 
   private async takeUp(config: ServiceConfig): Promise<void> {

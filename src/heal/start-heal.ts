@@ -59,11 +59,17 @@ export async function startHeal(
   await handover.apply();
   const probes = await scheduleProbes(manager);
   let applying: Promise<void> = Promise.resolve();
-  const follow = () =>
-    handover
-      .apply()
-      .then((changed) => (changed ? probes.ensureSchedules() : undefined))
-      .catch((error: unknown) => log.warn({ err: error, component: 'handover' }, 'could not take over or hand back services'));
+  let schedulesBehind = false;
+  const follow = async () => {
+    try {
+      schedulesBehind = (await handover.apply()) || schedulesBehind;
+      if (schedulesBehind) await probes.ensureSchedules();
+      schedulesBehind = false;
+    } catch (error) {
+      schedulesBehind = true;
+      log.warn({ err: error, component: 'handover' }, 'could not take over or hand back services, or move their probe schedules');
+    }
+  };
   const timer = setInterval(() => (applying = applying.then(follow)), BEAT_EVERY_MS);
   return {
     manager,
@@ -72,8 +78,7 @@ export async function startHeal(
     async stop() {
       clearInterval(timer);
       await applying;
-      await handover.stop();
-      await probes.ensureSchedules().catch((error: unknown) => log.warn({ err: error }, 'could not remove the probe schedules of the services handed back'));
+      if (await handover.stop()) await probes.ensureSchedules().catch((error: unknown) => log.warn({ err: error }, 'could not remove the probe schedules of the services handed back'));
       await probes.stop();
       await manager.stop();
     },
