@@ -9,16 +9,23 @@ import { publicReply } from '../src/shared/chat.js';
 
 const SHOWN_ALERTS = 10;
 
+/** Where a service of a named instance runs now: its instance, or its fallback while it took it over. */
+function runsOn(s: ServiceView): string {
+  if (s.takenOverBy) return `, on ${s.takenOverBy} in place of lost ${s.instance}`;
+  return s.instance ? `, on ${s.instance}` : '';
+}
+
 function serviceLines(list: ServiceView[], only: string | undefined, now: Date): string[] {
   const shown = only ? list.filter((s) => s.name === only) : list;
   if (shown.length === 0) return [only ? `Service ${only}: not configured` : 'Services: none configured'];
   return shown.slice(0, SHOWN_ALERTS).map((s) => {
-    if (!s.enabled) return `⏸ ${s.name} (${s.role}, ${s.owner}): disabled for maintenance`;
+    const about = `${s.name} (${s.role}, ${s.owner}${runsOn(s)})`;
+    if (!s.enabled) return `⏸ ${about}: disabled for maintenance`;
     const up = s.state === 'running' && s.startedAt ? ` ${formatDuration(now.getTime() - s.startedAt.getTime())}` : '';
     const mark = s.health === 'unhealthy' || s.state === 'fatal' || s.state === 'down' ? '🔴' : s.health === 'healthy' || s.state === 'running' ? '🟢' : '⚪';
     const restarts = s.restarts > 0 ? `, ${s.restarts} restarts` : '';
     const uptime = s.uptime24h !== null ? `, up ${(s.uptime24h * 100).toFixed(1)} % in 24 h` : '';
-    return `${mark} ${s.name} (${s.role}, ${s.owner}): ${s.state}${up}, ${s.health}${restarts}${uptime}`;
+    return `${mark} ${about}: ${s.state}${up}, ${s.health}${restarts}${uptime}`;
   });
 }
 

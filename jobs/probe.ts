@@ -5,7 +5,10 @@ import type { ProbeSchedule } from '../src/heal/start-heal.js';
 import type { JobConnections } from './queue-errors.js';
 import { syncJobSchedulers } from './schedulers.js';
 
-export const PROBE_QUEUE = 'probe';
+/** The queue of the probes of one instance's services ("@" cannot occur in an instance name, ":" is BullMQ's key separator). */
+export const probeQueueOf = (instance: string) => `probe@${instance}`;
+/** The one probe queue of every instance before services belonged to an instance: its schedulers are removed at start. */
+const SHARED_PROBE_QUEUE = 'probe';
 const schedulerId = (service: string) => `probe-${service}`;
 
 export interface ProbeJob {
@@ -13,36 +16,32 @@ export interface ProbeJob {
 }
 
 /**
- * One BullMQ job scheduler per watched service, at its probe interval (pid-file services without a
- * probe every 30 s): several instances never probe one service twice per interval. Schedulers of
- * services no longer in the config are removed. `ensureSchedules` does it again (after Redis lost them,
- * src/redis/state-watch.ts).
+ * One BullMQ job scheduler per service this instance supervises, at its probe interval (pid-file
+ * services without a probe every 30 s), on this instance's own queue, which only its worker takes:
+ * a probe (and the heal it may start) runs on the instance that runs the service, once per interval.
+ * `ensureSchedules` makes the schedulers match what the instance supervises now, removing the others
+ * (after a hand-over, or after Redis lost them, src/redis/state-watch.ts).
  */
-export async function scheduleProbes(
-  manager: ServiceManager,
-  connection: JobConnections,
-  prefix: string,
-  log: Logger,
-): Promise<ProbeSchedule> {
-  const queue = new Queue<ProbeJob>(PROBE_QUEUE, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
-  connection.errors.watch(queue, PROBE_QUEUE);
-  const watched = manager.all().filter((s) => s.probe || s.pidfile);
+export async function scheduleProbes(manager: ServiceManager, connection: JobConnections, prefix: string, log: Logger): Promise<ProbeSchedule> {
+  const name = probeQueueOf(manager.instance);
+  await removeSharedSchedules(connection, prefix);
+  const queue = new Queue<ProbeJob>(name, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
+  connection.errors.watch(queue, name);
   const ensureSchedules = () =>
     syncJobSchedulers(
       queue,
-      watched.map((service) => ({
-        id: schedulerId(service.name),
-        repeat: { every: service.probe?.interval ?? 30_000 },
-        template: { name: 'probe', data: { service: service.name } },
-      })),
+      manager
+        .all()
+        .filter((service) => (service.probe || service.pidfile) && manager.supervises(service.name))
+        .map((service) => ({
+          id: schedulerId(service.name),
+          repeat: { every: service.probe?.interval ?? 30_000 },
+          template: { name: 'probe', data: { service: service.name } },
+        })),
     );
   await ensureSchedules();
-  const worker = new Worker<ProbeJob>(PROBE_QUEUE, async (job) => manager.check(job.data.service), {
-    connection: connection.worker,
-    prefix,
-    concurrency: 10,
-  });
-  connection.errors.watch(worker, PROBE_QUEUE);
+  const worker = new Worker<ProbeJob>(name, async (job) => manager.check(job.data.service), { connection: connection.worker, prefix, concurrency: 10 });
+  connection.errors.watch(worker, name);
   worker.on('failed', (job, error) => log.error({ err: error, service: job?.data.service }, 'probe failed unexpectedly'));
   return {
     ensureSchedules,
@@ -51,4 +50,14 @@ export async function scheduleProbes(
       await queue.close();
     },
   };
+}
+
+async function removeSharedSchedules(connection: JobConnections, prefix: string): Promise<void> {
+  const shared = new Queue(SHARED_PROBE_QUEUE, { connection: connection.queue, prefix });
+  connection.errors.watch(shared, SHARED_PROBE_QUEUE);
+  try {
+    await syncJobSchedulers(shared, []);
+  } finally {
+    await shared.close();
+  }
 }

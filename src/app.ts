@@ -43,7 +43,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const { sink, backlog: escalationBacklog } = started.add(startEscalation(base, file, delivery, log));
     const { intake, raise } = started.add(startIntake(base, file, sink, delivery, log));
     const { heartbeats, checks: heartbeatChecks } = started.add(await startHeartbeats(base, file, raise, log));
-    started.add(startClusterWatch(base, cluster, raise, (lost) => delivery.claims.noteLostInstances(lost), log));
+    started.add(startClusterWatch(base, cluster, file.services, raise, (lost) => delivery.claims.noteLostInstances(lost), log));
     const backlog = async () => ({ deliver: await delivery.backlog(), escalate: await escalationBacklog() });
     metrics.watch({ heartbeats, backlog });
     const healing = started.add(await startHealing(base, config, raise, log));

@@ -25,7 +25,7 @@ const { dir, store, log, config, sink, added, fire } = inProcessStore(
 );
 const raise = async () => undefined;
 const heartbeats = new Heartbeats(store, [], raise, log);
-const manager = new ServiceManager(store, [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log);
+const manager = new ServiceManager(store, [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log, 'test-instance');
 const heal = new HealService(store, [], manager, raise, join(dir, 'autoheal.log'), log);
 const services: CommandServices = {
   store,

@@ -91,6 +91,15 @@ describe('config file', () => {
     );
   });
 
+  it('a service names the instance that runs it and a fallback; a fallback alone or equal to the instance is refused with why', () => {
+    const service = (keys: string) => `services:\n  - { name: api, role: API, owner: team, command: ["node", "api.js"], ${keys} }\n`;
+    expect(parseConfigText(service('instance: ops-a, fallback: ops-b'), 'x.yaml').services[0]).toMatchObject({ instance: 'ops-a', fallback: 'ops-b' });
+    expect(parseConfigText(service('enabled: true'), 'x.yaml').services[0]!.instance).toBeUndefined();
+    expect(() => parseConfigText(service('fallback: ops-b'), 'x.yaml')).toThrowError(/services\[0\]\.fallback: a fallback takes over from the instance that runs the service: set `instance` too/);
+    expect(() => parseConfigText(service('instance: ops-a, fallback: ops-a'), 'x.yaml')).toThrowError(/services\[0\]\.fallback: the fallback must be another instance than `instance` \(both are "ops-a"\)/);
+    expect(() => parseConfigText(service('instance: "ops a"'), 'x.yaml')).toThrowError(/services\[0\]\.instance: must be 1 to 63 letters, digits and \. _ -/);
+  });
+
   it('ships the runbook ladder as the default policy for CRIT', () => {
     const config = parseConfigText('{}', 'x.yaml');
     expect(config.escalation.bySeverity).toEqual({ CRIT: 'default' });

@@ -132,9 +132,9 @@ describe('subscriptions', () => {
 });
 
 describe('heal, restart and the maintenance switch', () => {
-  const control = { isEnabled: async () => true, restart: async () => undefined, probeOnce: async () => ({ ok: true, detail: 'up' }), isRunning: async () => true };
+  const control = { supervises: () => true, isEnabled: async () => true, restart: async () => undefined, probeOnce: async () => ({ ok: true, detail: 'up' }), isRunning: async () => true };
   const healService = new HealService(store, config.services, control, async () => undefined, join(dir, 'autoheal.log'), log);
-  const manager = new ServiceManager(store, [], join(dir, 'logs'), join(dir, 'autoheal.log'), async () => undefined, log);
+  const manager = new ServiceManager(store, [], join(dir, 'logs'), join(dir, 'autoheal.log'), async () => undefined, log, 'test-instance');
 
   it('restart starts a heal run named after the actor; an unknown action or service is refused, audited refused', async () => {
     const started = await restart({ heal: healService, log }, 'web', actor('@ops'));

@@ -104,7 +104,7 @@ describeEachStore('store-ops reports', (store) => {
   it('runs an ops cycle into a report row under a unique name, listed newest first and found by name', async () => {
     const file = parseConfigText(`opsCycle: { reportsDir: ${JSON.stringify(dir)}, digest: { telegram: ["-200"] } }`, 'store-ops-reports.yaml');
     const raise = async () => undefined;
-    const heal = new HealService(store(), [], { isEnabled: async () => false, restart: async () => undefined, probeOnce: async () => null, isRunning: async () => null }, raise, join(dir, 'autoheal.log'), log);
+    const heal = new HealService(store(), [], { supervises: () => true, isEnabled: async () => false, restart: async () => undefined, probeOnce: async () => null, isRunning: async () => null }, raise, join(dir, 'autoheal.log'), log);
     const deps = {
       // The digest goes to the configured chats, so no subscription is looked up.
       store: store(),
@@ -112,7 +112,7 @@ describeEachStore('store-ops reports', (store) => {
       timezone: 'UTC',
       baseDir: dir,
       heartbeats: new Heartbeats(store(), [], raise, log),
-      services: new ServiceManager(store(), [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log),
+      services: new ServiceManager(store(), [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log, 'test-instance'),
       triggers: new TriggerEngine(store(), [], raise, heal, log),
       adapters: {},
       pacer: undefined as unknown as Pacer,

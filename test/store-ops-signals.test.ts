@@ -35,7 +35,7 @@ function collecting() {
 
 function triggerEngine(store: Store) {
   const { raised, raise } = collecting();
-  const never = { isEnabled: async () => false, restart: async () => undefined, probeOnce: async () => null, isRunning: async () => null };
+  const never = { supervises: () => true, isEnabled: async () => false, restart: async () => undefined, probeOnce: async () => null, isRunning: async () => null };
   const heal = new HealService(store, [], never, raise, join(tmpdir(), 'opsbot-store-ops-autoheal.log'), log);
   return { raised, engine: new TriggerEngine(store, config.triggers, raise, heal, log) };
 }

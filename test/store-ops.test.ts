@@ -28,6 +28,7 @@ const services = parseConfigText(
 function healServiceOver(store: Store, disabled: string[] = []) {
   const raised: AlertInput[] = [];
   const control: ServiceControl = {
+    supervises: () => true,
     isEnabled: async (name) => !disabled.includes(name),
     restart: async () => undefined,
     probeOnce: async () => ({ ok: true, detail: 'answers' }),

@@ -28,6 +28,17 @@ export interface ClusterView {
   leader: { name: string; since: Date; token: number; expiresAt: Date } | null;
 }
 
+/** The instances sharing the store, as their beats say: those beating, and those that stopped beating without leaving. */
+export interface InstancesNow {
+  alive: ReadonlySet<string>;
+  lost: ReadonlySet<string>;
+}
+
+export function instancesNow(view: ClusterView): InstancesNow {
+  const names = (lost: boolean) => new Set(view.instances.filter((i) => i.lost === lost).map((i) => i.name));
+  return { alive: names(false), lost: names(true) };
+}
+
 /** Records that `instance` is alive at `now`, creating its row on its first beat. */
 export async function beat(store: Store, instance: InstanceIdentity, now = new Date()): Promise<void> {
   const { instances } = store.t;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { callerSecret, optionalText } from '../shared/env-fields.js';
 import { PLATFORM_ENV, PLATFORM_SECRET_ENV } from '../platforms/settings.js';
 import { redisUrlProblem } from '../redis/connection.js';
+import { instanceName } from './instance-name.js';
 
 /**
  * The environment variables that carry opsbot's secrets (a Redis or database URL may hold a
@@ -39,10 +40,7 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
     .default('opsbot'),
   /** This instance's name among those sharing one store: the host name unless given. */
-  OPSBOT_INSTANCE: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,63}$/, 'must be 1 to 63 letters, digits and . _ - (a short name for this instance, e.g. ops-1)')
-    .default(() => hostname()),
+  OPSBOT_INSTANCE: instanceName.default(() => hostname()),
   /** Time zone of the ops cycles (IANA name). */
   OPSBOT_TZ: z
     .string()

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { regexSource } from './regex-schema.js';
 import { SEVERITIES } from '../shared/types.js';
 import { durationWithDefault } from './duration-schema.js';
+import { instanceName } from './instance-name.js';
 
 const argv = z.array(z.string().min(1)).min(1, 'give the program and its arguments as a list, e.g. ["systemctl", "restart", "api"]');
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -45,6 +46,10 @@ export const serviceSchema = z
     owner: z.string().min(1).max(200),
     /** false: opsbot starts, probes and heals nothing of it; switched off again at every start (see ServiceManager.start). */
     enabled: z.boolean().default(true),
+    /** The instance (its OPSBOT_INSTANCE) that runs it; unset: every instance whose config lists it. */
+    instance: instanceName.optional(),
+    /** The instance that takes it over while `instance` is lost, and hands it back when it beats again. */
+    fallback: instanceName.optional(),
     severity: z.enum(SEVERITIES).default('CRIT'),
     /** opsbot starts and supervises it. */
     command: argv.optional(),
@@ -77,6 +82,12 @@ export const serviceSchema = z
       .prefault({}),
   })
   .superRefine((service, ctx) => {
+    if (service.fallback !== undefined && service.instance === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['fallback'], message: 'a fallback takes over from the instance that runs the service: set `instance` too, or remove `fallback`' });
+    }
+    if (service.fallback !== undefined && service.fallback === service.instance) {
+      ctx.addIssue({ code: 'custom', path: ['fallback'], message: `the fallback must be another instance than \`instance\` (both are ${JSON.stringify(service.instance)})` });
+    }
     if (service.command && service.pidfile) ctx.addIssue({ code: 'custom', path: ['pidfile'], message: 'a service is either supervised (command) or external (pidfile), not both' });
     if (service.actions.restart && service.command) {
       ctx.addIssue({ code: 'custom', path: ['actions', 'restart'], message: '`restart` is built in for a supervised service; name your action differently' });

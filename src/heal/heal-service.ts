@@ -10,6 +10,8 @@ import { appendAutoheal } from './autoheal-log.js';
 
 /** What the heal service needs from whoever runs the services (the service manager). */
 export interface ServiceControl {
+  /** Whether this instance supervises the service now (another instance may run it). */
+  supervises(name: string): boolean;
   isEnabled(name: string): Promise<boolean>;
   /** Restarts a supervised service; resolves once the new process runs. */
   restart(name: string): Promise<void>;
@@ -69,6 +71,10 @@ export class HealService {
    */
   async start(service: string, action: string | undefined, trigger: HealTrigger, triggeredBy: string, now = new Date()): Promise<{ run: HealRunRow; done: Promise<HealRunRow> }> {
     const { config, chosen } = this.choose(service, action);
+    if (!this.control.supervises(service)) {
+      const where = [config.instance, config.fallback].filter(Boolean).join(' or its fallback ');
+      throw new HealRefusal(`${service} is supervised by opsbot instance ${where}, not by this one: heal it through that instance's API or dashboard.`);
+    }
     if (this.busy.has(service)) throw new HealRefusal(`A heal run for ${service} is already in progress; runs of one service never overlap.`);
     this.busy.add(service);
     let run: HealRunRow;

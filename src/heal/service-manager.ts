@@ -7,7 +7,9 @@ import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { ProcessSupervisor, type SupervisorEvent } from './supervisor.js';
 import { HealthTracker, type HealthTransition } from './health.js';
 import { isPidAlive, readPidfile } from './process-group.js';
-import { SERVICE_MARK_VAR, serviceMark, stopOrphan } from './orphans.js';
+import { serviceMark, stopOrphan } from './orphans.js';
+import { supervisorOptions } from './supervisor-options.js';
+import { applyConfigSwitch } from './config-switch.js';
 import { childEnv } from './child-env.js';
 import { whatKeepsFromStarting } from './launch-check.js';
 import { appendAutoheal } from './autoheal-log.js';
@@ -17,22 +19,21 @@ import { ServiceRecords } from './service-records.js';
 import { serviceAlert } from './service-alert.js';
 import type { ServiceControl } from './heal-service.js';
 
-/** Who switched a service off (or back on) because of `enabled:` in the config file. */
-const CONFIG_FILE = 'the config file';
-
 /** Called when a service turns unhealthy (or its process is gone) and its config names an automatic heal. */
 export type AutoHeal = (service: ServiceConfig, reason: string) => void;
 
 /**
- * Runs the configured services: supervises the `command` ones, probes every one on its schedule,
- * keeps their state and events in the store, raises and resolves alerts, and hands unhealthy ones to
- * the heal service. A disabled service (maintenance) is left alone entirely.
+ * Runs the configured services this instance supervises (see `adopt`): supervises the `command`
+ * ones, probes each on its schedule, keeps their state and events in the store, raises and resolves
+ * alerts, and hands unhealthy ones to the heal service. A disabled service (maintenance) is left
+ * alone entirely; a service another instance supervises is only shown.
  */
 export class ServiceManager implements ServiceControl {
   private readonly configs: Map<string, ServiceConfig>;
   private readonly supervisors = new Map<string, ProcessSupervisor>();
   private readonly trackers = new Map<string, HealthTracker>();
   private readonly stableTimers = new Map<string, NodeJS.Timeout>();
+  private readonly held = new Set<string>();
   readonly records: ServiceRecords;
   /** Up time per service, cached per settled 15-minute bucket: /status, the API and the dashboard share it. */
   readonly uptime: UptimeBuckets;
@@ -47,13 +48,15 @@ export class ServiceManager implements ServiceControl {
     private readonly autohealLog: string,
     private readonly raise: RaiseAlert,
     private readonly log: Logger,
+    /** This instance (OPSBOT_INSTANCE), also in the environment of its service processes and command probes. */
+    readonly instance: string,
   ) {
     this.configs = new Map(configs.map((c) => [c.name, c]));
     this.records = new ServiceRecords(store);
     this.uptime = new UptimeBuckets(store);
     for (const config of configs) {
       if (config.probe) this.trackers.set(config.name, new HealthTracker(config.probe));
-      if (config.command) this.supervisors.set(config.name, this.supervisorFor(config));
+      if (config.command) this.supervisors.set(config.name, new ProcessSupervisor(supervisorOptions(config, logDir, this.markOf(config), instance, (event) => this.onSupervisorEvent(config, event))));
     }
   }
 
@@ -65,40 +68,50 @@ export class ServiceManager implements ServiceControl {
     return [...this.configs.values()];
   }
 
-  /**
-   * Starts every enabled supervised service; the enabled flag set from chat or the dashboard
-   * survives restarts, `enabled: false` in the config file switches a service off at every start.
-   * A child left running by an opsbot that was killed is stopped first, so a service never runs
-   * twice. A service whose cwd or program is missing is not started: a WARN alert and a warning
-   * name what is missing, and everything else runs on.
-   */
-  async start(): Promise<void> {
-    for (const config of this.configs.values()) {
-      const row = await this.records.ensure(config.name, config.command ? 'stopped' : 'external');
-      if (config.command && row.pid !== null && (await stopOrphan(row.pid, this.markOf(config), config.stopTimeout))) {
-        this.log.warn({ service: config.name, pid: row.pid }, 'stopped the copy left running by the previous opsbot');
-        await this.records.event(config.name, 'orphan-stopped', false, `pid ${row.pid}`);
-      }
-      if (await this.applyConfigSwitch(config, row.enabled)) await this.startSupervised(config);
-    }
+  /** Whether this instance supervises the service now (starts, probes, restarts, heals it): see `adopt` and `release`. */
+  supervises(name: string): boolean {
+    return this.held.has(name);
   }
 
   /**
-   * `enabled: false` in the config file switches the service off; `enabled: true` switches it back
-   * on only when the config file was what switched it off (maintenance from chat, the API or the
-   * dashboard stays). Returns whether the service is enabled now.
+   * This instance starts supervising the service (and starts it, if enabled and supervised); the
+   * enabled flag set from chat or the dashboard survives restarts, `enabled: false` in the config
+   * file switches a service off at every start. A child left running by an opsbot that was killed is
+   * stopped first, so a service never runs twice. A service whose cwd or program is missing is not
+   * started: a WARN alert and a warning name what is missing, and everything else runs on.
    */
-  private async applyConfigSwitch(config: ServiceConfig, enabled: boolean): Promise<boolean> {
-    if (!config.enabled && enabled) {
-      await this.records.setEnabled(config.name, false, CONFIG_FILE);
-      this.log.info({ service: config.name }, 'service is off: enabled: false in the config file');
-      return false;
+  async adopt(name: string): Promise<void> {
+    const config = this.configs.get(name);
+    if (!config || this.held.has(name)) return;
+    this.held.add(name);
+    const row = await this.records.ensure(config.name, config.command ? 'stopped' : 'external');
+    if (config.command && row.pid !== null && (await stopOrphan(row.pid, this.markOf(config), config.stopTimeout))) {
+      this.log.warn({ service: config.name, pid: row.pid }, 'stopped the copy left running by the previous opsbot');
+      await this.records.event(config.name, 'orphan-stopped', false, `pid ${row.pid}`);
     }
-    if (config.enabled && !enabled && (await this.records.lastSwitchedBy(config.name)) === CONFIG_FILE) {
-      await this.records.setEnabled(config.name, true, CONFIG_FILE);
-      return true;
+    if (await applyConfigSwitch(this.records, config, row.enabled, this.log)) await this.startSupervised(config);
+  }
+
+  /** This instance stops supervising the service: its process is stopped and recorded so before this resolves. */
+  async release(name: string): Promise<void> {
+    if (!this.held.delete(name)) return;
+    clearTimeout(this.stableTimers.get(name));
+    await this.supervisors.get(name)?.stop();
+    await this.recording.get(name);
+  }
+
+  /** Follows a maintenance switch made on another instance: stops the process of a disabled service, starts again one a switch stopped. */
+  async followSwitch(name: string): Promise<void> {
+    const supervisor = this.supervisors.get(name);
+    if (!supervisor || !this.held.has(name)) return;
+    const row = await this.records.get(name);
+    if (row?.enabled === false && supervisor.state !== 'stopped') {
+      this.log.info({ service: name }, 'service disabled (maintenance) on another instance: stopping it');
+      await supervisor.stop();
+    } else if (row?.enabled && row.state === 'stopped' && supervisor.state === 'stopped') {
+      this.log.info({ service: name }, 'service enabled on another instance: starting it');
+      await this.startSupervised(this.configs.get(name)!);
     }
-    return enabled;
   }
 
   /** Starts a supervised service unless its cwd or program is missing; then says so (WARN alert and log) and returns that. */
@@ -131,6 +144,7 @@ export class ServiceManager implements ServiceControl {
   }
 
   async isRunning(name: string): Promise<boolean | null> {
+    if (!this.held.has(name)) return null;
     const supervisor = this.supervisors.get(name);
     if (supervisor) return supervisor.state === 'running';
     const row = await this.records.get(name);
@@ -140,7 +154,7 @@ export class ServiceManager implements ServiceControl {
 
   async restart(name: string): Promise<void> {
     const supervisor = this.supervisors.get(name);
-    if (!supervisor) throw new Error(`${name} is not supervised by opsbot (no command in its config)`);
+    if (!supervisor || !this.held.has(name)) throw new Error(`${name} is not supervised by this opsbot instance (no command in its config, or another instance runs it)`);
     await supervisor.stop();
     const problem = await this.startSupervised(this.configs.get(name)!);
     if (problem) throw new Error(problem);
@@ -156,7 +170,7 @@ export class ServiceManager implements ServiceControl {
   /** One scheduled check: the pid file of an external service, then the probe; returns the probe's detail. */
   async check(name: string): Promise<string | null> {
     const config = this.configs.get(name);
-    if (!config || !(await this.isEnabled(name))) return null;
+    if (!config || !this.held.has(name) || !(await this.isEnabled(name))) return null;
     if (config.pidfile) await this.checkPidfile(config);
     const result = await this.probeOnce(name);
     return result?.detail ?? null;
@@ -165,8 +179,8 @@ export class ServiceManager implements ServiceControl {
   async probeOnce(name: string): Promise<{ ok: boolean; detail: string } | null> {
     const config = this.configs.get(name);
     const tracker = this.trackers.get(name);
-    if (!config?.probe || !tracker) return null;
-    const result = await runProbe(config.probe, config);
+    if (!config?.probe || !tracker || !this.held.has(name)) return null;
+    const result = await runProbe(config.probe, { cwd: config.cwd, env: { ...config.env, OPSBOT_INSTANCE: this.instance } });
     await this.records.noteProbe(name, result.detail);
     const transition = tracker.record(result);
     if (transition === null && tracker.state !== 'unknown' && (await this.records.get(name))?.health !== tracker.state) {
@@ -181,8 +195,8 @@ export class ServiceManager implements ServiceControl {
     const config = this.configs.get(name);
     if (!config) return undefined;
     await this.records.setEnabled(name, enabled, by);
-    if (enabled) await this.startSupervised(config);
-    else await this.supervisors.get(name)?.stop();
+    if (enabled && this.held.has(name)) await this.startSupervised(config);
+    else if (!enabled) await this.supervisors.get(name)?.stop();
     this.log.info({ service: name, enabled, by }, enabled ? 'service enabled' : 'service disabled (maintenance)');
     return this.records.get(name);
   }
@@ -222,23 +236,6 @@ export class ServiceManager implements ServiceControl {
   /** Marks the processes of one service of this opsbot (its log directory tells two opsbots on one host apart). */
   private markOf(config: ServiceConfig): string {
     return serviceMark(config.name, resolve(this.logDir));
-  }
-
-  private supervisorFor(config: ServiceConfig): ProcessSupervisor {
-    return new ProcessSupervisor({
-      name: config.name,
-      command: config.command!,
-      ...(config.cwd ? { cwd: config.cwd } : {}),
-      env: { ...config.env, [SERVICE_MARK_VAR]: this.markOf(config) },
-      restartOnZeroExit: config.restartOnZeroExit,
-      backoff: { initialMs: config.backoff.initial, factor: config.backoff.factor, maxMs: config.backoff.max, resetAfterMs: config.backoff.resetAfter },
-      crashLoop: { maxRestarts: config.crashLoop.maxRestarts, windowMs: config.crashLoop.window },
-      stopTimeoutMs: config.stopTimeout,
-      logDir: this.logDir,
-      logMaxBytes: config.logs.maxBytes,
-      logFiles: config.logs.files,
-      onEvent: (event) => this.onSupervisorEvent(config, event),
-    });
   }
 
   /** Records a supervisor event after the ones before it of the same service; a failure to record is logged. */

@@ -2,6 +2,10 @@ import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import { forUpdate, type Db, type Store } from '../db/store.js';
 import type { ServiceEventRow, ServiceRow } from '../db/schema.js';
 
+/** The events that say a fallback instance took a service over (detail `by <instance> …`) and handed it back. */
+export const TAKEN_OVER = 'taken-over';
+export const HANDED_BACK = 'handed-back';
+
 /** The stored side of the services: their current row and the event history uptime is computed from. */
 export class ServiceRecords {
   constructor(readonly store: Store) {}
@@ -92,6 +96,18 @@ export class ServiceRecords {
       .orderBy(desc(serviceEvents.at), desc(serviceEvents.id))
       .limit(1);
     return row?.detail?.replace(/^by /, '');
+  }
+
+  /** The fallback instance that took the service over and has not handed it back (its `taken-over` event names it), if any. */
+  async takenOverBy(name: string): Promise<string | null> {
+    const { serviceEvents } = this.store.t;
+    const [row] = await this.store.db
+      .select({ kind: serviceEvents.kind, detail: serviceEvents.detail })
+      .from(serviceEvents)
+      .where(and(eq(serviceEvents.service, name), inArray(serviceEvents.kind, [TAKEN_OVER, HANDED_BACK])))
+      .orderBy(desc(serviceEvents.id))
+      .limit(1);
+    return row?.kind === TAKEN_OVER ? (/^by (\S+)/.exec(row.detail ?? '')?.[1] ?? null) : null;
   }
 
   eventsSince(name: string, since: Date): Promise<ServiceEventRow[]> {

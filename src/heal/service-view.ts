@@ -10,6 +10,10 @@ export interface ServiceView {
   role: string;
   owner: string;
   kind: 'supervised' | 'pidfile' | 'probes';
+  /** The instance that runs it (`instance:`), null when every instance that lists it runs it. */
+  instance: string | null;
+  /** Its fallback instance while it runs it in place of the lost `instance`. */
+  takenOverBy: string | null;
   enabled: boolean;
   state: string;
   health: string;
@@ -26,6 +30,7 @@ export interface ServiceView {
 
 /** What a service's view adds to its config and row: looked up one way for /status and the API, another for the dashboard. */
 export interface ServiceFigures {
+  takenOverBy: string | null;
   actions: string[];
   lastHeal: ServiceView['lastHeal'];
   uptime24h: number | null;
@@ -39,6 +44,7 @@ export function serviceView(config: ServiceConfig, row: ServiceRow | undefined, 
     role: config.role,
     owner: config.owner,
     kind: config.command ? 'supervised' : config.pidfile ? 'pidfile' : 'probes',
+    instance: config.instance ?? null,
     enabled: row?.enabled ?? config.enabled,
     state: row?.state ?? 'unknown',
     health: row?.health ?? 'unknown',
@@ -62,6 +68,7 @@ export async function describeServices(
     const [last] = await heal.listRuns(config.name, 1);
     views.push(
       serviceView(config, rows.get(config.name), {
+        takenOverBy: config.fallback ? await manager.records.takenOverBy(config.name) : null,
         actions: heal.actionsOf(config.name),
         lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
         uptime24h: await manager.uptime.ratio(config.name, now.getTime() - DAY_MS, now.getTime()),

@@ -5,6 +5,8 @@ import type { ServiceConfig } from '../config/service-schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { HealRefusal, HealService } from './heal-service.js';
 import { ServiceManager } from './service-manager.js';
+import { Handover } from './handover.js';
+import { BEAT_EVERY_MS } from '../cluster/instances.js';
 
 /** The probe schedule the heal capability runs on; `jobs/probe.ts` provides it with BullMQ. */
 export interface ProbeSchedule {
@@ -24,19 +26,21 @@ export interface HealHandles {
 }
 
 /**
- * Starts the supervised services, schedules the probes, and connects unhealthy services to their
- * automatic heal action. Logs go to `<dataDir>/logs`, the autoheal log to `<dataDir>/autoheal.log`.
+ * Starts the services this instance supervises, schedules their probes, and connects unhealthy
+ * services to their automatic heal action; at every beat it takes over or hands back the services
+ * of lost instances (see `Handover`). Logs go to `<dataDir>/logs`, the autoheal log to `<dataDir>/autoheal.log`.
  */
 export async function startHeal(
   store: Store,
   services: ServiceConfig[],
   dataDir: string,
+  instance: string,
   raise: RaiseAlert,
   scheduleProbes: ScheduleProbes,
   log: Logger,
 ): Promise<HealHandles> {
   const autohealLog = join(dataDir, 'autoheal.log');
-  const manager = new ServiceManager(store, services, join(dataDir, 'logs'), autohealLog, raise, log.child({ component: 'supervisor' }));
+  const manager = new ServiceManager(store, services, join(dataDir, 'logs'), autohealLog, raise, log.child({ component: 'supervisor' }), instance);
   const heal = new HealService(store, services, manager, raise, autohealLog, log.child({ component: 'heal' }));
   const interrupted = await heal.closeInterruptedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'heal runs interrupted by the last stop were closed as failed');
@@ -51,13 +55,30 @@ export async function startHeal(
       },
     );
   };
-  await manager.start();
+  const handover = new Handover(store, manager, raise, log.child({ component: 'handover' }));
+  await handover.apply();
   const probes = await scheduleProbes(manager);
+  let applying: Promise<void> = Promise.resolve();
+  let schedulesBehind = false;
+  const follow = async () => {
+    try {
+      schedulesBehind = (await handover.apply()) || schedulesBehind;
+      if (schedulesBehind) await probes.ensureSchedules();
+      schedulesBehind = false;
+    } catch (error) {
+      schedulesBehind = true;
+      log.warn({ err: error, component: 'handover' }, 'could not take over or hand back services, or move their probe schedules');
+    }
+  };
+  const timer = setInterval(() => (applying = applying.then(follow)), BEAT_EVERY_MS);
   return {
     manager,
     heal,
     ensureSchedules: probes.ensureSchedules,
     async stop() {
+      clearInterval(timer);
+      await applying;
+      if (await handover.stop()) await probes.ensureSchedules().catch((error: unknown) => log.warn({ err: error }, 'could not remove the probe schedules of the services handed back'));
       await probes.stop();
       await manager.stop();
     },

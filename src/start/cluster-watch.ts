@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AlertInput } from '../alerts/input.js';
 import type { Store } from '../db/store.js';
-import { BEAT_EVERY_MS, LOST_AFTER_MS, listInstances, type ClusterView, type InstanceStatus } from '../cluster/instances.js';
+import { BEAT_EVERY_MS, LOST_AFTER_MS, instancesNow, listInstances, type ClusterView, type InstanceStatus } from '../cluster/instances.js';
+import type { ServiceConfig } from '../config/service-schema.js';
+import { unsupervisedAlerts, unsupervisedKeys } from '../heal/unsupervised.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { LEADER_TTL_MS, type Cluster } from './cluster.js';
 import type { Foundation } from './foundation.js';
@@ -12,20 +14,29 @@ export const NO_LEADER_LIMIT_MS = 2 * LEADER_TTL_MS;
 
 /**
  * Watches the cluster as its beats arrive: the leader raises a WARN for each instance that stopped
- * beating (resolved when it is back), and every instance raises a CRIT when nobody has led for
+ * beating (resolved when it is back) and an alert for each service of a lost instance that no
+ * fallback runs (see `unsupervisedAlerts`), and every instance raises a CRIT when nobody has led for
  * longer than two leases (resolved when one leads again). Every instance tells `lostSeen` which
  * instances are lost now (their delivery claims are orphaned).
  */
-export function startClusterWatch(base: Foundation, cluster: Cluster, raise: RaiseAlert, lostSeen: (lost: InstanceStatus[]) => void, log: Logger, everyMs = BEAT_EVERY_MS): { stop(): Promise<void> } {
+export function startClusterWatch(
+  base: Foundation,
+  cluster: Cluster,
+  services: ServiceConfig[],
+  raise: RaiseAlert,
+  lostSeen: (lost: InstanceStatus[]) => void,
+  log: Logger,
+  everyMs = BEAT_EVERY_MS,
+): { stop(): Promise<void> } {
   let leaderlessSince: number | null = null;
   const check = async () => {
     const now = new Date();
     const view = await listInstances(base.store, now, LOST_AFTER_MS);
     lostSeen(view.instances.filter((instance) => instance.lost));
     leaderlessSince = view.leader ? null : (leaderlessSince ?? now.getTime());
-    const firing = await firingClusterAlerts(base.store, [...view.instances.map((i) => instanceLostKey(i.name)), NO_LEADER_KEY]);
+    const firing = await firingClusterAlerts(base.store, [...view.instances.map((i) => instanceLostKey(i.name)), NO_LEADER_KEY, ...unsupervisedKeys(services)]);
     const inputs = [
-      ...(cluster.election.leading ? instanceAlerts(view, firing, LOST_AFTER_MS) : []),
+      ...(cluster.election.leading ? [...instanceAlerts(view, firing, LOST_AFTER_MS), ...unsupervisedAlerts(services, instancesNow(view), firing)] : []),
       ...leaderAlerts(view, leaderlessSince === null ? 0 : now.getTime() - leaderlessSince, NO_LEADER_LIMIT_MS, firing),
     ];
     for (const input of inputs) await raise(input);
@@ -74,7 +85,7 @@ export function instanceAlerts(view: ClusterView, firing: Set<string>, lostAfter
   return view.instances.flatMap((instance) => {
     const key = instanceLostKey(instance.name);
     if (instance.lost && !firing.has(key)) {
-      const body = `No beat since ${instance.lastBeatAt.toISOString()} (more than ${lostAfterMs / 1000} s); it ran on ${instance.host}, pid ${instance.pid}. Its own supervised services are not watched while it is gone.`;
+      const body = `No beat since ${instance.lastBeatAt.toISOString()} (more than ${lostAfterMs / 1000} s); it ran on ${instance.host}, pid ${instance.pid}. Its own supervised services are not watched while it is gone, unless a fallback instance takes them over.`;
       return [alert('WARN', key, `opsbot instance ${instance.name} is lost`, body, 'firing')];
     }
     if (!instance.lost && firing.has(key)) return [alert('WARN', key, `opsbot instance ${instance.name} is back`, undefined, 'resolved')];

@@ -42,6 +42,7 @@ export class ServicesQuery {
       const lastDay = await this.buckets.slots(config.name, nowMs - DAY, nowMs);
       const [lastHeal] = await this.lastRun.execute({ service: config.name });
       const view = serviceView(config, rows.get(config.name), {
+        takenOverBy: config.fallback ? await this.manager.records.takenOverBy(config.name) : null,
         actions: this.heal.actionsOf(config.name),
         lastHeal: lastHeal ?? null,
         uptime24h: ratioOf(lastDay),

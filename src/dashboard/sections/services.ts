@@ -12,6 +12,12 @@ function stateCell(view: ServiceView): SafeHtml {
   return html`<span class="${bad ? 'state-bad' : 'state-ok'}">${view.state}${health}</span>`;
 }
 
+/** Where a service of a named instance runs now: its instance, or its fallback while it took it over. */
+function runsOn(view: ServiceView): SafeHtml | '' {
+  if (view.takenOverBy) return html` · on ${view.takenOverBy} in place of lost ${view.instance ?? ''}`;
+  return view.instance ? html` · on ${view.instance}` : '';
+}
+
 /** The role map: every configured service with its owner, state, uptime, 24 h history and the maintenance switch. */
 export function servicesSection(views: readonly ServiceView[], charts: ReadonlyMap<string, SafeHtml>, csrf: string | null, now: Date): SafeHtml {
   if (views.length === 0) return html`<section id="services"><h2>Services</h2><p class="muted">No services configured (services: in the config).</p></section>`;
@@ -21,7 +27,7 @@ export function servicesSection(views: readonly ServiceView[], charts: ReadonlyM
       ? html`${view.lastHeal.action} · ${view.lastHeal.state} · ${formatAgo(view.lastHeal.startedAt, now)}`
       : html`<span class="muted">never</span>`;
     return html`<tr data-service="${view.name}">
-<td><strong>${view.name}</strong><br><span class="muted">${view.kind}</span></td>
+<td><strong>${view.name}</strong><br><span class="muted">${view.kind}${runsOn(view)}</span></td>
 <td>${view.role}</td><td>${view.owner}</td>
 <td>${stateCell(view)}${view.restarts > 0 ? html`<br><span class="muted">${view.restarts} restarts</span>` : ''}</td>
 <td class="enabled">${view.enabled ? 'enabled' : 'disabled'}</td>
