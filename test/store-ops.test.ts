@@ -122,17 +122,19 @@ describeEachStore('store-ops heal', (store) => {
     await byHand.done;
   });
 
-  it('closes the runs a stop interrupted as failed, and counts them', async () => {
+  it('closes the runs a stop interrupted as failed, only of the services named (another instance may be running the others), and counts them', async () => {
     const { heal } = healServiceOver(store());
     const { t } = store();
     await store().transaction((tx) =>
       tx.insert(t.healRuns).values([
         { service: 'api', action: 'restart', trigger: 'chat', triggeredBy: 'x', state: 'running', startedAt: new Date(t0) },
         { service: 'api', action: 'restart', trigger: 'chat', triggeredBy: 'y', state: 'verifying', startedAt: new Date(t0) },
+        { service: 'elsewhere', action: 'restart', trigger: 'chat', triggeredBy: 'z', state: 'running', startedAt: new Date(t0) },
       ]),
     );
-    expect(await heal.closeInterruptedRuns(new Date(t0 + HOUR))).toBe(2);
-    expect(await heal.closeInterruptedRuns()).toBe(0);
+    expect(await heal.closeInterruptedRuns(['api'], new Date(t0 + HOUR))).toBe(2);
+    expect(await heal.closeInterruptedRuns(['api'])).toBe(0);
+    expect((await heal.listRuns('elsewhere', 1)).map((r) => r.state)).toEqual(['running']);
     const closed = (await heal.listRuns('api', 2)).map((r) => [r.state, r.finishedAt, r.triggeredBy]);
     expect(closed).toEqual([
       ['failed', new Date(t0 + HOUR), 'y'],

@@ -1,4 +1,4 @@
-import { desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
 import type { HealRunRow } from '../db/schema.js';
@@ -46,14 +46,19 @@ export class HealService {
     this.byName = new Map(services.map((s) => [s.name, s]));
   }
 
-  /** Runs left `running` by a crash are closed as failed, so the history stays true. */
-  async closeInterruptedRuns(now = new Date()): Promise<number> {
+  /**
+   * Runs of `services` left `running` by a crash are closed as failed, so the history stays true. At
+   * start-up an instance names the services it runs by its config: runs of other instances' services,
+   * which share the store, may still be going on.
+   */
+  async closeInterruptedRuns(services: string[], now = new Date()): Promise<number> {
+    if (services.length === 0) return 0;
     const { healRuns } = this.store.t;
     const closed = await this.store.transaction((tx) =>
       tx
         .update(healRuns)
         .set({ state: 'failed', finishedAt: now, verification: 'opsbot stopped during this run; its outcome is unknown' })
-        .where(inArray(healRuns.state, ['running', 'verifying']))
+        .where(and(inArray(healRuns.state, ['running', 'verifying']), inArray(healRuns.service, services)))
         .returning({ id: healRuns.id }),
     );
     return closed.length;

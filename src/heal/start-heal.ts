@@ -42,7 +42,7 @@ export async function startHeal(
   const autohealLog = join(dataDir, 'autoheal.log');
   const manager = new ServiceManager(store, services, join(dataDir, 'logs'), autohealLog, raise, log.child({ component: 'supervisor' }), instance);
   const heal = new HealService(store, services, manager, raise, autohealLog, log.child({ component: 'heal' }));
-  const interrupted = await heal.closeInterruptedRuns();
+  const interrupted = await heal.closeInterruptedRuns(services.filter((service) => service.instance === undefined || service.instance === instance).map((service) => service.name));
   if (interrupted > 0) log.warn({ runs: interrupted }, 'heal runs interrupted by the last stop were closed as failed');
   manager.autoHeal = (service, reason) => {
     const action = service.heal.onUnhealthy;
