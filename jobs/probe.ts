@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ServiceManager } from '../src/heal/service-manager.js';
 import type { ProbeSchedule } from '../src/heal/start-heal.js';
+import type { ForwardedHeal } from '../src/heal/heal-forwarding.js';
 import type { JobConnections } from './queue-errors.js';
 import { syncJobSchedulers } from './schedulers.js';
 
@@ -15,17 +16,27 @@ export interface ProbeJob {
   service: string;
 }
 
+/** The jobs on an instance's queue: its probes (scheduled) and heals other instances handed to it. */
+type InstanceJob = { name: 'probe'; data: ProbeJob } | { name: 'heal'; data: ForwardedHeal };
+
 /**
  * One BullMQ job scheduler per service this instance supervises, at its probe interval (pid-file
  * services without a probe every 30 s), on this instance's own queue, which only its worker takes:
  * a probe (and the heal it may start) runs on the instance that runs the service, once per interval.
  * `ensureSchedules` makes the schedulers match what the instance supervises now, removing the others
- * (after a hand-over, or after Redis lost them, src/redis/state-watch.ts).
+ * (after a hand-over, or after Redis lost them, src/redis/state-watch.ts). The same queue carries the
+ * heals other instances hand to this one (`forward` puts them on the queue of the instance named).
  */
-export async function scheduleProbes(manager: ServiceManager, connection: JobConnections, prefix: string, log: Logger): Promise<ProbeSchedule> {
+export async function scheduleProbes(
+  manager: ServiceManager,
+  runForwarded: (heal: ForwardedHeal) => Promise<void>,
+  connection: JobConnections,
+  prefix: string,
+  log: Logger,
+): Promise<ProbeSchedule> {
   const name = probeQueueOf(manager.instance);
   await removeSharedSchedules(connection, prefix);
-  const queue = new Queue<ProbeJob>(name, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
+  const queue = new Queue<ProbeJob | ForwardedHeal>(name, { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
   connection.errors.watch(queue, name);
   const ensureSchedules = () =>
     syncJobSchedulers(
@@ -40,14 +51,26 @@ export async function scheduleProbes(manager: ServiceManager, connection: JobCon
         })),
     );
   await ensureSchedules();
-  const worker = new Worker<ProbeJob>(name, async (job) => manager.check(job.data.service), { connection: connection.worker, prefix, concurrency: 10 });
+  const run = (job: InstanceJob) => (job.name === 'heal' ? runForwarded(job.data) : manager.check(job.data.service));
+  const worker = new Worker<ProbeJob | ForwardedHeal>(name, async (job) => run(job as InstanceJob), { connection: connection.worker, prefix, concurrency: 10 });
   connection.errors.watch(worker, name);
-  worker.on('failed', (job, error) => log.error({ err: error, service: job?.data.service }, 'probe failed unexpectedly'));
+  worker.on('failed', (job, error) => log.error({ err: error, job: job?.name, service: job?.data.service }, `${job?.name ?? 'probe'} failed unexpectedly`));
+  const others = new Map<string, Queue<ForwardedHeal>>();
+  const forward = async (instance: string, heal: ForwardedHeal) => {
+    let other = others.get(instance);
+    if (!other) {
+      other = new Queue<ForwardedHeal>(probeQueueOf(instance), { connection: connection.queue, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
+      connection.errors.watch(other, probeQueueOf(instance));
+      others.set(instance, other);
+    }
+    await other.add('heal', heal);
+  };
   return {
     ensureSchedules,
+    forward,
     async stop() {
       await worker.close();
-      await queue.close();
+      await Promise.all([queue, ...others.values()].map((q) => q.close()));
     },
   };
 }

@@ -100,8 +100,6 @@ describe('services that belong to an instance', () => {
       ['lonely', 'instance-a', 'running', starts('lonely')[0]!.pid],
       ['shared', 'instance-a', 'running', starts('shared')[0]!.pid],
     ]);
-    const refused = await bots.b!.post('/api/v1/services/lonely/heal', { action: 'restart' });
-    expect(refused).toMatchObject({ status: 409, body: { error: expect.stringContaining('lonely is supervised by opsbot instance instance-a, not by this one') } });
     expect(starts('lonely')).toHaveLength(1);
   });
 
@@ -120,6 +118,10 @@ describe('services that belong to an instance', () => {
 
     const lonely = await waitUntil('lonely reported unsupervised', async () => (await firing(bots.b!, 'lonely')).find((a) => a.title.includes('not supervised')), NOTICED_MS);
     expect(lonely).toMatchObject({ title: 'service lonely is not supervised: its instance instance-a is lost', severity: 'CRIT' });
+    expect(await bots.b!.post('/api/v1/services/lonely/heal', { action: 'restart' })).toMatchObject({
+      status: 409,
+      body: { error: 'lonely runs on opsbot instance instance-a, which is lost, with no fallback: nobody can heal it now.' },
+    });
 
     const onB = await waitUntil('shared started by instance-b', () => starts('shared').find((s) => s.instance === 'instance-b'), NOTICED_MS);
     expect(alive(onB.pid)).toBe(true);
@@ -163,4 +165,20 @@ describe('services that belong to an instance', () => {
     expect(again.instance).toBe('instance-a');
     expect(alive(again.pid)).toBe(true);
   });
+  it('a heal asked of instance-b for a service instance-a runs is handed to instance-a, which runs it there', async () => {
+    const before = starts('lonely');
+    const handed = await bots.b!.post('/api/v1/services/lonely/heal', { action: 'restart', by: 'alice' });
+    expect(handed).toMatchObject({ status: 202, body: { forwardedTo: 'instance-a', action: 'restart' } });
+    expect(handed.body.message).toBe('Heal of lonely (restart) asked by alice and handed to opsbot instance instance-a, which runs it: it checks that it worked and posts the outcome as an alert');
+    await waitUntil('lonely restarted by instance-a', () => starts('lonely').length === before.length + 1, 15_000);
+    expect(starts('lonely').at(-1)!.instance).toBe('instance-a');
+    const runs = await waitUntil('the heal run recorded as succeeded', async () => {
+      const found = ((await bots.b!.get('/api/v1/heal-runs?service=lonely')).body.runs as Array<{ state: string; triggeredBy: string; trigger: string }>)[0];
+      return found?.state === 'succeeded' ? found : undefined;
+    }, 15_000);
+    expect(runs).toMatchObject({ triggeredBy: 'alice', trigger: 'api' });
+    const audit = (await bots.b!.get('/api/v1/audit?command=heal')).body.entries as Array<{ result: string; detail: string }>;
+    expect(audit[0]).toMatchObject({ result: 'ok', detail: expect.stringContaining('handed to opsbot instance instance-a') });
+  });
+
 });

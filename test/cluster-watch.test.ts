@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterView } from '../src/cluster/instances.js';
 import { NO_LEADER_KEY, NO_LEADER_LIMIT_MS, instanceAlerts, instanceLostKey, leaderAlerts } from '../src/start/cluster-watch.js';
 import { serviceSchema } from '../src/config/service-schema.js';
-import { supervisesNow } from '../src/heal/handover.js';
+import { supervisesNow } from '../src/heal/supervises-now.js';
 import { unsupervisedAlerts, unsupervisedKeys } from '../src/heal/unsupervised.js';
 
 const at = new Date('2026-12-05T01:00:00.000Z');

@@ -2,21 +2,11 @@ import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { Store } from '../db/store.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
-import { LOST_AFTER_MS, instancesNow, listInstances, type InstancesNow } from '../cluster/instances.js';
+import { LOST_AFTER_MS, instancesNow, listInstances } from '../cluster/instances.js';
+import { supervisesNow } from './supervises-now.js';
 import type { ServiceManager } from './service-manager.js';
 import { HANDED_BACK, TAKEN_OVER } from './service-records.js';
 import { serviceAlert } from './service-alert.js';
-
-/**
- * Whether instance `self` supervises the service now. One that names no instance runs wherever it is
- * configured. One that names `self` runs here, unless the fallback that took it over still holds it
- * and beats (the fallback hands it back first). The fallback runs it while its instance is lost.
- */
-export function supervisesNow(config: ServiceConfig, self: string, instances: InstancesNow, takenOverBy: string | null): boolean {
-  if (config.instance === undefined) return true;
-  if (config.instance === self) return takenOverBy === null || !instances.alive.has(takenOverBy);
-  return config.fallback === self && instances.lost.has(config.instance);
-}
 
 /**
  * Moves services between their instance and its fallback as instances are lost and come back (and

@@ -7,6 +7,7 @@ import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { formatDuration } from '../time/duration.js';
 import { executeAction, type ActionResult } from './execute-action.js';
 import { appendAutoheal } from './autoheal-log.js';
+import { instanceRunning, type ForwardHeal } from './heal-forwarding.js';
 
 /** What the heal service needs from whoever runs the services (the service manager). */
 export interface ServiceControl {
@@ -23,6 +24,15 @@ export interface ServiceControl {
 
 export type HealTrigger = HealRunRow['trigger'];
 
+/** A heal asked for: a run started here, or handed to the instance that runs the service. */
+export type HealRequestOutcome = { kind: 'started'; run: HealRunRow; done: Promise<HealRunRow> } | { kind: 'forwarded'; instance: string; action: string };
+
+/** How a heal reaches the instance that runs a service: its queue, and who holds a service taken over. */
+export interface HealForwarding {
+  forward: ForwardHeal;
+  takenOverBy(service: string): Promise<string | null>;
+}
+
 export class HealRefusal extends Error {}
 
 const VERIFY_EVERY_MS = 1_000;
@@ -34,6 +44,8 @@ const VERIFY_EVERY_MS = 1_000;
 export class HealService {
   private readonly byName: Map<string, ServiceConfig>;
   private readonly busy = new Set<string>();
+  /** Set once the probe queues exist; without it a heal of another instance's service is refused. */
+  forwarding: HealForwarding | undefined;
 
   constructor(
     private readonly store: Store,
@@ -68,6 +80,23 @@ export class HealService {
     const config = this.byName.get(service);
     if (!config) return [];
     return [...(config.command ? ['restart'] : []), ...Object.keys(config.actions)];
+  }
+
+  /**
+   * What chat, the API and the dashboard ask for: a run here when this instance runs the service,
+   * else the heal handed to the instance that does, which starts it (or raises an alert saying why it
+   * could not). Rejects with HealRefusal when nobody runs the service now.
+   */
+  async request(service: string, action: string | undefined, trigger: HealTrigger, triggeredBy: string): Promise<HealRequestOutcome> {
+    if (this.control.supervises(service) || !this.forwarding) return { kind: 'started', ...(await this.start(service, action, trigger, triggeredBy)) };
+    const { config, chosen } = this.choose(service, action);
+    const instance = await instanceRunning(this.store, config, await this.forwarding.takenOverBy(service));
+    if (!instance) {
+      const fallback = config.fallback ? `, and its fallback ${config.fallback} does not run it either` : ', with no fallback';
+      throw new HealRefusal(`${service} runs on opsbot instance ${config.instance}, which is lost${fallback}: nobody can heal it now.`);
+    }
+    await this.forwarding.forward(instance, { service, action: chosen, trigger, triggeredBy });
+    return { kind: 'forwarded', instance, action: chosen };
   }
 
   /**

@@ -7,15 +7,20 @@ import { HealRefusal, HealService } from './heal-service.js';
 import { ServiceManager } from './service-manager.js';
 import { Handover } from './handover.js';
 import { BEAT_EVERY_MS } from '../cluster/instances.js';
+import type { ForwardedHeal, ForwardHeal } from './heal-forwarding.js';
+import { runForwardedHeal } from './forwarded-heal-run.js';
 
 /** The probe schedule the heal capability runs on; `jobs/probe.ts` provides it with BullMQ. */
 export interface ProbeSchedule {
   /** Re-creates the schedules (after Redis lost them). */
   ensureSchedules(): Promise<void>;
+  /** Hands a heal to the instance that runs the service, through its queue. */
+  forward: ForwardHeal;
   stop(): Promise<void>;
 }
 
-export type ScheduleProbes = (manager: ServiceManager) => Promise<ProbeSchedule>;
+/** Schedules the probes of what `manager` supervises; `runForwarded` starts a heal another instance handed to this one. */
+export type ScheduleProbes = (manager: ServiceManager, runForwarded: (heal: ForwardedHeal) => Promise<void>) => Promise<ProbeSchedule>;
 
 export interface HealHandles {
   manager: ServiceManager;
@@ -57,7 +62,8 @@ export async function startHeal(
   };
   const handover = new Handover(store, manager, raise, log.child({ component: 'handover' }));
   await handover.apply();
-  const probes = await scheduleProbes(manager);
+  const probes = await scheduleProbes(manager, (request) => runForwardedHeal(heal, services, request, raise, log.child({ component: 'heal' })));
+  heal.forwarding = { forward: probes.forward, takenOverBy: (name) => manager.records.takenOverBy(name) };
   let applying: Promise<void> = Promise.resolve();
   let schedulesBehind = false;
   const follow = async () => {

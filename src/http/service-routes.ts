@@ -32,6 +32,7 @@ export function registerServiceRoutes(app: FastifyInstance, store: Store, manage
     const actor = apiActor(store, request.log, body.data?.by ?? 'api', 'heal', { service: name.data.name, ...(action ? { action } : {}) });
     const result = await startHeal({ heal, log: request.log }, name.data.name, action, actor);
     if (result.kind === 'refused') return reply.code(409).send({ error: errorText(result) });
+    if (result.kind === 'heal-forwarded') return reply.code(202).send({ forwardedTo: result.instance, action: result.action, message: statement(result) });
     return reply.code(202).send({ run: result.run, message: statement(result) });
   });
 

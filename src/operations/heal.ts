@@ -4,11 +4,16 @@ import { audited } from './audited.js';
 import type { HealDeps } from './deps.js';
 import type { HealResult } from './results.js';
 
-/** Starts one of a service's configured heal actions (its usual one when none is named); opsbot then checks that it worked. */
+/**
+ * Starts one of a service's configured heal actions (its usual one when none is named), here or on the
+ * instance that runs the service; opsbot then checks that it worked.
+ */
 export function heal(deps: HealDeps, service: string, action: string | undefined, actor: Actor): Promise<HealResult> {
   return audited(actor, async (): Promise<HealResult> => {
     try {
-      const { run, done } = await deps.heal.start(service, action, actor.via, actor.name);
+      const outcome = await deps.heal.request(service, action, actor.via, actor.name);
+      if (outcome.kind === 'forwarded') return { kind: 'heal-forwarded', service, action: outcome.action, instance: outcome.instance, by: actor.name };
+      const { run, done } = outcome;
       done.catch((error: unknown) => deps.log.error({ err: error, run: run.id }, 'heal run failed unexpectedly'));
       return { kind: 'heal-started', run };
     } catch (error) {

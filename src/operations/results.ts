@@ -11,7 +11,10 @@ export type ResolveResult = { kind: 'resolved'; alert: AlertRow; stoppedSteps: n
 export type SilenceResult = { kind: 'silenced'; silence: SilenceRow; durationMs: number; held: number };
 export type UnsilenceResult = { kind: 'unsilenced'; silence: SilenceRow } | NotFound;
 export type ResendResult = { kind: 'resent'; resent: ResentDelivery[]; message: string } | NotFound;
-export type HealResult = { kind: 'heal-started'; run: HealRunRow } | { kind: 'refused'; reason: string };
+export type HealResult =
+  | { kind: 'heal-started'; run: HealRunRow }
+  | { kind: 'heal-forwarded'; service: string; action: string; instance: string; by: string }
+  | { kind: 'refused'; reason: string };
 export type SwitchResult = { kind: 'switched'; service: ServiceRow; enabled: boolean; by: string } | NotFound;
 export type SubscribeResult = { kind: 'subscribed'; subscription: SubscriptionRow };
 export type UnsubscribeResult = { kind: 'unsubscribed'; by: string } | NotFound;

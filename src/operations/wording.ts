@@ -60,6 +60,8 @@ export function describe(result: OperationResult): string {
       const { run } = result;
       return `Heal run #${run.id} started by ${run.triggeredBy}: ${run.action} on ${run.service}. opsbot checks that it worked and posts the outcome as an alert.`;
     }
+    case 'heal-forwarded':
+      return `Heal of ${result.service} (${result.action}) asked by ${result.by} and handed to opsbot instance ${result.instance}, which runs it: it checks that it worked and posts the outcome as an alert.`;
     case 'refused':
       return result.reason;
     case 'switched':
