@@ -179,6 +179,12 @@ describe('services that belong to an instance', () => {
     expect(runs).toMatchObject({ triggeredBy: 'alice', trigger: 'api' });
     const audit = (await bots.b!.get('/api/v1/audit?command=heal')).body.entries as Array<{ result: string; detail: string }>;
     expect(audit[0]).toMatchObject({ result: 'ok', detail: expect.stringContaining('handed to opsbot instance instance-a') });
+
+    expect((await bots.b!.post('/api/v1/services/lonely/disable', {})).status).toBe(200);
+    expect((await bots.b!.post('/api/v1/services/lonely/heal', { action: 'restart', by: 'bob' })).status).toBe(202);
+    const refused = await waitUntil('instance-a saying why it did not heal', async () => (await firing(bots.b!, 'lonely')).find((a) => a.title === 'Heal of lonely (restart) asked by bob was not started'), 15_000);
+    expect(refused.severity).toBe('WARN');
+    expect((await bots.b!.post('/api/v1/services/lonely/enable', {})).status).toBe(200);
   });
 
 });
