@@ -1,9 +1,9 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { placeholderAs, retryingUniqueRaces, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
-import type { SilenceRow } from '../db/schema.js';
+import type { RouteDecisionJson, SilenceRow } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import { silenceFor } from '../routing/silences.js';
-import { planEscalation } from '../escalation/plan.js';
+import { planEscalations, type LadderPlan } from '../escalation/plan.js';
 import type { AlertInput } from './input.js';
 import { summariesToSync } from './summaries-to-sync.js';
 import { deliveriesToSync, resolveFiring } from './message-sync.js';
@@ -31,22 +31,59 @@ interface ChatRules {
 
 const p = sql.placeholder;
 
-/** An alert's deliveries, one row per destination, in one statement; ids are given in row order, so sorted ids match the rows. */
+/** Rows per multi-row insert: at most 14 placeholders an alert row, far below either dialect's limit. */
+const ALERT_ROWS_PER_INSERT = 100;
+const DELIVERY_ROWS_PER_INSERT = 250;
+
+/** New alerts in one statement; ids are given in row order, so sorted ids match the rows. */
+const insertAlertsFor = statementsPerRowCount((db, { alerts }, rows) =>
+  db
+    .insert(alerts)
+    .values(
+      Array.from({ length: rows }, (_, i) => ({
+        severity: p(`severity_${i}`),
+        title: p(`title_${i}`),
+        body: p(`body_${i}`),
+        service: p(`service_${i}`),
+        labels: p(`labels_${i}`),
+        dedupKey: p(`dedupKey_${i}`),
+        source: p(`source_${i}`),
+        link: p(`link_${i}`),
+        status: 'firing' as const,
+        route: p(`route_${i}`),
+        firedAt: p('now'),
+        lastSeenAt: p('now'),
+        acceptedAt: p('now'),
+        silenceId: p(`silenceId_${i}`),
+      })),
+    )
+    .returning({ id: alerts.id, revision: alerts.revision })
+    .prepare(`accept.insertAlerts.${rows}`),
+);
+
+/** Deliveries of any alerts in one statement, one row per alert × destination, ids in row order. */
 const insertDeliveriesFor = statementsPerRowCount((db, { deliveries }, rows) =>
   db
     .insert(deliveries)
     .values(
       Array.from({ length: rows }, (_, i) => ({
-        alertId: p('alertId'),
+        alertId: p(`alertId_${i}`),
         platform: p(`platform_${i}`),
         destination: p(`destination_${i}`),
-        state: p('state'),
+        state: p(`state_${i}`),
         createdAt: p('now'),
       })),
     )
     .returning({ id: deliveries.id })
     .prepare(`accept.insertDeliveries.${rows}`),
 );
+
+/** Runs a multi-row insert over `rows` in chunks of `perInsert`; the returned rows in id order. */
+async function insertInChunks<R extends { id: number }>(rows: Array<Record<string, unknown>>, perInsert: number, insert: (chunk: Array<Record<string, unknown>>) => Promise<R[]>): Promise<R[]> {
+  const inserted: R[] = [];
+  for (let start = 0; start < rows.length; start += perInsert) inserted.push(...(await insert(rows.slice(start, start + perInsert))));
+  return inserted.sort((a, b) => a.id - b.id);
+}
 
 const statementsFor = statementsPerHandle((db, { alerts, silences, subscriptions }) => ({
   findFiring: db
@@ -55,26 +92,6 @@ const statementsFor = statementsPerHandle((db, { alerts, silences, subscriptions
     .where(and(eq(alerts.dedupKey, p('dedupKey')), eq(alerts.status, 'firing')))
     .limit(1)
     .prepare('accept.findFiring'),
-  insertAlert: db
-    .insert(alerts)
-    .values({
-      severity: p('severity'),
-      title: p('title'),
-      body: p('body'),
-      service: p('service'),
-      labels: p('labels'),
-      dedupKey: p('dedupKey'),
-      source: p('source'),
-      link: p('link'),
-      status: 'firing',
-      route: p('route'),
-      firedAt: p('now'),
-      lastSeenAt: p('now'),
-      acceptedAt: p('now'),
-      silenceId: p('silenceId'),
-    })
-    .returning({ id: alerts.id, revision: alerts.revision })
-    .prepare('accept.insertAlert'),
   bump: db
     .update(alerts)
     .set({ count: sql`${alerts.count} + 1`, revision: sql`${alerts.revision} + 1`, lastSeenAt: placeholderAs(alerts.lastSeenAt, 'now') })
@@ -90,10 +107,41 @@ const statementsFor = statementsPerHandle((db, { alerts, silences, subscriptions
     .prepare('accept.activeSilences'),
 }));
 
+/** The firing alerts with these dedup keys, by key, in statements of at most 500 keys. */
+async function firingByKey(store: Store, tx: Db, keys: string[]): Promise<Map<string, number>> {
+  const { alerts } = store.t;
+  const found = new Map<string, number>();
+  for (let start = 0; start < keys.length; start += 500) {
+    const rows = await tx
+      .select({ id: alerts.id, dedupKey: alerts.dedupKey })
+      .from(alerts)
+      .where(and(inArray(alerts.dedupKey, keys.slice(start, start + 500)), eq(alerts.status, 'firing')));
+    for (const row of rows) found.set(row.dedupKey!, row.id);
+  }
+  return found;
+}
+
+/** A new alert of the batch, routed and checked against the silences, before it is stored. */
+interface NewAlert {
+  index: number;
+  input: AlertInput;
+  route: RouteDecisionJson;
+  silence: SilenceRow | undefined;
+}
+
+/** What one input of a batch led to, kept apart so the batch's work comes out in input order. */
+interface InputWork {
+  outcome?: AcceptOutcome;
+  work: DeliveryWork[];
+  summaries: SummaryWork[];
+  escalations: EscalationWork[];
+}
+
 /**
- * Stores batches of alerts and their planned deliveries, each batch in one transaction, through
- * statements prepared once per handle. When `accept` returns, every alert is durable; the returned
- * work only needs enqueueing.
+ * Stores batches of alerts and their planned deliveries, each batch in one transaction. The new
+ * alerts of a batch, their deliveries and their escalation steps go in a few multi-row statements;
+ * repeats and resolutions of firing alerts are found with one lookup of the batch's dedup keys.
+ * When `accept` returns, every alert is durable; the returned work only needs enqueueing.
  */
 export class AlertAcceptor {
   constructor(private readonly store: Store) {}
@@ -106,75 +154,103 @@ export class AlertAcceptor {
   /** The same, inside the caller's transaction `tx`, for a caller that commits more work with the batch. */
   async acceptIn(tx: Db, routing: Routing, inputs: AlertInput[], now = new Date()): Promise<AcceptResult> {
     const statements = statementsFor(this.store, tx);
-    const result: AcceptResult = { results: [], work: [], summaries: [], escalations: [] };
     const rules: ChatRules = {
       subscriptions: await statements.subscriptions.execute(),
       silences: await statements.activeSilences.execute({ now }),
     };
-    for (const input of inputs) {
-      const [firing] = input.dedupKey ? await statements.findFiring.execute({ dedupKey: input.dedupKey }) : [];
-      if (input.status === 'resolved') {
-        result.results.push(firing ? await this.resolve(tx, firing.id, input, now, result) : ignoredResolution(input));
-      } else if (firing) {
-        result.results.push(await this.bump(tx, firing.id, now, result));
-      } else {
-        result.results.push(await this.create(tx, routing, rules, input, now, result));
+    const pieces: InputWork[] = inputs.map(() => ({ work: [], summaries: [], escalations: [] }));
+    const keys = inputs.flatMap((input) => (input.dedupKey ? [input.dedupKey] : []));
+    if (new Set(keys).size < keys.length) {
+      for (const [i, input] of inputs.entries()) pieces[i]!.outcome = await this.acceptOne(tx, routing, rules, input, now, pieces[i]!);
+    } else {
+      const firing = await firingByKey(this.store, tx, keys);
+      const created: NewAlert[] = [];
+      for (const [index, input] of inputs.entries()) {
+        const firingId = input.dedupKey ? firing.get(input.dedupKey) : undefined;
+        if (input.status === 'resolved') pieces[index]!.outcome = firingId ? await this.resolve(tx, firingId, input, now, pieces[index]!) : ignoredResolution(input);
+        else if (firingId !== undefined) pieces[index]!.outcome = await this.bump(tx, firingId, now, pieces[index]!);
+        else created.push(this.decide(routing, rules, input, index));
       }
+      await this.create(tx, routing, created, now, pieces);
     }
-    return result;
+    return {
+      results: pieces.map((piece) => piece.outcome!),
+      work: pieces.flatMap((piece) => piece.work),
+      summaries: pieces.flatMap((piece) => piece.summaries),
+      escalations: pieces.flatMap((piece) => piece.escalations),
+    };
   }
 
-  /** A new alert: routed (config routes and chat subscriptions), held back by a matching silence, its escalation planned. */
-  private async create(tx: Db, routing: Routing, rules: ChatRules, input: AlertInput, now: Date, result: AcceptResult): Promise<AcceptOutcome> {
-    const statements = statementsFor(this.store, tx);
-    const labels = input.labels ?? {};
-    const service = input.service ?? null;
-    const routable = { severity: input.severity, service, labels };
-    const route = decideRoute(routable, routing, rules.subscriptions);
-    const silence = silenceFor(rules.silences, routable);
-    const [alert] = await statements.insertAlert.execute({
+  /**
+   * One input at a time, for a batch that names a dedup key twice: each sees what the ones before it
+   * stored (the second repeats the first, a resolution resolves it).
+   */
+  private async acceptOne(tx: Db, routing: Routing, rules: ChatRules, input: AlertInput, now: Date, piece: InputWork): Promise<AcceptOutcome> {
+    const [firing] = input.dedupKey ? await statementsFor(this.store, tx).findFiring.execute({ dedupKey: input.dedupKey }) : [];
+    if (input.status === 'resolved') return firing ? this.resolve(tx, firing.id, input, now, piece) : ignoredResolution(input);
+    if (firing) return this.bump(tx, firing.id, now, piece);
+    await this.create(tx, routing, [this.decide(routing, rules, input, 0)], now, [piece]);
+    return piece.outcome!;
+  }
+
+  /** A new alert's route (config routes and chat subscriptions) and the silence that holds it back, if any. */
+  private decide(routing: Routing, rules: ChatRules, input: AlertInput, index: number): NewAlert {
+    const routable = { severity: input.severity, service: input.service ?? null, labels: input.labels ?? {} };
+    return { index, input, route: decideRoute(routable, routing, rules.subscriptions), silence: silenceFor(rules.silences, routable) };
+  }
+
+  /** New alerts, their deliveries (held back by a silence) and their escalation ladders, each kind in multi-row statements. */
+  private async create(tx: Db, routing: Routing, created: NewAlert[], now: Date, pieces: InputWork[]): Promise<void> {
+    if (created.length === 0) return;
+    const alertRows = created.map(({ input, route, silence }) => ({
       severity: input.severity,
       title: input.title,
       body: input.body ?? null,
-      service,
-      labels,
+      service: input.service ?? null,
+      labels: input.labels ?? {},
       dedupKey: input.dedupKey ?? null,
       source: input.source ?? null,
       link: input.link ?? null,
       route,
-      now,
       silenceId: silence?.id ?? null,
-    });
-    const { id, revision } = alert!;
-    const state = silence ? 'silenced' : 'pending';
-    const inserted = route.destinations.length === 0 ? [] : await insertDeliveriesFor(this.store, tx, route.destinations.length).execute({ alertId: id, state, now, ...rowPlaceholders(route.destinations.map(({ platform, destination }) => ({ platform, destination }))) });
-    const planned = inserted.sort((a, b) => a.id - b.id);
-    if (!silence) {
-      route.destinations.forEach(({ platform, destination }, i) => result.work.push({ deliveryId: planned[i]!.id, revision, platform, destination, planned: true }));
+    }));
+    const stored = await insertInChunks(alertRows, ALERT_ROWS_PER_INSERT, (chunk) => insertAlertsFor(this.store, tx, chunk.length).execute({ now, ...rowPlaceholders(chunk) }));
+    const deliveryRows = created.flatMap(({ route, silence }, k) =>
+      route.destinations.map(({ platform, destination }) => ({ alertId: stored[k]!.id, platform, destination, state: silence ? 'silenced' : 'pending' })),
+    );
+    const deliveries = await insertInChunks(deliveryRows, DELIVERY_ROWS_PER_INSERT, (chunk) => insertDeliveriesFor(this.store, tx, chunk.length).execute({ now, ...rowPlaceholders(chunk) }));
+    const ladders: LadderPlan[] = [];
+    let next = 0;
+    for (const [k, { index, route, silence }] of created.entries()) {
+      const { id, revision } = stored[k]!;
+      const piece = pieces[index]!;
+      const planned = deliveries.slice(next, next + route.destinations.length);
+      next += route.destinations.length;
+      if (!silence) route.destinations.forEach(({ platform, destination }, d) => piece.work.push({ deliveryId: planned[d]!.id, revision, platform, destination, planned: true }));
+      const policy = route.escalation ? routing.escalation?.policies[route.escalation] : undefined;
+      if (!silence && route.escalation && policy) ladders.push({ alertId: id, policyName: route.escalation, policy, from: now });
+      piece.outcome = { id, outcome: 'created', deliveries: route.destinations.length };
     }
-    const policy = route.escalation ? routing.escalation?.policies[route.escalation] : undefined;
-    if (!silence && route.escalation && policy) {
-      result.escalations.push(...(await planEscalation(this.store, tx, id, route.escalation, policy, now)));
-    }
-    return { id, outcome: 'created', deliveries: route.destinations.length };
+    const pieceOf = new Map(created.map(({ index }, k) => [stored[k]!.id, pieces[index]!]));
+    for (const step of await planEscalations(this.store, tx, ladders)) pieceOf.get(step.alertId)!.escalations.push(step);
   }
 
-  private async bump(tx: Db, alertId: number, now: Date, result: AcceptResult): Promise<AcceptOutcome> {
+  private async bump(tx: Db, alertId: number, now: Date, piece: InputWork): Promise<AcceptOutcome> {
     const [updated] = await statementsFor(this.store, tx).bump.execute({ id: alertId, now });
-    await this.planSync(tx, alertId, updated!.revision, result);
+    await this.planSync(tx, alertId, updated!.revision, piece);
     return { id: alertId, outcome: 'deduplicated', count: updated!.count };
   }
 
-  private async resolve(tx: Db, alertId: number, input: AlertInput, now: Date, result: AcceptResult): Promise<AcceptOutcome> {
+  private async resolve(tx: Db, alertId: number, input: AlertInput, now: Date, piece: InputWork): Promise<AcceptOutcome> {
     const { alert } = await resolveFiring(this.store, tx, alertId, input.source ?? 'api', 'resolved', now);
-    await this.planSync(tx, alertId, alert.revision, result);
+    await this.planSync(tx, alertId, alert.revision, piece);
     return { id: alertId, outcome: 'resolved' };
   }
 
   /** Every message that shows the alert gets brought up to date: its own messages and the storm summaries it is in. */
-  private async planSync(tx: Db, alertId: number, revision: number, result: AcceptResult): Promise<void> {
-    result.work.push(...(await deliveriesToSync(this.store, tx, alertId, revision)));
-    result.summaries.push(...(await summariesToSync(this.store, tx, alertId)));
+  private async planSync(tx: Db, alertId: number, revision: number, piece: InputWork): Promise<void> {
+    piece.work.push(...(await deliveriesToSync(this.store, tx, alertId, revision)));
+    piece.summaries.push(...(await summariesToSync(this.store, tx, alertId)));
   }
 }
 

@@ -32,14 +32,17 @@ export async function nextStep(store: Store, db: Db, alertId: number): Promise<E
 
 const p = sql.placeholder;
 
-/** The intake plans a ladder for every CRIT alert it accepts: its steps in one statement (ids given in row order). */
+/** Rows of ladder steps per multi-row insert: five placeholders a row, far below either dialect's limit. */
+const STEP_ROWS_PER_INSERT = 250;
+
+/** Ladder steps of any alerts in one statement (ids are given in row order, so sorted ids match the rows). */
 const insertStepsFor = statementsPerRowCount((db, { escalationSteps }, rows) =>
   db
     .insert(escalationSteps)
     .values(
       Array.from({ length: rows }, (_, i) => ({
-        alertId: p('alertId'),
-        policy: p('policy'),
+        alertId: p(`alertId_${i}`),
+        policy: p(`policy_${i}`),
         level: p(`level_${i}`),
         repeat: p(`repeat_${i}`),
         dueAt: p(`dueAt_${i}`),
@@ -59,20 +62,42 @@ const statementsFor = statementsPerHandle((db, { escalationSteps }) => ({
     .prepare('escalation.cancelPending'),
 }));
 
+/** One alert's ladder to plan: its policy, and the time its steps count from. */
+export interface LadderPlan {
+  alertId: number;
+  policyName: string;
+  policy: EscalationPolicy;
+  from: Date;
+}
+
 /**
- * Writes the alert's whole ladder as pending steps, each due at its delay after `from` (the
- * alert's firing, or the end of the silence that held it), inside the caller's transaction `tx`.
+ * Writes each alert's whole ladder as pending steps, each due at its delay after `from` (the alert's
+ * firing, or the end of the silence that held it), inside the caller's transaction `tx`: all the
+ * ladders of a batch in as few statements as the row limit allows. Returns the steps in id order.
  */
-export async function planEscalation(store: Store, tx: Db, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): Promise<EscalationWork[]> {
-  const steps = policy.levels.flatMap((level) =>
-    Array.from({ length: (level.repeat ? level.repeat.times : 0) + 1 }, (_, repeat) => ({
-      level: level.level,
-      repeat,
-      dueAt: new Date(from.getTime() + level.after + repeat * (level.repeat?.every ?? 0)),
-    })),
+export async function planEscalations(store: Store, tx: Db, plans: LadderPlan[]): Promise<EscalationWork[]> {
+  const rows = plans.flatMap(({ alertId, policyName, policy, from }) =>
+    policy.levels.flatMap((level) =>
+      Array.from({ length: (level.repeat ? level.repeat.times : 0) + 1 }, (_, repeat) => ({
+        alertId,
+        policy: policyName,
+        level: level.level,
+        repeat,
+        dueAt: new Date(from.getTime() + level.after + repeat * (level.repeat?.every ?? 0)),
+      })),
+    ),
   );
-  const planned = await insertStepsFor(store, tx, steps.length).execute({ alertId, policy: policyName, ...rowPlaceholders(steps) });
+  const planned: EscalationWork[] = [];
+  for (let start = 0; start < rows.length; start += STEP_ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + STEP_ROWS_PER_INSERT);
+    planned.push(...(await insertStepsFor(store, tx, chunk.length).execute(rowPlaceholders(chunk))));
+  }
   return planned.sort((a, b) => a.stepId - b.stepId);
+}
+
+/** One alert's ladder (see `planEscalations`). */
+export function planEscalation(store: Store, tx: Db, alertId: number, policyName: string, policy: EscalationPolicy, from: Date): Promise<EscalationWork[]> {
+  return planEscalations(store, tx, [{ alertId, policyName, policy, from }]);
 }
 
 /** Stops every pending step of the alert (ack, resolution, silence) inside `tx`; returns how many stopped. */
