@@ -32,8 +32,8 @@ interface ChatRules {
 const p = sql.placeholder;
 
 /** Rows per multi-row insert: at most 14 placeholders an alert row, far below either dialect's limit. */
-const ALERT_ROWS_PER_INSERT = 100;
-const DELIVERY_ROWS_PER_INSERT = 250;
+const ALERT_ROWS_PER_INSERT = 50;
+const DELIVERY_ROWS_PER_INSERT = 100;
 
 /** New alerts in one statement; ids are given in row order, so sorted ids match the rows. */
 const insertAlertsFor = statementsPerRowCount((db, { alerts }, rows) =>
@@ -214,11 +214,11 @@ export class AlertAcceptor {
       route,
       silenceId: silence?.id ?? null,
     }));
-    const stored = await insertInChunks(alertRows, ALERT_ROWS_PER_INSERT, (chunk) => insertAlertsFor(this.store, tx, chunk.length).execute({ now, ...rowPlaceholders(chunk) }));
+    const stored = await insertInChunks(alertRows, ALERT_ROWS_PER_INSERT, (chunk) => insertAlertsFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now })));
     const deliveryRows = created.flatMap(({ route, silence }, k) =>
       route.destinations.map(({ platform, destination }) => ({ alertId: stored[k]!.id, platform, destination, state: silence ? 'silenced' : 'pending' })),
     );
-    const deliveries = await insertInChunks(deliveryRows, DELIVERY_ROWS_PER_INSERT, (chunk) => insertDeliveriesFor(this.store, tx, chunk.length).execute({ now, ...rowPlaceholders(chunk) }));
+    const deliveries = await insertInChunks(deliveryRows, DELIVERY_ROWS_PER_INSERT, (chunk) => insertDeliveriesFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now })));
     const ladders: LadderPlan[] = [];
     let next = 0;
     for (const [k, { index, route, silence }] of created.entries()) {

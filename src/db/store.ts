@@ -131,7 +131,19 @@ export function statementsPerRowCount<T>(prepare: (db: Db, t: Tables, rows: numb
   };
 }
 
+/** `<name>_<row>` for each field name and row number, made once (a batch of 200 alerts names 2,000 of them). */
+const rowKeys = new Map<string, string[]>();
+
+function rowKey(name: string, row: number): string {
+  let keys = rowKeys.get(name);
+  if (!keys) rowKeys.set(name, (keys = []));
+  return (keys[row] ??= `${name}_${row}`);
+}
+
 /** The placeholder values of a multi-row statement: each row's fields under `<name>_<row>`. */
-export function rowPlaceholders(rows: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(rows.flatMap((row, i) => Object.entries(row).map(([name, value]) => [`${name}_${i}`, value])));
+export function rowPlaceholders(rows: ReadonlyArray<Record<string, unknown>>, into: Record<string, unknown> = {}): Record<string, unknown> {
+  rows.forEach((row, i) => {
+    for (const name in row) into[rowKey(name, i)] = row[name];
+  });
+  return into;
 }
