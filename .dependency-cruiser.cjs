@@ -27,6 +27,8 @@ const LAYERS = [
   ['commands', '^commands/'],
   ['http', '^src/http/'],
   ['dashboard', '^src/dashboard/'],
+  /** `opsbot doctor`'s checks of a setup, over everything a start would open. */
+  ['doctor', '^src/doctor/'],
   ['jobs', '^jobs/'],
   ['root', '^src/(app|main|launch)\\.ts$|^src/(start|cli)/'],
 ];

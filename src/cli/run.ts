@@ -9,8 +9,9 @@ import { printHistory, printStatus, runHeal, runReport, testNotify } from './ops
 import { printTriggers } from './triggers.js';
 import { checkConfig, testRoutes } from './config-commands.js';
 import { showAlert } from './alert-detail.js';
+import { runDoctor } from './doctor.js';
 
-const USAGE = `usage: opsbot <command> [options]   (every command but start, config, routes and deploy-commands
+const USAGE = `usage: opsbot <command> [options]   (every command but start, config, routes, doctor and deploy-commands
 talks to the running bot at OPSBOT_URL, else at HOST and PORT, with API_TOKEN; --json for scripts)
 
 commands:
@@ -34,6 +35,8 @@ commands:
                                       ./opsbot.yaml) as a start would, without starting; exit 0 valid, 2 not
   routes test --severity CRIT [--service S] [--label k=v]… [--config file]
                                       which destinations such an alert would reach under the config, and why
+  doctor                              check the setup without starting: config, store, Redis, each chat
+                                      token and destination, supervised programs; exit 0 fine, 1 a problem
   deploy-commands                     register the chat commands ahead of start (${COMMAND_DEPLOYMENT_NEEDS})
   help                                this text
 
@@ -65,6 +68,7 @@ const SPECS: Record<string, ParseArgsConfig['options']> = {
   'test-notify': { json, route: { type: 'string' }, by: { type: 'string' } },
   config: { json },
   routes: { json, severity: { type: 'string' }, service: { type: 'string' }, label: { type: 'string', multiple: true }, config: { type: 'string' } },
+  doctor: { json },
   'deploy-commands': {},
 };
 
@@ -155,6 +159,8 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
       if (positionals[0] !== 'test' || positionals.length > 1) throw new CliError(`usage: opsbot routes test --severity CRIT [--service S] [--label k=v]… [--config file]\n\n${USAGE}`);
       testRoutes(io.env, { severity: text('severity'), service: text('service'), label: values.label as string[] | undefined, config: text('config') }, asJson, write);
       break;
+    case 'doctor':
+      return runDoctor(io.env, asJson, write);
     case 'deploy-commands': {
       for (const line of await deployCommands(loadConfig(io.env).env, ALL_COMMANDS)) write(`${line}\n`);
       break;

@@ -5,6 +5,7 @@ import type { FileConfig } from '../config/file-schema.js';
 import type { CommandMenu, CommandShape } from '../shared/chat.js';
 import type { Platform } from '../shared/types.js';
 import type { ChannelAdapter } from './adapter.js';
+import type { SetupCheck } from '../shared/setup-check.js';
 
 /** An HTTP route on which a platform pushes its updates (Telegram's webhook mode). */
 export interface WebhookRoute {
@@ -34,6 +35,8 @@ export interface PlatformModule {
   createAdapter(env: EnvConfig, file: FileConfig): ChannelAdapter | undefined;
   /** The chat front end over the given commands, when the platform's token is set. */
   createChat(env: EnvConfig, commands: CommandMenu, log: Logger): ChatFrontEnd | undefined;
+  /** `opsbot doctor`: whether the token signs in, and whether the bot can post in each of `destinations` (its ids on this platform). */
+  checkSetup(env: EnvConfig, destinations: string[], timeoutMs: number): Promise<SetupCheck[]>;
   /** For a platform that keeps a command list of its own to register ahead of start (`opsbot deploy-commands`). */
   readonly commandDeployment?: {
     /** What `opsbot help` says it needs, e.g. `Discord: DISCORD_TOKEN; DISCORD_GUILD_ID`. */

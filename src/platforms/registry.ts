@@ -5,6 +5,7 @@ import type { Platform } from '../shared/types.js';
 import type { CommandShape } from '../shared/chat.js';
 import type { ChannelAdapter } from './adapter.js';
 import type { PlatformModule } from './platform.js';
+import type { SetupCheck } from '../shared/setup-check.js';
 import { discordPlatform } from './discord/platform.js';
 import { telegramPlatform } from './telegram/platform.js';
 
@@ -53,3 +54,13 @@ export async function deployCommands(env: EnvConfig, commands: readonly CommandS
 
 /** What `opsbot help` says deploy-commands needs. */
 export const COMMAND_DEPLOYMENT_NEEDS = Object.values(PLATFORM_MODULES).flatMap((module) => (module.commandDeployment ? [module.commandDeployment.needs] : [])).join('; ');
+
+/** `opsbot doctor`'s platform lines: each platform's token, and each of its destinations in `destinations`. */
+export async function checkPlatformSetup(env: EnvConfig, destinations: Array<{ platform: Platform; destination: string }>, timeoutMs: number): Promise<SetupCheck[]> {
+  const checks: SetupCheck[] = [];
+  for (const module of Object.values(PLATFORM_MODULES)) {
+    const ids = destinations.filter((d) => d.platform === module.name).map((d) => d.destination);
+    checks.push(...(await module.checkSetup(env, ids, timeoutMs)));
+  }
+  return checks;
+}

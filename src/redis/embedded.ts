@@ -25,8 +25,7 @@ export async function ensureRedis(url: string, dataDir: string, log: Logger): Pr
   if (await redisAnswers(url)) return { url, embedded: false, stop: async () => undefined };
   if (isSentinelUrl(url)) throw sentinelUnavailable(url);
   const target = new URL(url);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname);
-  if (!loopback || !hasRedisServer()) {
+  if (!canRunPrivateRedis(url)) {
     throw new RedisUnavailableError(
       `no Redis answers at ${target.host}. Install one (Debian/Ubuntu: apt-get install -y redis-server) ` +
         'and opsbot will start its own, or set REDIS_URL to a running Redis (redis://host:6379).',
@@ -51,8 +50,11 @@ function sentinelUnavailable(url: string): RedisUnavailableError {
   );
 }
 
-function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+/** Whether a start would run its own redis-server for `url` when nothing answers: a plain loopback URL, and redis-server on the PATH. */
+export function canRunPrivateRedis(url: string): boolean {
+  if (isSentinelUrl(url)) return false;
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  return loopback && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 class EmbeddedRedis {

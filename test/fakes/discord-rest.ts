@@ -2,7 +2,7 @@
 import type { Route, RequestContext } from './discord-http.js';
 import { apiError, noContent, ok, type DcGuild, type DcInteractionResponse, type DcMessage, type Reply } from './discord-types.js';
 import { checkCommands, checkMessage, emptyMessageError, isEmptyMessage, isSnowflake, messageFormErrors, snowflakeError } from './discord-limits.js';
-import { application, channelJson, messageJson, selfUser, snowflake } from './discord-payloads.js';
+import { application, channelJson, guildCreate, messageJson, selfUser, snowflake } from './discord-payloads.js';
 
 /** What the routes share with FakeDiscord. */
 export interface FakeState {
@@ -12,6 +12,8 @@ export interface FakeState {
   readonly commands: { global: any[]; guild: Record<string, any[]> };
   readonly interactionResponses: DcInteractionResponse[];
   readonly rejectedChannels: Map<string, Reply>;
+  /** Permission overwrites per channel (Discord's `permission_overwrites`), none unless a test sets them. */
+  readonly channelOverwrites: Map<string, Array<{ id: string; type: 0 | 1; allow: string; deny: string }>>;
   gatewayUrl(): string;
   messageAccepted(message: DcMessage): void;
 }
@@ -139,8 +141,18 @@ export function restRoutes(state: FakeState): Route[] {
     route('GET', '/channels/:id', withChannel((ctx) => {
       const id = ctx.params.id ?? '';
       const guild = guildOf(state, id);
-      return ok(channelJson(id, guild, guild ? guild.channels.indexOf(id) : 0));
+      return ok({ ...channelJson(id, guild, guild ? guild.channels.indexOf(id) : 0), permission_overwrites: state.channelOverwrites.get(id) ?? [] });
     })),
+    route('GET', '/guilds/:guild', (ctx) => {
+      const guild = state.guilds.find((g) => g.id === ctx.params.guild);
+      return guild ? ok(guildCreate(guild, botId)) : apiError(404, 10004, 'Unknown Guild');
+    }),
+    route('GET', '/guilds/:guild/members/:user', (ctx) => {
+      const guild = state.guilds.find((g) => g.id === ctx.params.guild);
+      if (!guild) return apiError(404, 10004, 'Unknown Guild');
+      if (ctx.params.user !== botId) return apiError(404, 10007, 'Unknown Member');
+      return ok({ user: selfUser(botId), roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 });
+    }),
     route('POST', '/channels/:id/messages', withChannel(createMessage)),
     route('POST', '/channels/:id/typing', withChannel(() => noContent)),
     route('GET', '/channels/:id/messages/:mid', withChannel((ctx) => {

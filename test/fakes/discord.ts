@@ -45,6 +45,7 @@ export class FakeDiscord {
 
   private scripts: ScriptEntry[] = [];
   private readonly rejectedChannels = new Map<string, Reply>();
+  private readonly channelOverwrites = new Map<string, Array<{ id: string; type: 0 | 1; allow: string; deny: string }>>();
   private readonly listeners = new Set<(m: DcMessage) => void>();
   private readonly hanging = new Set<ServerResponse>();
   private readonly routes: ReturnType<typeof compileRoutes>;
@@ -66,6 +67,7 @@ export class FakeDiscord {
       commands: this.commands,
       interactionResponses: this.interactionResponses,
       rejectedChannels: this.rejectedChannels,
+      channelOverwrites: this.channelOverwrites,
       gatewayUrl: () => this.gatewayUrl,
       messageAccepted: (m) => this.notify(m),
     };
@@ -107,6 +109,13 @@ export class FakeDiscord {
   }
 
   /** Every /channels/:id route for this channel answers this error until reset(). */
+  /** Denies `permissions` (Discord's bits) to @everyone in a channel of a guild, as a permission overwrite does: the channel can still be read. */
+  denyInChannel(channelId: string, permissions: bigint): void {
+    const guild = this.options.guilds?.find((g) => g.channels.includes(channelId));
+    if (!guild) throw new Error(`FakeDiscord.denyInChannel: channel ${channelId} is in no guild given to FakeDiscord.start`);
+    this.channelOverwrites.set(channelId, [{ id: guild.id, type: 0, allow: '0', deny: String(permissions) }]);
+  }
+
   rejectChannel(channelId: string, status: number, code: number, message: string): void {
     this.rejectedChannels.set(channelId, apiError(status, code, message));
   }
@@ -178,6 +187,7 @@ export class FakeDiscord {
     this.interactionResponses.length = 0;
     this.scripts = [];
     this.rejectedChannels.clear();
+    this.channelOverwrites.clear();
     this.desk.clear();
   }
 

@@ -82,6 +82,7 @@ export class FakeTelegram {
   private readonly updates = new UpdateQueue();
   private readonly scripts = new ScriptedAnswers();
   private readonly rejected = new Map<string, TgApiError>();
+  private readonly botMembership = new Map<string, { status: string; rights: Record<string, unknown> }>();
   private readonly store: MessageStore;
   private readonly callbacks = new CallbackQueries();
   private readonly commands = new BotCommandRegistry();
@@ -124,6 +125,11 @@ export class FakeTelegram {
   /** Every call naming this chat_id fails, e.g. 403 'Forbidden: bot was kicked from the group chat'. */
   rejectChat(chatId: string | number, code: number, description: string): void {
     this.rejected.set(String(chatId), new TgApiError(code, description));
+  }
+
+  /** What getChatMember says of the bot in a chat, e.g. `restricted` with `{ can_send_messages: false }`, or a channel's `administrator` rights. */
+  setBotMembership(chatId: string | number, status: string, rights: Record<string, unknown> = {}): void {
+    this.botMembership.set(String(chatId), { status, rights });
   }
 
   /** Undoes `rejectChat`: the chat accepts calls again (the bot was added back, say). */
@@ -192,6 +198,7 @@ export class FakeTelegram {
     this.callbacks.reset();
     this.scripts.clear();
     this.rejected.clear();
+    this.botMembership.clear();
     this.updates.clear();
   }
 
@@ -270,7 +277,15 @@ export class FakeTelegram {
     getmycommands: (p) => this.commands.get(p),
     deletemycommands: (p) => this.commands.delete(p),
     getchat: (p) => ({ ...chatObject(chatIdParam(p)), accent_color_id: 0, max_reaction_count: 11 }),
+    getchatmember: (p, call) => this.memberOf(chatIdParam(p), stringParam(p, 'user_id'), botUser(call.token)),
   };
+
+  /** The bot's membership in a chat, as getChatMember tells it: a member unless a test set it otherwise. */
+  private memberOf(chatId: string, userId: string | undefined, bot: Record<string, unknown>): Record<string, unknown> {
+    if (userId !== String(bot.id)) throw new TgApiError(400, 'Bad Request: user not found');
+    const set = this.botMembership.get(chatId);
+    return { user: bot, status: set?.status ?? 'member', ...set?.rights };
+  }
 
   private getUpdates(p: Params, res: ServerResponse): Promise<Update[]> | Update[] {
     if (this.closed) return [];

@@ -2,6 +2,7 @@ import type { PlatformModule } from '../platform.js';
 import { DiscordAdapter } from './adapter.js';
 import { DiscordChat } from './chat.js';
 import { deployDiscordCommands } from './deploy.js';
+import { checkDiscordSetup } from './setup-check.js';
 
 const READY_TIMEOUT_MS = 15_000;
 
@@ -26,5 +27,6 @@ export const discordPlatform: PlatformModule = {
           log.child({ component: 'discord-chat' }),
         )
       : undefined,
+  checkSetup: checkDiscordSetup,
   commandDeployment: { needs: 'Discord: DISCORD_TOKEN; DISCORD_GUILD_ID', deploy: deployDiscordCommands },
 };

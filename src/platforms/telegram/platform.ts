@@ -1,6 +1,7 @@
 import type { PlatformModule } from '../platform.js';
 import { TelegramAdapter } from './adapter.js';
 import { TelegramChat } from './chat.js';
+import { checkTelegramSetup } from './setup-check.js';
 
 export const telegramPlatform: PlatformModule = {
   name: 'telegram',
@@ -20,4 +21,5 @@ export const telegramPlatform: PlatformModule = {
           log.child({ component: 'telegram-chat' }),
         )
       : undefined,
+  checkSetup: checkTelegramSetup,
 };
