@@ -78,8 +78,7 @@ describe('three instances, the leader killed mid-stream', () => {
     database = await createThrowawayDatabase('failover');
     dataDir = mkdtempSync(join(tmpdir(), 'opsbot-failover-'));
     writeFileSync(join(dataDir, 'opsbot.yaml'), YAML);
-    await spawn('ops-a');
-    await Promise.all([spawn('ops-b'), spawn('ops-c')]);
+    await Promise.all([spawn('ops-a'), spawn('ops-b'), spawn('ops-c')]);
   }, 90_000);
 
   afterAll(async () => {
@@ -138,7 +137,8 @@ describe('three instances, the leader killed mid-stream', () => {
 
   it('every alert accepted by any instance arrives once, the new leader answers, the cycle runs once, the old leader rejoins as a follower', async () => {
     const first = bots.get('ops-a')!;
-    expect(await leaderSeenBy(first)).toBe('ops-a');
+    const leaderName = (await waitUntil('a leader', () => leaderSeenBy(first), 10_000)) as Name;
+    const leading = bots.get(leaderName)!;
     await waitUntil('one Gateway session, the leader’s', () => fakes.discord.gatewaySessions === 1, 10_000);
 
     const alerts = stream();
@@ -146,9 +146,9 @@ describe('three instances, the leader killed mid-stream', () => {
     // Thirty Telegram posts hang: each instance's worker holds at most ten (delivery.concurrency), so the leader holds ten at its death.
     fakes.telegram.script('sendMessage', { kind: 'hang' }, 30);
     await waitUntil('thirty Telegram posts in flight', () => fakes.telegram.calls.filter((c) => c.method === 'sendMessage' && c.status === 0).length === 30, 10_000);
-    first.child.kill('SIGKILL');
-    await first.exited;
-    bots.delete('ops-a');
+    leading.child.kill('SIGKILL');
+    await leading.exited;
+    bots.delete(leaderName);
     const beforeKill = alerts.accepted.length;
     await waitUntil('alerts accepted by the others after the kill', () => alerts.accepted.length >= beforeKill + 60, 20_000);
     await alerts.stop();
@@ -157,7 +157,7 @@ describe('three instances, the leader killed mid-stream', () => {
     const survivor = [...bots.values()][0]!;
     const leader = await waitUntil('a new leader', async () => {
       const name = await leaderSeenBy(survivor);
-      return name && name !== 'ops-a' ? name : undefined;
+      return name && name !== leaderName ? name : undefined;
     }, 20_000);
     await waitUntil('the new leader’s Gateway session', () => fakes.discord.gatewaySessions === 1, 15_000);
     expect(await statusAnswer()).toContain('opsbot status');
@@ -184,10 +184,10 @@ describe('three instances, the leader killed mid-stream', () => {
       await cycles.close();
     }
 
-    const back = await spawn('ops-a');
-    const beats = async () => ((await api(back, '/api/v1/cluster')).instances as Array<{ name: string; lastBeatAt: string; lost: boolean }>).find((i) => i.name === 'ops-a');
-    const rejoined = await waitUntil('ops-a beating again', async () => (await beats())?.lost === false ? await beats() : undefined, 10_000);
-    await waitUntil('a later beat of ops-a', async () => (await beats())!.lastBeatAt > rejoined!.lastBeatAt, 10_000);
+    const back = await spawn(leaderName);
+    const beats = async () => ((await api(back, '/api/v1/cluster')).instances as Array<{ name: string; lastBeatAt: string; lost: boolean }>).find((i) => i.name === leaderName);
+    const rejoined = await waitUntil('the old leader beating again', async () => ((await beats())?.lost === false ? await beats() : undefined), 10_000);
+    await waitUntil('a later beat of the old leader', async () => (await beats())!.lastBeatAt > rejoined!.lastBeatAt, 10_000);
     expect(await leaderSeenBy(back)).toBe(leader);
     expect(fakes.discord.gatewaySessions).toBe(1);
     expect(back.lines.filter((line) => typeof line === 'object' && line.msg === 'this instance leads')).toEqual([]);
