@@ -7,7 +7,7 @@ export class CliError extends Error {}
 export class BotRefusal extends Error {}
 
 export interface BotApi {
-  request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** Who the CLI acts as when no `--by` is given: `USER`, else "cli". */
   user: string;
 }
@@ -26,7 +26,7 @@ export function botUrl(environment: NodeJS.ProcessEnv): string {
   return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${environment.PORT || '8080'}`;
 }
 
-async function request<T>(environment: NodeJS.ProcessEnv, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(environment: NodeJS.ProcessEnv, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const base = botUrl(environment);
   const headers: Record<string, string> = environment.API_TOKEN ? { authorization: `Bearer ${environment.API_TOKEN}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';

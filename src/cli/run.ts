@@ -10,6 +10,7 @@ import { printTriggers } from './triggers.js';
 import { checkConfig, testRoutes } from './config-commands.js';
 import { showAlert } from './alert-detail.js';
 import { runDoctor } from './doctor.js';
+import { runSilence } from './silence-commands.js';
 
 const USAGE = `usage: opsbot <command> [options]   (every command but start, config, routes, doctor and deploy-commands
 talks to the running bot at OPSBOT_URL, else at HOST and PORT, with API_TOKEN; --json for scripts)
@@ -29,6 +30,9 @@ commands:
   history <service> [--hours N]       a service's state changes and uptime
   triggers                            trigger rules, last values and fires
   report [--list]                     run an ops cycle now, or list the reports
+  silence add <matcher>… --duration 2h|--end <ISO time> --comment "…" [--author name]
+  silence list [--expired|--all]       silences, as amtool: matchers like service=api env=~prod.*
+  silence expire <id>…                end silences now
   test-notify [--route NAME] [--by name]
                                       post a test alert (INFO) through every route, or the one named
   config check [file]                 validate the environment and the config file (OPSBOT_CONFIG, else
@@ -66,6 +70,15 @@ const SPECS: Record<string, ParseArgsConfig['options']> = {
   triggers: { json },
   report: { json, list: { type: 'boolean' } },
   'test-notify': { json, route: { type: 'string' }, by: { type: 'string' } },
+  silence: {
+    json,
+    duration: { type: 'string' },
+    end: { type: 'string' },
+    comment: { type: 'string' },
+    author: { type: 'string' },
+    expired: { type: 'boolean' },
+    all: { type: 'boolean' },
+  },
   config: { json },
   routes: { json, severity: { type: 'string' }, service: { type: 'string' }, label: { type: 'string', multiple: true }, config: { type: 'string' } },
   doctor: { json },
@@ -147,6 +160,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
       break;
     case 'report':
       await runReport(bot, values.list === true, asJson, write);
+      break;
+    case 'silence':
+      await runSilence(bot, positionals, { duration: text('duration'), end: text('end'), comment: text('comment'), author: text('author'), expired: values.expired === true, all: values.all === true }, asJson, write);
       break;
     case 'test-notify':
       await testNotify(bot, text('route'), text('by'), asJson, write);

@@ -16,6 +16,7 @@ import { errorText, statement } from '../operations/wording.js';
 import { apiActor } from './api-actor.js';
 import type { Routing } from '../routing/route.js';
 import { registerTestNotifyRoute } from './test-notify-routes.js';
+import { registerSilenceRoutes } from './silence-routes.js';
 
 const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 const byBody = z.union([z.strictObject({ by: z.string().trim().min(1).max(200).optional() }), z.undefined(), z.null()]);
@@ -52,6 +53,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ActionDeps) {
   registerStatus(app, deps);
   registerHistory(app, deps);
   registerTestNotifyRoute(app, deps);
+  registerSilenceRoutes(app, deps);
 }
 
 function registerAlertActions(app: FastifyInstance, deps: ActionDeps) {

@@ -21,6 +21,14 @@ export function parseMatchers(text: string): SilenceMatcherJson[] {
   return parts.map(parseOne);
 }
 
+/** A matcher given as its parts (the API's JSON form): the same checks as the text form, a regular expression RE2 can run. */
+export function checkMatcher(matcher: SilenceMatcherJson): SilenceMatcherJson {
+  if ((matcher.op === '=~' || matcher.op === '!~') && regexProblem(matcher.value)) {
+    throw new MatcherError(`the regular expression in ${matcher.name}${matcher.op}${matcher.value} is ${regexProblem(matcher.value)}`);
+  }
+  return matcher;
+}
+
 function parseOne(part: string): SilenceMatcherJson {
   const found = MATCHER.exec(part);
   if (!found) {
