@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
 import { AlertAcceptor } from '../src/alerts/accept.js';
-import { alertInputSchema, type AlertInput } from '../src/alerts/input.js';
+import { alertInputSchema, type AlertInput, type FiringInput } from '../src/alerts/input.js';
 import { renderDiscordAlert } from '../src/platforms/discord/render.js';
 import { renderTelegramAlert } from '../src/platforms/telegram/render.js';
 import { parseConfigText } from '../src/config/load.js';
@@ -50,7 +50,7 @@ export async function timeAsync(iterations: number, fn: (i: number) => Promise<u
   return summarize(values);
 }
 
-const alert = (i: number, service: string): AlertInput => ({
+const alert = (i: number, service: string): FiringInput => ({
   severity: 'CRIT',
   title: `stage ${i}`,
   service,
@@ -85,7 +85,7 @@ export async function runStages(): Promise<Array<[string, Summary]>> {
     const insertDelivery = sqlite.prepare(
       `insert into deliveries (alert_id, platform, destination, state, created_at) values (?, ?, ?, 'pending', ?) returning id`,
     );
-    const preparedAccept = sqlite.transaction((inputs: AlertInput[]) => {
+    const preparedAccept = sqlite.transaction((inputs: FiringInput[]) => {
       const now = Date.now();
       for (const input of inputs) {
         const labels = input.labels ?? {};

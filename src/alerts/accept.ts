@@ -4,7 +4,7 @@ import type { RouteDecisionJson, SilenceRow } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import { silenceFor } from '../routing/silences.js';
 import { planEscalations, type LadderPlan } from '../escalation/plan.js';
-import type { AlertInput } from './input.js';
+import type { AlertInput, FiringInput } from './input.js';
 import { summariesToSync } from './summaries-to-sync.js';
 import { deliveriesToSync, resolveFiring } from './message-sync.js';
 import type { DeliveryWork, EscalationWork, SummaryWork } from '../shared/work.js';
@@ -124,7 +124,7 @@ async function firingByKey(store: Store, tx: Db, keys: string[]): Promise<Map<st
 /** A new alert of the batch, routed and checked against the silences, before it is stored. */
 interface NewAlert {
   index: number;
-  input: AlertInput;
+  input: FiringInput;
   route: RouteDecisionJson;
   silence: SilenceRow | undefined;
 }
@@ -194,7 +194,7 @@ export class AlertAcceptor {
   }
 
   /** A new alert's route (config routes and chat subscriptions) and the silence that holds it back, if any. */
-  private decide(routing: Routing, rules: ChatRules, input: AlertInput, index: number): NewAlert {
+  private decide(routing: Routing, rules: ChatRules, input: FiringInput, index: number): NewAlert {
     const routable = { severity: input.severity, service: input.service ?? null, labels: input.labels ?? {} };
     return { index, input, route: decideRoute(routable, routing, rules.subscriptions), silence: silenceFor(rules.silences, routable) };
   }

@@ -20,7 +20,8 @@ commands:
   status                              firing alerts, escalations, services, heartbeats, queues
   alerts [--status firing|resolved] [--severity CRIT] [--service S] [--limit N]
   alert <id>                          one alert: labels, route, each delivery, the escalation ladder
-  send --severity CRIT --title "…" [--body …] [--service S] [--label k=v]… [--dedup-key K] [--resolved]
+  send --severity CRIT --title "…" [--body …] [--service S] [--label k=v]… [--dedup-key K]
+  send --dedup-key K --resolved       resolve the firing alert with that dedup key
   ack <id> [--by name]                acknowledge an alert (stops its escalation)
   resolve <id> [--by name]            resolve an alert by hand
   resend [<id>] [--platform ${PLATFORMS.join('|')}] [--destination D] [--hours N] [--by name]

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ALERT_LIMITS, alertInputSchema, alertLink, type AlertInput } from '../alerts/input.js';
+import { ALERT_LIMITS, alertInputSchema, alertLink, type AlertInput, type FiringInput } from '../alerts/input.js';
 import { hasLoneSurrogate, replaceLoneSurrogates } from '../validation.js';
 
 /**
@@ -17,8 +17,8 @@ export interface ClippedInput {
   clipped: string[];
 }
 
-/** An alert mapped from Alertmanager, before the limits are applied. */
-export type UnboundedInput = Omit<AlertInput, 'labels'> & { labels: Record<string, string> };
+/** An alert mapped from Alertmanager, before the limits are applied: it always has a severity and a title, also when it resolves. */
+export type UnboundedInput = Omit<FiringInput, 'labels' | 'status'> & { labels: Record<string, string>; status: AlertInput['status'] };
 
 /** Fits an alert into the intake limits (alertInputSchema), saying what it changed, and marks it with CLIPPED_LABEL if anything. */
 export function clipToLimits(alert: UnboundedInput): ClippedInput {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { alertInputSchema } from '../alerts/input.js';
 import { getAlertDetail, listAlerts } from '../alerts/query.js';
 import { SEVERITIES } from '../shared/types.js';
-import { alertCountOf, alertmanagerSchema, alertmanagerToInputs } from './alertmanager.js';
+import { alertCountOf, alertmanagerSchema, alertmanagerToInputs, type AlertmanagerPayload } from './alertmanager.js';
+import { prometheusAlertsSchema, prometheusToWebhook } from './prometheus.js';
 import { CLIPPED_LABEL } from './alertmanager-clip.js';
 import { badRequest, issuesOf } from './errors.js';
 import type { IntakeService } from './intake-service.js';
@@ -41,26 +42,38 @@ export function registerAlertRoutes(app: FastifyInstance, intake: AlertIntake, m
     return reply.code(202).send(await intake.accept(parsed.data));
   });
 
-  app.post('/api/v1/alertmanager', { config: { loneSurrogates: 'replace' } }, async (request, reply) => {
-    const count = alertCountOf(request.body);
-    if (count > maxAlertsPerRequest) return refuseOverCap(request, reply, `${count} alerts in one webhook`, 'set max_alerts in the webhook_config');
-    const parsed = alertmanagerSchema.safeParse(request.body);
-    if (!parsed.success) {
-      return badRequest(reply, request, 'invalid Alertmanager webhook payload', issuesOf(parsed.error));
-    }
-    const mapped = alertmanagerToInputs(parsed.data, intake.severityMapping);
+  /** Alertmanager's alerts (its webhook, or Prometheus's own list made into one), clipped to the limits and accepted. */
+  const acceptFromAlertmanager = async (request: FastifyRequest, reply: FastifyReply, payload: AlertmanagerPayload) => {
+    const mapped = alertmanagerToInputs(payload, intake.severityMapping);
     const clipped = mapped.filter((m) => m.clipped.length > 0);
     if (clipped.length > 0) {
       request.log.warn(
         {
           path: loggablePath(request.url),
           clipped: clipped.length,
-          alerts: clipped.slice(0, 10).map((m) => ({ dedupKey: m.input.dedupKey, title: m.input.title.slice(0, 100), changes: m.clipped })),
+          alerts: clipped.slice(0, 10).map((m) => ({ dedupKey: m.input.dedupKey, title: m.input.title?.slice(0, 100), changes: m.clipped })),
         },
         `stored ${clipped.length} Alertmanager alert(s) clipped to the intake limits, marked with the ${CLIPPED_LABEL} label`,
       );
     }
     return reply.code(202).send(await intake.accept(mapped.map((m) => m.input)));
+  };
+
+  app.post('/api/v1/alertmanager', { config: { loneSurrogates: 'replace' } }, async (request, reply) => {
+    const count = alertCountOf(request.body);
+    if (count > maxAlertsPerRequest) return refuseOverCap(request, reply, `${count} alerts in one webhook`, 'set max_alerts in the webhook_config');
+    const parsed = alertmanagerSchema.safeParse(request.body);
+    if (!parsed.success) return badRequest(reply, request, 'invalid Alertmanager webhook payload', issuesOf(parsed.error));
+    return acceptFromAlertmanager(request, reply, parsed.data);
+  });
+
+  /** Where Prometheus sends its alerts when opsbot stands in for an Alertmanager (`alerting.alertmanagers` with `api_version: v2`). */
+  app.post('/api/v2/alerts', { config: { loneSurrogates: 'replace' } }, async (request, reply) => {
+    const count = Array.isArray(request.body) ? request.body.length : 0;
+    if (count > maxAlertsPerRequest) return refuseOverCap(request, reply, `${count} alerts in one request`, 'send fewer alerts a request (Prometheus itself sends at most 64)');
+    const parsed = prometheusAlertsSchema.safeParse(request.body);
+    if (!parsed.success) return badRequest(reply, request, 'invalid Prometheus alerts (a JSON list of {labels, annotations, startsAt, endsAt, generatorURL})', issuesOf(parsed.error));
+    return acceptFromAlertmanager(request, reply, prometheusToWebhook(parsed.data));
   });
 
   app.get('/api/v1/alerts', async (request, reply) => {

@@ -31,8 +31,20 @@ export function sameSecret(given: string | undefined, expected: string | undefin
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * The token a request carries: `Authorization: Bearer <token>`, or the password of
+ * `Authorization: Basic` (any user name), the two forms Prometheus and Alertmanager can send
+ * (`authorization: { credentials }` or `basic_auth: { password }` in their configs).
+ */
 export function bearerOf(request: FastifyRequest): string | undefined {
-  return /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+  const header = request.headers.authorization ?? '';
+  const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+  if (bearer !== undefined) return bearer;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim())?.[1];
+  if (basic === undefined) return undefined;
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 ? decoded.slice(colon + 1) : undefined;
 }
 
 /** Answers 429 when this client has failed to authenticate too often lately; true when it did. */
