@@ -3,11 +3,12 @@ import type { EnvConfig } from '../../config/env-schema.js';
 import type { SetupCheck } from '../../shared/setup-check.js';
 
 const ADMINISTRATOR = 1n << 3n;
-/** What opsbot needs in a channel: to see it, post in it, and post embeds (an alert is one). */
+/** What opsbot needs in a channel: to see it, post in it, post embeds (an alert is one) and reply to its own messages (the "Resolved" reply). */
 const NEEDED: Array<[bigint, string]> = [
   [1n << 10n, 'View Channel'],
   [1n << 11n, 'Send Messages'],
   [1n << 14n, 'Embed Links'],
+  [1n << 16n, 'Read Message History'],
 ];
 
 interface Overwrite {
