@@ -70,3 +70,6 @@ export async function getAlertDetail(store: Store, id: number) {
     })),
   };
 }
+
+/** One alert as `getAlertDetail` gives it. */
+export type AlertDetail = NonNullable<Awaited<ReturnType<typeof getAlertDetail>>>;

@@ -1,4 +1,9 @@
 import { ack } from '../operations/ack.js';
+import { resolve } from '../operations/resolve.js';
+import { silence } from '../operations/silence.js';
+import type { AlertDetail } from '../alerts/query.js';
+import type { SilenceMatcherJson } from '../db/schema.js';
+import { formatMatchers } from '../routing/matchers.js';
 import type { Actor } from '../operations/actor.js';
 import { recordAudit, type AuditEntry } from '../operations/audit-log.js';
 import { resend } from '../operations/resend.js';
@@ -69,4 +74,22 @@ export async function switchService(options: DashboardOptions, session: Session,
     options.log.error({ err: error, service: name, enabled }, 'dashboard: switching the service failed');
     return { kind: 'error', text: `Could not ${command} ${name}; the error is in the opsbot log.` };
   }
+}
+
+/** The Resolve button of the alert page: the same as /resolve. */
+export async function resolveAlertAction(options: DashboardOptions, session: Session, alertId: number, ip: string): Promise<Flash> {
+  return flash(await resolve(options, alertId, dashboardActor(options, session, 'resolve', { alert: String(alertId) }, ip)));
+}
+
+/**
+ * The Silence form of the alert page: a silence on exactly this alert's service and labels (so its
+ * repeats and its twins are held back), for the chosen time, with the reason given.
+ */
+export async function silenceLikeAlert(options: DashboardOptions, session: Session, alert: AlertDetail, durationMs: number, comment: string, ip: string): Promise<Flash> {
+  const matchers: SilenceMatcherJson[] = [
+    ...(alert.service ? [{ name: 'service', op: '=' as const, value: alert.service }] : []),
+    ...Object.entries(alert.labels).map(([name, value]) => ({ name, op: '=' as const, value })),
+  ];
+  const args = { alert: String(alert.id), matchers: formatMatchers(matchers) };
+  return flash(await silence(options, { matchers, durationMs, reason: comment }, dashboardActor(options, session, 'silence', args, ip)));
 }

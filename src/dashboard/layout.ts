@@ -27,6 +27,11 @@ svg.history{display:block;border:1px solid #dde1e7}
 .login label{display:block;margin:.6rem 0 .2rem}
 .login input{width:100%;box-sizing:border-box;padding:.35rem;font:inherit}
 .login button{margin-top:.8rem}
+section{overflow-x:auto}
+.actions{margin:.6rem 0}.actions form{display:inline-block;margin:.2rem .6rem .2rem 0}.actions label{margin-right:.4rem}
+pre.body{white-space:pre-wrap;background:#f5f6f8;padding:.5rem;border-radius:4px}
+table.labels th{width:12rem}
+@media (max-width:600px){main{padding:.5rem}header{flex-wrap:wrap}th,td{padding:.25rem .3rem}}
 `;
 
 export function page(title: string, body: SafeHtml, header: SafeHtml = html``): SafeHtml {

@@ -2,7 +2,10 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ackAlert, auditDashboard, resendFailed, switchService } from './actions.js';
+import { ackAlert, auditDashboard, resendFailed, resolveAlertAction, silenceLikeAlert, switchService } from './actions.js';
+import { getAlertDetail } from '../alerts/query.js';
+import { SILENCE_CHOICES } from './sections/alert-page.js';
+import { parseDuration } from '../time/duration.js';
 import { FAILED_WINDOW_MS } from './sections/alerts.js';
 import { BASE, canLogIn, clearSessionCookie, sessionOf, validCsrf } from './auth.js';
 import { sameOrigin } from '../http/same-site.js';
@@ -15,6 +18,7 @@ import { registerLoginRoutes } from './login-routes.js';
 const HOUR = 3_600_000;
 const alertParam = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const serviceParam = z.strictObject({ name: z.string().min(1).max(64) });
+const silenceForm = z.object({ duration: z.enum(SILENCE_CHOICES), comment: z.string().trim().min(1).max(500) });
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -52,6 +56,11 @@ function registerFormRoutes(app: FastifyInstance, context: RouteContext): void {
     if (flash) await context.sessions.setFlash(session, flash);
     return reply.redirect(BASE, 303);
   };
+  /** After an action on the alert page, back to that page. */
+  const backToAlert = async (reply: FastifyReply, session: Session, id: number, flash: Session['flash']) => {
+    if (flash) await context.sessions.setFlash(session, flash);
+    return reply.redirect(`${BASE}/alerts/${id}`, 303);
+  };
 
   app.post(`${BASE}/logout`, async (request, reply) => {
     const session = await guard(request, reply, 'logout', {});
@@ -66,7 +75,27 @@ function registerFormRoutes(app: FastifyInstance, context: RouteContext): void {
     if (!param.success) return refuse(reply, 400, 'An alert number like 42 is needed.');
     const session = await guard(request, reply, 'ack', { alert: String(param.data.id) });
     if (!session) return reply;
-    return done(reply, session, await ackAlert(options, session, param.data.id, request.ip));
+    const flash = await ackAlert(options, session, param.data.id, request.ip);
+    return fromAlertPage(request, param.data.id) ? backToAlert(reply, session, param.data.id, flash) : done(reply, session, flash);
+  });
+
+  app.post(`${BASE}/alerts/:id/resolve`, async (request, reply) => {
+    const param = alertParam.safeParse(request.params);
+    if (!param.success) return refuse(reply, 400, 'An alert number like 42 is needed.');
+    const session = await guard(request, reply, 'resolve', { alert: String(param.data.id) });
+    if (!session) return reply;
+    return backToAlert(reply, session, param.data.id, await resolveAlertAction(options, session, param.data.id, request.ip));
+  });
+
+  app.post(`${BASE}/alerts/:id/silence`, async (request, reply) => {
+    const param = alertParam.safeParse(request.params);
+    const form = silenceForm.safeParse(request.body);
+    if (!param.success || !form.success) return refuse(reply, 400, 'Choose how long, and say why.');
+    const session = await guard(request, reply, 'silence', { alert: String(param.data.id) });
+    if (!session) return reply;
+    const alert = await getAlertDetail(options.store, param.data.id);
+    if (!alert) return refuse(reply, 404, `No alert #${param.data.id}.`);
+    return backToAlert(reply, session, alert.id, await silenceLikeAlert(options, session, alert, parseDuration(form.data.duration)!, form.data.comment, request.ip));
   });
 
   app.post(`${BASE}/deliveries/resend`, async (request, reply) => {
@@ -83,6 +112,17 @@ function registerFormRoutes(app: FastifyInstance, context: RouteContext): void {
       if (!session) return reply;
       return done(reply, session, await switchService(options, session, param.data.name, enabled, request.ip));
     });
+  }
+}
+
+/** Whether the form was sent from the alert's own page (the dashboard's pages send a same-origin Referer). */
+function fromAlertPage(request: FastifyRequest, id: number): boolean {
+  const referer = request.headers.referer;
+  if (!referer) return false;
+  try {
+    return new URL(referer).pathname === `${BASE}/alerts/${id}`;
+  } catch {
+    return false;
   }
 }
 

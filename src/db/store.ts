@@ -9,7 +9,7 @@ export type Tables = typeof tables;
  * What the code queries through, on either dialect: drizzle's PostgreSQL query builder, typed with the
  * PostgreSQL tables. On SQLite it is a drizzle SQLite database over the SQLite tables, whose row types
  * are the same (test/db-schema-parity.test.ts); code keeps to what both run the same way: awaited
- * builders, `.returning()` for what changed, `.prepare(name).execute(…)`, and `dialectSql` where the
+ * builders, `.returning()` for what changed, `.prepare(name).execute(…)`, and a branch on `dialect` where the
  * SQL itself differs.
  */
 export type Db = PgDatabase<PgQueryResultHKT, Tables>;

@@ -47,3 +47,15 @@ export function listAudit(store: Store, query: AuditQuery): Promise<AuditRow[]> 
     .orderBy(desc(auditLog.id))
     .limit(query.limit);
 }
+
+/** What was done to one alert (every row whose `args.alert` names it: chat, buttons, API, dashboard), newest first. */
+export function listAuditOfAlert(store: Store, alertId: number, limit = 100): Promise<AuditRow[]> {
+  const { auditLog } = store.t;
+  const named = store.dialect === 'postgres' ? sql`${auditLog.args} ->> 'alert'` : sql`json_extract(${auditLog.args}, '$.alert')`;
+  return store.db
+    .select()
+    .from(auditLog)
+    .where(sql`${named} = ${String(alertId)}`)
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
+}

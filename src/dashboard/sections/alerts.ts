@@ -24,7 +24,7 @@ export function alertsSection(view: FiringView, csrf: string | null, now: Date):
   const { firing, counts, firingTotal: total } = view;
   const rows = firing.slice(0, SHOWN).map(
     (alert) => html`<tr data-alert="${alert.id}">
-<td>#${alert.id}</td><td class="sev sev-${alert.severity}">${alert.severity}</td>
+<td><a href="${BASE}/alerts/${alert.id}">#${alert.id}</a></td><td class="sev sev-${alert.severity}">${alert.severity}</td>
 <td>${alert.title}${alert.count > 1 ? html` <span class="muted">×${alert.count}</span>` : ''}</td>
 <td>${alert.service ?? '—'}</td>
 <td title="${formatTime(alert.firedAt)}">${formatAgo(alert.firedAt, now)}</td>
@@ -43,7 +43,7 @@ ${total === 0 ? html`<p class="muted">Nothing is firing.</p>` : html`<table><the
 export function escalationsSection(view: FiringView, csrf: string | null, now: Date): SafeHtml {
   if (view.escalations.length === 0) return html`<section id="escalations"><h2>Open escalations</h2><p class="muted">No open escalations.</p></section>`;
   const rows = view.escalations.map(
-    (e) => html`<tr data-escalation="${e.alertId}"><td>#${e.alertId}</td><td class="sev sev-${e.severity}">${e.severity}</td><td>${e.title}</td>
+    (e) => html`<tr data-escalation="${e.alertId}"><td><a href="${BASE}/alerts/${e.alertId}">#${e.alertId}</a></td><td class="sev sev-${e.severity}">${e.severity}</td><td>${e.title}</td>
 <td>${e.reached > 0 ? `L${e.reached}` : 'not yet'}</td>
 <td>${e.nextLevel !== null ? html`L${e.nextLevel} ${formatAgo(e.nextDueAt, now)}` : html`<span class="muted">ladder done</span>`}</td>
 <td>${csrf ? actionForm(`${BASE}/alerts/${e.alertId}/ack`, csrf, 'Ack', { title: `Acknowledge alert #${e.alertId}` }) : ''}</td></tr>`,

@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('the alert page of the dashboard, on a 390 px phone screen', () => {
+  let tb: TestBot;
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`the dashboard's browser test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+    tb = await startTestBot({ yaml: 'defaultRoute: { telegram: ["-200"] }\n' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tb?.destroy();
+  });
+
+  it('shows the alert, where it went and why, its ladder and its audit trail; Ack, Silence and Resolve act on it', async () => {
+    const posted = await tb.post('/api/v1/alerts', {
+      severity: 'CRIT',
+      title: 'Disk full on <db-1>',
+      body: 'df says 100% on /var/lib/postgresql',
+      service: 'postgres',
+      labels: { host: 'db-1', env: 'prod' },
+      link: 'https://grafana.example/d/disk',
+    });
+    const id = posted.body.alerts[0].id as number;
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${tb.url}/ops/governance/login`);
+    await page.fill('input[name=token]', TEST_API_TOKEN);
+    await page.fill('input[name=name]', 'alice');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${tb.url}/ops/governance`);
+    await page.click(`tr[data-alert="${id}"] a`);
+    await page.waitForURL(`${tb.url}/ops/governance/alerts/${id}`);
+
+    const alert = page.locator('#alert');
+    expect(await alert.locator('h2').textContent()).toBe(`CRIT #${id} Disk full on <db-1>`);
+    expect(await alert.textContent()).toContain('df says 100% on /var/lib/postgresql');
+    expect(await page.locator('table.labels').textContent()).toMatch(/host\s*db-1/);
+    expect(await page.locator('#route').textContent()).toContain('no route matched: the default route; escalation default');
+    expect(await page.locator('#route tr[data-delivery]').textContent()).toMatch(/telegram\s*-200\s*default\s*pending/);
+    expect(await page.locator('#ladder tbody tr').count()).toBe(5);
+    expect(await page.textContent('#audit')).toContain('Nobody has acted on it yet.');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    await page.click('#alert button:has-text("Ack")');
+    await page.waitForSelector(`text=Alert #${id} acknowledged by alice.`);
+    expect(await page.textContent('#audit')).toMatch(/alice\s*dashboard \(dashboard\)\s*ack\s*ok/);
+
+    await page.selectOption('select[name=duration]', '4h');
+    await page.fill('input[name=comment]', 'disk being replaced');
+    await page.click('#alert button:has-text("Silence")');
+    await page.waitForSelector('text=on service=postgres,host=db-1,env=prod for 4h');
+    const silences = (await tb.get('/api/v1/silences')).body.silences as Array<{ reason: string; createdBy: string; matchers: unknown[] }>;
+    expect(silences).toEqual([expect.objectContaining({ reason: 'disk being replaced', createdBy: 'alice', matchers: [{ name: 'service', op: '=', value: 'postgres' }, { name: 'host', op: '=', value: 'db-1' }, { name: 'env', op: '=', value: 'prod' }] })]);
+
+    await page.click('#alert button:has-text("Resolve")');
+    await page.waitForSelector(`text=Alert #${id} resolved by alice.`);
+    expect(await page.locator('#alert .actions').count()).toBe(0);
+    expect((await tb.get(`/api/v1/alerts/${id}`)).body).toMatchObject({ status: 'resolved', resolvedBy: 'alice' });
+    expect((await page.locator('#audit tbody tr').allTextContents()).map((row) => /(ack|silence|resolve)/.exec(row)?.[1])).toEqual(['resolve', 'silence', 'ack']);
+    await context.close();
+  });
+
+  it('an unknown alert is a 404', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${tb.url}/ops/governance/login`);
+    await page.fill('input[name=token]', TEST_API_TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${tb.url}/ops/governance`);
+    const response = await page.goto(`${tb.url}/ops/governance/alerts/999999`);
+    expect(response?.status()).toBe(404);
+    await context.close();
+  });
+});
