@@ -10,7 +10,7 @@ import { getAlertDetail, listAlerts } from '../src/alerts/query.js';
 import { parseConfigText } from '../src/config/load.js';
 import { listActiveSilences } from '../src/routing/silences.js';
 import { listSubscriptions, subscribe, subscriptionOf, unsubscribe } from '../src/routing/subscriptions.js';
-import { listAudit, recordAudit, recordRefusalCount } from '../src/operations/audit-log.js';
+import { listAudit, listAuditOfAlert, recordAudit, recordRefusalCount } from '../src/operations/audit-log.js';
 import { nextStep } from '../src/escalation/plan.js';
 import { describeEachStore } from './helpers/stores.js';
 
@@ -103,6 +103,15 @@ describeEachStore('alert store operations', (store) => {
     expect((await getAlertDetail(store(), id))!.deliveries.map((d) => d.state)).toEqual(['silenced', 'silenced']);
     const leader = await releaseEndedSilences(store(), config.escalation, new Date(now.getTime() + 3_000), async () => true);
     expect(leader.escalations.filter((e) => e.alertId === id)).toHaveLength(5);
+  });
+
+  it('finds the audit rows of one alert, whatever recorded them, newest first', async () => {
+    const id = await fire('audited');
+    const entry = (command: string, args: Record<string, string>) => ({ at: new Date(), platform: 'api', userId: 'alice', userName: 'alice', chatId: null, via: 'api' as const, command, args, result: 'ok' as const, detail: null });
+    const first = await recordAudit(store(), entry('ack', { alert: String(id) }));
+    await recordAudit(store(), entry('ack', { alert: String(id + 1000) }));
+    const second = await recordAudit(store(), entry('silence', { alert: String(id), matchers: 'service=db' }));
+    expect((await listAuditOfAlert(store(), id)).map((row) => row.id)).toEqual([second, first]);
   });
 
   it('lists alerts newest first with filters, and one alert with its deliveries and ladder', async () => {
