@@ -119,7 +119,7 @@ describe('storm control and per-destination pacing (default pacing, rate-limited
     const edited = await waitUntil(
       'the Telegram summary edited',
       () => fakes.telegram.inChat('-700').find((m) => m.text.includes('✅ 1 resolved · 👀 1 acked') && m.text.includes('×2')),
-      10_000,
+      20_000,
     );
     expect(edited.text).toContain(`✅ #${ids[0]} [WARN] edit me 0`);
     expect(edited.text).toContain(`👀 #${ids[1]} [WARN] edit me 1`);
@@ -132,7 +132,7 @@ describe('storm control and per-destination pacing (default pacing, rate-limited
           const embeds = JSON.stringify(m.embeds ?? []);
           return embeds.includes('✅ 1 resolved · 👀 1 acked') && embeds.includes('WARN ×2');
         }),
-      10_000,
+      20_000,
     );
     expect(discordEdited.embeds?.[0]?.description).toContain(`#${ids[2]} \\[WARN ×2\\] edit me 2`);
     expect(fakes.discord.inChannel('700')).toHaveLength(1);
