@@ -81,3 +81,62 @@ describe('the alert page of the dashboard, on a 390 px phone screen', () => {
     await context.close();
   });
 });
+
+describe('the silences page of the dashboard', () => {
+  let tb: TestBot;
+  let browser: Browser;
+  beforeAll(async () => {
+    tb = await startTestBot({});
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tb?.destroy();
+  });
+
+  it('previews what a silence would hold, creates it, lists it and expires it; a bad matcher says why', async () => {
+    await tb.post('/api/v1/alerts', [
+      { severity: 'CRIT', title: 'cache node down', service: 'cache', labels: { env: 'prod' } },
+      { severity: 'WARN', title: 'cache slow', service: 'cache', labels: { env: 'prod' } },
+      { severity: 'WARN', title: 'cache staging', service: 'cache', labels: { env: 'staging' } },
+    ]);
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${tb.url}/ops/governance/login`);
+    await page.fill('input[name=token]', TEST_API_TOKEN);
+    await page.fill('input[name=name]', 'carol');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${tb.url}/ops/governance`);
+    await page.click('header a:has-text("Silences")');
+    await page.waitForURL(`${tb.url}/ops/governance/silences`);
+
+    await page.fill('input[name=matchers]', 'service=cache,env=~pro.*');
+    await page.selectOption('#new-silence select[name=duration]', '4h');
+    await page.fill('input[name=comment]', 'cache migration');
+    await page.click('#new-silence button:has-text("Preview")');
+    await page.waitForSelector('#preview');
+    expect(await page.textContent('#preview')).toContain('Matches 2 firing alerts');
+    expect(await page.locator('#preview tbody tr').count()).toBe(2);
+    await page.click('#preview button:has-text("Silence 2 firing alerts for 4h")');
+    await page.waitForSelector('text=on service=cache,env=~pro.* for 4h');
+    const row = page.locator('#silences tr[data-silence]').first();
+    expect(await row.textContent()).toMatch(/active\s*service=cache,env=~pro\.\*.*2\s*carol\s*cache migration/s);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    await row.locator('button:has-text("Expire")').click();
+    await page.waitForSelector('text=ended by carol');
+    expect(await page.locator('#silences tr[data-silence]').first().textContent()).toContain('expired');
+
+    await page.fill('input[name=matchers]', 'service');
+    await page.fill('input[name=comment]', 'x');
+    await page.click('#new-silence button:has-text("Preview")');
+    await page.waitForSelector('text=is not a matcher');
+    expect(await page.locator('#preview').count()).toBe(0);
+    for (const command of ['silence', 'unsilence']) {
+      const [entry] = (await tb.get(`/api/v1/audit?command=${command}`)).body.entries as Array<{ via: string; userName: string; result: string }>;
+      expect(entry).toMatchObject({ via: 'dashboard', userName: 'carol', result: 'ok' });
+    }
+    await context.close();
+  });
+});

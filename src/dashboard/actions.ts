@@ -1,6 +1,6 @@
 import { ack } from '../operations/ack.js';
 import { resolve } from '../operations/resolve.js';
-import { silence } from '../operations/silence.js';
+import { silence, unsilence } from '../operations/silence.js';
 import type { AlertDetail } from '../alerts/query.js';
 import type { SilenceMatcherJson } from '../db/schema.js';
 import { formatMatchers } from '../routing/matchers.js';
@@ -92,4 +92,15 @@ export async function silenceLikeAlert(options: DashboardOptions, session: Sessi
   ];
   const args = { alert: String(alert.id), matchers: formatMatchers(matchers) };
   return flash(await silence(options, { matchers, durationMs, reason: comment }, dashboardActor(options, session, 'silence', args, ip)));
+}
+
+/** The silences page's confirmed form: the same silence as /silence. */
+export async function createSilenceAction(options: DashboardOptions, session: Session, matchers: SilenceMatcherJson[], durationMs: number, comment: string, ip: string): Promise<Flash> {
+  const args = { matchers: formatMatchers(matchers) };
+  return flash(await silence(options, { matchers, durationMs, reason: comment }, dashboardActor(options, session, 'silence', args, ip)));
+}
+
+/** The Expire button of a silence: the same as /unsilence. */
+export async function expireSilenceAction(options: DashboardOptions, session: Session, silenceId: number, ip: string): Promise<Flash> {
+  return flash(await unsilence(options, silenceId, dashboardActor(options, session, 'unsilence', { silence: String(silenceId) }, ip)));
 }

@@ -7,11 +7,15 @@ import { page } from './layout.js';
 import { mainPage } from './page.js';
 import { READ_ONLY, refuse, sendPage, type RouteContext } from './route-context.js';
 import { ServicesQuery } from './sections/services-query.js';
-import { alertPageBody } from './sections/alert-page.js';
+import { alertPageBody, SILENCE_CHOICES } from './sections/alert-page.js';
+import { firingMatches, previewSection, silencesBody } from './sections/silences-page.js';
+import { listSilences } from '../routing/silences.js';
+import { MatcherError, parseMatchers } from '../routing/matchers.js';
 import { getAlertDetail } from '../alerts/query.js';
 import { listAuditOfAlert } from '../operations/audit-log.js';
 
 const alertParam = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const silenceDraft = z.object({ matchers: z.string().trim().max(2_000).optional(), duration: z.enum(SILENCE_CHOICES).optional(), comment: z.string().trim().max(500).optional() });
 const reportParam = z.strictObject({ name: z.string().regex(/^OPS_\d{4}-\d{2}-\d{2}_\d{4}(?:_\d+)?$/) });
 
 /** GET the main page and a report: read-only without credentials configured, behind a login otherwise. */
@@ -34,6 +38,30 @@ export function registerPageRoutes(app: FastifyInstance, { options, credentials,
     const flash = session ? await sessions.takeFlash(session) : undefined;
     const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}${alertPageBody(alert, await listAuditOfAlert(options.store, alert.id), session?.csrf ?? null, new Date())}`;
     return sendPage(reply, 200, page(`opsbot alert #${alert.id}`, body));
+  });
+
+  app.get(`${BASE}/silences`, async (request, reply) => {
+    const session = canLogIn(credentials) ? await sessionOf(request, sessions) : null;
+    if (canLogIn(credentials) && !session) return reply.redirect(`${BASE}/login`, 303);
+    const csrf = session?.csrf ?? null;
+    const draft = silenceDraft.safeParse(request.query);
+    const form = draft.success ? draft.data : {};
+    let preview;
+    let problem: string | undefined;
+    if (csrf && form.matchers) {
+      try {
+        const matchers = parseMatchers(form.matchers);
+        if (!form.comment) problem = 'Say why: a silence needs a reason.';
+        else preview = previewSection({ matchers, duration: form.duration ?? '1h', comment: form.comment }, await firingMatches(options.store, matchers), csrf);
+      } catch (error) {
+        if (!(error instanceof MatcherError)) throw error;
+        problem = error.message;
+      }
+    }
+    const flash = session ? await sessions.takeFlash(session) : undefined;
+    const listed = await listSilences(options.store, 'all', new Date(), 50);
+    const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}${silencesBody(listed, csrf, new Date(), { form, ...(preview ? { preview } : {}), ...(problem ? { problem } : {}) })}`;
+    return sendPage(reply, 200, page('opsbot silences', body));
   });
 
   app.get(`${BASE}/reports/:name`, async (request, reply) => {

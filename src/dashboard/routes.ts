@@ -2,7 +2,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ackAlert, auditDashboard, resendFailed, resolveAlertAction, silenceLikeAlert, switchService } from './actions.js';
+import { ackAlert, auditDashboard, createSilenceAction, expireSilenceAction, resendFailed, resolveAlertAction, silenceLikeAlert, switchService } from './actions.js';
+import { MatcherError, parseMatchers } from '../routing/matchers.js';
 import { getAlertDetail } from '../alerts/query.js';
 import { SILENCE_CHOICES } from './sections/alert-page.js';
 import { parseDuration } from '../time/duration.js';
@@ -96,6 +97,34 @@ function registerFormRoutes(app: FastifyInstance, context: RouteContext): void {
     const alert = await getAlertDetail(options.store, param.data.id);
     if (!alert) return refuse(reply, 404, `No alert #${param.data.id}.`);
     return backToAlert(reply, session, alert.id, await silenceLikeAlert(options, session, alert, parseDuration(form.data.duration)!, form.data.comment, request.ip));
+  });
+
+  const toSilences = async (reply: FastifyReply, session: Session, flash: Session['flash']) => {
+    if (flash) await context.sessions.setFlash(session, flash);
+    return reply.redirect(`${BASE}/silences`, 303);
+  };
+
+  app.post(`${BASE}/silences`, async (request, reply) => {
+    const form = silenceForm.extend({ matchers: z.string().trim().min(1).max(2_000) }).safeParse(request.body);
+    if (!form.success) return refuse(reply, 400, 'Give matchers, how long, and why.');
+    const session = await guard(request, reply, 'silence', { matchers: form.data.matchers });
+    if (!session) return reply;
+    let matchers;
+    try {
+      matchers = parseMatchers(form.data.matchers);
+    } catch (error) {
+      if (error instanceof MatcherError) return toSilences(reply, session, { kind: 'error', text: error.message });
+      throw error;
+    }
+    return toSilences(reply, session, await createSilenceAction(options, session, matchers, parseDuration(form.data.duration)!, form.data.comment, request.ip));
+  });
+
+  app.post(`${BASE}/silences/:id/expire`, async (request, reply) => {
+    const param = alertParam.safeParse(request.params);
+    if (!param.success) return refuse(reply, 400, 'A silence number like 7 is needed.');
+    const session = await guard(request, reply, 'unsilence', { silence: String(param.data.id) });
+    if (!session) return reply;
+    return toSilences(reply, session, await expireSilenceAction(options, session, param.data.id, request.ip));
   });
 
   app.post(`${BASE}/deliveries/resend`, async (request, reply) => {
