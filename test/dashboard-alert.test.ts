@@ -37,6 +37,7 @@ describe('the alert page of the dashboard, on a 390 px phone screen', () => {
     await page.fill('input[name=name]', 'alice');
     await page.click('button[type=submit]');
     await page.waitForURL(`${tb.url}/ops/governance`);
+    expect(await page.textContent('#alerts .counts')).toContain('1 deliveries pending (1 for telegram, which has no token set: they wait for one; opsbot doctor names the variable)');
     await page.click(`tr[data-alert="${id}"] a`);
     await page.waitForURL(`${tb.url}/ops/governance/alerts/${id}`);
 

@@ -25,6 +25,8 @@ export interface FiringView {
   /** Every open escalation, however many the list shows. */
   escalationTotal: number;
   pendingDeliveries: number;
+  /** The pending deliveries of each platform that has some. */
+  pendingByPlatform: Record<string, number>;
   failedDeliveriesSince: number;
 }
 
@@ -68,7 +70,7 @@ export async function loadFiringView(store: Store, { limit, failedSince, service
     .orderBy(sql`${open.nextDueAt} is null`, open.nextDueAt, open.alertId)
     .limit(limit);
   const [escalationTotal] = await db.select({ n: count() }).from(open).where(or(isNotNull(open.nextDueAt), isNotNull(open.reached)));
-  const [pending] = await db.select({ n: count() }).from(deliveries).where(inArray(deliveries.state, ['pending', 'sending']));
+  const pendingRows = await db.select({ platform: deliveries.platform, n: count() }).from(deliveries).where(inArray(deliveries.state, ['pending', 'sending'])).groupBy(deliveries.platform);
   const [failed] = await db.select({ n: count() }).from(deliveries).where(and(eq(deliveries.state, 'failed'), gt(deliveries.createdAt, failedSince)));
   return {
     firing,
@@ -76,7 +78,8 @@ export async function loadFiringView(store: Store, { limit, failedSince, service
     counts,
     escalations: escalations.map((e) => ({ ...e, reached: e.reached ?? 0 })),
     escalationTotal: escalationTotal?.n ?? 0,
-    pendingDeliveries: pending?.n ?? 0,
+    pendingDeliveries: pendingRows.reduce((sum, row) => sum + row.n, 0),
+    pendingByPlatform: Object.fromEntries(pendingRows.map((row) => [row.platform, row.n])),
     failedDeliveriesSince: failed?.n ?? 0,
   };
 }

@@ -42,7 +42,7 @@ export async function mainPage(options: DashboardOptions, queries: PageQueries, 
     : html`<a href="${BASE}/login" style="color:#fff">Log in</a>`;
   const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}
 ${readOnlyReason ? html`<div class="banner">${readOnlyReason}</div>` : ''}
-${alertsSection(alerts, csrf, now)}
+${alertsSection(alerts, csrf, now, options.platforms)}
 ${escalationsSection(alerts, csrf, now)}
 ${servicesSection(views, charts, csrf, now)}
 ${healRunsSection(await options.heal.listRuns(undefined, HEAL_RUNS_SHOWN), now)}

@@ -19,8 +19,14 @@ function ackCell(alert: AlertRow, csrf: string | null, now: Date): SafeHtml {
   return csrf ? actionForm(`${BASE}/alerts/${alert.id}/ack`, csrf, 'Ack', { title: `Acknowledge alert #${alert.id}` }) : html`<span class="muted">not acked</span>`;
 }
 
+/** Why deliveries wait, where it is a setting: those of a platform with no token wait until one is set. */
+function waitingForToken(view: FiringView, configured: readonly string[]): string {
+  const waiting = Object.entries(view.pendingByPlatform).filter(([platform, n]) => n > 0 && !configured.includes(platform));
+  return waiting.map(([platform, n]) => ` (${n} for ${platform}, which has no token set: they wait for one; opsbot doctor names the variable)`).join('');
+}
+
 /** Firing alerts (CRIT first, newest first within a severity) with their ack buttons, and the counts. */
-export function alertsSection(view: FiringView, csrf: string | null, now: Date): SafeHtml {
+export function alertsSection(view: FiringView, csrf: string | null, now: Date, configured: readonly string[]): SafeHtml {
   const { firing, counts, firingTotal: total } = view;
   const rows = firing.slice(0, SHOWN).map(
     (alert) => html`<tr data-alert="${alert.id}">
@@ -33,7 +39,7 @@ export function alertsSection(view: FiringView, csrf: string | null, now: Date):
   const more = total > SHOWN ? html`<p class="muted">Showing ${SHOWN} of ${total}; the API lists all: GET /api/v1/alerts?status=firing</p>` : '';
   return html`<section id="alerts"><h2>Firing alerts</h2>
 <p class="counts"><span class="sev sev-CRIT">${counts.CRIT} CRIT</span><span class="sev sev-WARN">${counts.WARN} WARN</span><span class="sev sev-INFO">${counts.INFO} INFO</span>
-<span class="muted">${view.pendingDeliveries} deliveries pending · ${view.failedDeliveriesSince} failed in 24 h</span></p>
+<span class="muted">${view.pendingDeliveries} deliveries pending${waitingForToken(view, configured)} · ${view.failedDeliveriesSince} failed in 24 h</span></p>
 ${resendButton(view, csrf)}
 ${total === 0 ? html`<p class="muted">Nothing is firing.</p>` : html`<table><thead><tr><th>#</th><th>Severity</th><th>Title</th><th>Service</th><th>Fired</th><th>Ack</th></tr></thead><tbody>${rows}</tbody></table>${more}`}
 </section>`;
