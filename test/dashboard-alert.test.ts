@@ -38,6 +38,19 @@ describe('the alert page of the dashboard, on a 390 px phone screen', () => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${tb.url}/ops/governance`);
     expect(await page.textContent('#alerts .counts')).toContain('1 deliveries pending (1 for telegram, which has no token set: they wait for one; opsbot doctor names the variable)');
+    expect(await page.getAttribute('meta[http-equiv=refresh]', 'content')).toBe('30');
+    expect((await tb.get('/api/v1/alerts?text=disk%20FULL')).body.alerts.map((a: { id: number }) => a.id)).toEqual([id]);
+    expect((await tb.get('/api/v1/alerts?text=50%25_off')).body.alerts).toEqual([]);
+    await page.click('header a:has-text("Alerts")');
+    await page.selectOption('select[name=severity]', 'CRIT');
+    await page.fill('input[name=text]', 'DISK FULL');
+    await page.click('#alert-list button:has-text("Filter")');
+    await page.waitForURL(/severity=CRIT/);
+    expect(await page.locator('#alert-list tr[data-alert]').count()).toBe(1);
+    await page.fill('input[name=text]', 'nothing like this');
+    await page.click('#alert-list button:has-text("Filter")');
+    await page.waitForSelector('text=No alert matches.');
+    await page.goto(`${tb.url}/ops/governance`);
     await page.click(`tr[data-alert="${id}"] a`);
     await page.waitForURL(`${tb.url}/ops/governance/alerts/${id}`);
 

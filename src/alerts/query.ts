@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../db/store.js';
 import type { Severity } from '../shared/types.js';
 
@@ -6,6 +6,8 @@ export interface AlertFilter {
   status?: 'firing' | 'resolved';
   severity?: Severity;
   service?: string;
+  /** Words in the title, any case. */
+  text?: string;
   before?: number;
   limit: number;
 }
@@ -16,6 +18,7 @@ export function listAlerts(store: Store, filter: AlertFilter) {
   if (filter.status) conditions.push(eq(alerts.status, filter.status));
   if (filter.severity) conditions.push(eq(alerts.severity, filter.severity));
   if (filter.service) conditions.push(eq(alerts.service, filter.service));
+  if (filter.text) conditions.push(sql`lower(${alerts.title}) like ${`%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
   if (filter.before) conditions.push(lt(alerts.id, filter.before));
   return store.db
     .select()

@@ -34,13 +34,15 @@ table.labels th{width:12rem}
 @media (max-width:600px){main{padding:.5rem}header{flex-wrap:wrap}th,td{padding:.25rem .3rem}}
 `;
 
-export function page(title: string, body: SafeHtml, header: SafeHtml = html``): SafeHtml {
+/** A whole page; `refreshSeconds` reloads it by itself (a plain meta refresh: no script, nothing to build). */
+export function page(title: string, body: SafeHtml, header: SafeHtml = html``, refreshSeconds?: number): SafeHtml {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
+${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ''}
 <title>${title}</title>
 <style>${raw(CSS)}</style>
 </head>

@@ -8,6 +8,9 @@ import { mainPage } from './page.js';
 import { READ_ONLY, refuse, sendPage, type RouteContext } from './route-context.js';
 import { ServicesQuery } from './sections/services-query.js';
 import { alertPageBody, SILENCE_CHOICES } from './sections/alert-page.js';
+import { alertListBody } from './sections/alert-list.js';
+import { SEVERITIES } from '../shared/types.js';
+import { listAlerts } from '../alerts/query.js';
 import { firingMatches, previewSection, silencesBody } from './sections/silences-page.js';
 import { listSilences } from '../routing/silences.js';
 import { MatcherError, parseMatchers } from '../routing/matchers.js';
@@ -15,6 +18,15 @@ import { getAlertDetail } from '../alerts/query.js';
 import { listAuditOfAlert } from '../operations/audit-log.js';
 
 const alertParam = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const LISTED = 100;
+const REFRESH_SECONDS = 30;
+/** The alert list's filters; an empty field of the form means any. */
+const listFilter = z.object({
+  severity: z.enum(SEVERITIES).or(z.literal('')).optional(),
+  status: z.enum(['firing', 'resolved']).or(z.literal('')).optional(),
+  service: z.string().trim().max(200).optional(),
+  text: z.string().trim().max(200).optional(),
+});
 const silenceDraft = z.object({ matchers: z.string().trim().max(2_000).optional(), duration: z.enum(SILENCE_CHOICES).optional(), comment: z.string().trim().max(500).optional() });
 const reportParam = z.strictObject({ name: z.string().regex(/^OPS_\d{4}-\d{2}-\d{2}_\d{4}(?:_\d+)?$/) });
 
@@ -38,6 +50,15 @@ export function registerPageRoutes(app: FastifyInstance, { options, credentials,
     const flash = session ? await sessions.takeFlash(session) : undefined;
     const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}${alertPageBody(alert, await listAuditOfAlert(options.store, alert.id), session?.csrf ?? null, new Date())}`;
     return sendPage(reply, 200, page(`opsbot alert #${alert.id}`, body));
+  });
+
+  app.get(`${BASE}/alerts`, async (request, reply) => {
+    if (canLogIn(credentials) && !(await sessionOf(request, sessions))) return reply.redirect(`${BASE}/login`, 303);
+    const parsed = listFilter.safeParse(request.query);
+    const given = parsed.success ? parsed.data : {};
+    const filter = { severity: given.severity || undefined, status: given.status || undefined, service: given.service || undefined, text: given.text || undefined };
+    const alerts = await listAlerts(options.store, { ...filter, limit: LISTED });
+    return sendPage(reply, 200, page('opsbot alerts', alertListBody(alerts, filter, LISTED, new Date()), html``, REFRESH_SECONDS));
   });
 
   app.get(`${BASE}/silences`, async (request, reply) => {

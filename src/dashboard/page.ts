@@ -14,6 +14,8 @@ import type { Session } from './sessions.js';
 import type { DashboardOptions } from './types.js';
 
 const DAY = 86_400_000;
+/** The main page reloads itself this often (its forms are buttons only, so nothing typed is lost). */
+const MAIN_PAGE_REFRESH_SECONDS = 30;
 const HEAL_RUNS_SHOWN = 15;
 
 export interface PageQueries {
@@ -38,7 +40,7 @@ export async function mainPage(options: DashboardOptions, queries: PageQueries, 
   const alerts = await queries.alerts({ limit: SHOWN, failedSince: new Date(nowMs - FAILED_WINDOW_MS) });
   const flash = signedIn?.flash;
   const header = session
-    ? html`<a href="${BASE}/silences" style="color:#fff">Silences</a><span>Logged in as ${session.user}</span>${actionForm(`${BASE}/logout`, session.csrf, 'Log out')}`
+    ? html`<a href="${BASE}/alerts" style="color:#fff">Alerts</a><a href="${BASE}/silences" style="color:#fff">Silences</a><span>Logged in as ${session.user}</span>${actionForm(`${BASE}/logout`, session.csrf, 'Log out')}`
     : html`<a href="${BASE}/login" style="color:#fff">Log in</a>`;
   const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}
 ${readOnlyReason ? html`<div class="banner">${readOnlyReason}</div>` : ''}
@@ -49,7 +51,7 @@ ${healRunsSection(await options.heal.listRuns(undefined, HEAL_RUNS_SHOWN), now)}
 ${heartbeatsSection(await options.heartbeats.list(now), now)}
 ${reportsSection(await safeReports(options), now)}
 ${clusterSection(await listInstances(options.store, now, LOST_AFTER_MS), now)}`;
-  return page('opsbot governance', body, header);
+  return page('opsbot governance', body, header, MAIN_PAGE_REFRESH_SECONDS);
 }
 
 async function safeReports(options: DashboardOptions) {

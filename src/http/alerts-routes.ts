@@ -14,6 +14,8 @@ const listQuery = z.strictObject({
   status: z.enum(['firing', 'resolved']).optional(),
   severity: z.enum(SEVERITIES).optional(),
   service: z.string().min(1).optional(),
+  /** Words in the title, any case. */
+  text: z.string().trim().min(1).max(200).optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
 });
