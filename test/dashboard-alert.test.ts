@@ -41,7 +41,7 @@ describe('the alert page of the dashboard, on a 390 px phone screen', () => {
     expect(await page.getAttribute('meta[http-equiv=refresh]', 'content')).toBe('30');
     expect((await tb.get('/api/v1/alerts?text=disk%20FULL')).body.alerts.map((a: { id: number }) => a.id)).toEqual([id]);
     expect((await tb.get('/api/v1/alerts?text=50%25_off')).body.alerts).toEqual([]);
-    await page.click('header a:has-text("Alerts")');
+    await page.click('header nav a:has-text("Alerts")');
     await page.selectOption('select[name=severity]', 'CRIT');
     await page.fill('input[name=text]', 'DISK FULL');
     await page.click('#alert-list button:has-text("Filter")');
@@ -122,7 +122,7 @@ describe('the silences page of the dashboard', () => {
     await page.fill('input[name=name]', 'carol');
     await page.click('button[type=submit]');
     await page.waitForURL(`${tb.url}/ops/governance`);
-    await page.click('header a:has-text("Silences")');
+    await page.click('header nav a:has-text("Silences")');
     await page.waitForURL(`${tb.url}/ops/governance/silences`);
 
     await page.fill('input[name=matchers]', 'service=cache,env=~pro.*');
@@ -147,6 +147,11 @@ describe('the silences page of the dashboard', () => {
     await page.click('#new-silence button:has-text("Preview")');
     await page.waitForSelector('text=is not a matcher');
     expect(await page.locator('#preview').count()).toBe(0);
+    await page.click('header nav a:has-text("Audit")');
+    await page.fill('#audit-log input[name=command]', 'unsilence');
+    await page.click('#audit-log button:has-text("Filter")');
+    await page.waitForURL(/command=unsilence/);
+    expect(await page.locator('#audit-log tr[data-audit]').allTextContents()).toEqual([expect.stringMatching(/carol\s*dashboard \(dashboard\)\s*unsilence silence=\d+\s*ok/)]);
     for (const command of ['silence', 'unsilence']) {
       const [entry] = (await tb.get(`/api/v1/audit?command=${command}`)).body.entries as Array<{ via: string; userName: string; result: string }>;
       expect(entry).toMatchObject({ via: 'dashboard', userName: 'carol', result: 'ok' });

@@ -1,9 +1,11 @@
+import { BASE } from './auth.js';
 import { html, raw, type SafeHtml } from './html.js';
 
 const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2430;background:#f5f6f8}
 header{display:flex;align-items:center;gap:1rem;padding:.6rem 1.2rem;background:#1d2430;color:#fff}
 header h1{font-size:1.1rem;margin:0;flex:1}
+header nav a{color:#fff;margin-right:.6rem}
 header form{margin:0}
 main{padding:1rem 1.2rem;max-width:1400px}
 section{background:#fff;border:1px solid #dde1e7;border-radius:6px;margin:0 0 1rem;padding:.6rem .9rem}
@@ -47,7 +49,7 @@ ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">`
 <style>${raw(CSS)}</style>
 </head>
 <body>
-<header><h1>opsbot · governance</h1>${header}</header>
+<header><h1><a href="${BASE}" style="color:#fff;text-decoration:none">opsbot · governance</a></h1><nav><a href="${BASE}/alerts">Alerts</a> <a href="${BASE}/silences">Silences</a> <a href="${BASE}/audit">Audit</a></nav>${header}</header>
 <main>${body}</main>
 </body>
 </html>`;

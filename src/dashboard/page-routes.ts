@@ -9,6 +9,8 @@ import { READ_ONLY, refuse, sendPage, type RouteContext } from './route-context.
 import { ServicesQuery } from './sections/services-query.js';
 import { alertPageBody, SILENCE_CHOICES } from './sections/alert-page.js';
 import { alertListBody } from './sections/alert-list.js';
+import { auditBody } from './sections/audit-page.js';
+import { listAudit } from '../operations/audit-log.js';
 import { SEVERITIES } from '../shared/types.js';
 import { listAlerts } from '../alerts/query.js';
 import { firingMatches, previewSection, silencesBody } from './sections/silences-page.js';
@@ -26,6 +28,12 @@ const listFilter = z.object({
   status: z.enum(['firing', 'resolved']).or(z.literal('')).optional(),
   service: z.string().trim().max(200).optional(),
   text: z.string().trim().max(200).optional(),
+});
+const auditFilter = z.object({
+  user: z.string().trim().max(200).optional(),
+  command: z.string().trim().max(64).optional(),
+  result: z.enum(['ok', 'refused', 'invalid', 'error']).or(z.literal('')).optional(),
+  before: z.coerce.number().int().positive().optional(),
 });
 const silenceDraft = z.object({ matchers: z.string().trim().max(2_000).optional(), duration: z.enum(SILENCE_CHOICES).optional(), comment: z.string().trim().max(500).optional() });
 const reportParam = z.strictObject({ name: z.string().regex(/^OPS_\d{4}-\d{2}-\d{2}_\d{4}(?:_\d+)?$/) });
@@ -59,6 +67,22 @@ export function registerPageRoutes(app: FastifyInstance, { options, credentials,
     const filter = { severity: given.severity || undefined, status: given.status || undefined, service: given.service || undefined, text: given.text || undefined };
     const alerts = await listAlerts(options.store, { ...filter, limit: LISTED });
     return sendPage(reply, 200, page('opsbot alerts', alertListBody(alerts, filter, LISTED, new Date()), html``, REFRESH_SECONDS));
+  });
+
+  app.get(`${BASE}/audit`, async (request, reply) => {
+    if (canLogIn(credentials) && !(await sessionOf(request, sessions))) return reply.redirect(`${BASE}/login`, 303);
+    const parsed = auditFilter.safeParse(request.query);
+    const given = parsed.success ? parsed.data : {};
+    const filter = { user: given.user || undefined, command: given.command || undefined, result: given.result || undefined };
+    const rows = await listAudit(options.store, {
+      limit: LISTED,
+      ...(given.before !== undefined ? { before: given.before } : {}),
+      ...(filter.user ? { userId: filter.user } : {}),
+      ...(filter.command ? { command: filter.command } : {}),
+      ...(filter.result ? { result: filter.result } : {}),
+    });
+    const next = rows.length === LISTED ? rows.at(-1)!.id : null;
+    return sendPage(reply, 200, page('opsbot audit log', auditBody(rows, filter, next, new Date())));
   });
 
   app.get(`${BASE}/silences`, async (request, reply) => {

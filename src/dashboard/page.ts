@@ -40,7 +40,7 @@ export async function mainPage(options: DashboardOptions, queries: PageQueries, 
   const alerts = await queries.alerts({ limit: SHOWN, failedSince: new Date(nowMs - FAILED_WINDOW_MS) });
   const flash = signedIn?.flash;
   const header = session
-    ? html`<a href="${BASE}/alerts" style="color:#fff">Alerts</a><a href="${BASE}/silences" style="color:#fff">Silences</a><span>Logged in as ${session.user}</span>${actionForm(`${BASE}/logout`, session.csrf, 'Log out')}`
+    ? html`<span>Logged in as ${session.user}</span>${actionForm(`${BASE}/logout`, session.csrf, 'Log out')}`
     : html`<a href="${BASE}/login" style="color:#fff">Log in</a>`;
   const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}
 ${readOnlyReason ? html`<div class="banner">${readOnlyReason}</div>` : ''}
