@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
@@ -157,5 +159,38 @@ describe('the silences page of the dashboard', () => {
       expect(entry).toMatchObject({ via: 'dashboard', userName: 'carol', result: 'ok' });
     }
     await context.close();
+  });
+});
+
+describe('a report on the dashboard', () => {
+  let tb: TestBot;
+  let browser: Browser;
+  const reportsDir = mkdtempSync(join(tmpdir(), 'opsbot-dashboard-report-'));
+  beforeAll(async () => {
+    tb = await startTestBot({ yaml: `opsCycle: { reportsDir: ${reportsDir} }\n` });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tb?.destroy();
+    rmSync(reportsDir, { recursive: true, force: true });
+  });
+
+  it('is rendered as HTML (headings, tables), and alert text in it stays text: no tag, no javascript: link', async () => {
+    await tb.post('/api/v1/alerts', { severity: 'CRIT', title: '<script>window.hacked=1</script> [click](javascript:window.hacked=2) **loud**', service: 'web' });
+    const name = (await tb.post('/api/v1/reports', { by: 'test' })).body.report.name as string;
+    const page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${tb.url}/ops/governance/login`);
+    await page.fill('input[name=token]', TEST_API_TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${tb.url}/ops/governance`);
+    await page.goto(`${tb.url}/ops/governance/reports/${name}`);
+    expect(await page.textContent('section.report h1')).toBe(`Ops report ${name}`);
+    expect(await page.locator('section.report table').count()).toBeGreaterThan(0);
+    expect(await page.textContent('section.report')).toContain('<script>window.hacked=1</script>');
+    expect(await page.locator('section.report script').count()).toBe(0);
+    expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
   });
 });

@@ -77,7 +77,7 @@ describe('three instances, the leader killed mid-stream', () => {
     fakes = await startFakes();
     database = await createThrowawayDatabase('failover');
     dataDir = mkdtempSync(join(tmpdir(), 'opsbot-failover-'));
-    writeFileSync(join(dataDir, 'opsbot.yaml'), YAML);
+    writeFileSync(join(dataDir, 'opsbot.yaml'), `${YAML}opsCycle: { reportsDir: ${join(dataDir, 'reports')} }\n`);
     await Promise.all([spawn('ops-a'), spawn('ops-b'), spawn('ops-c')]);
   }, 90_000);
 

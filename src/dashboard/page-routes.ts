@@ -10,6 +10,7 @@ import { ServicesQuery } from './sections/services-query.js';
 import { alertPageBody, SILENCE_CHOICES } from './sections/alert-page.js';
 import { alertListBody } from './sections/alert-list.js';
 import { auditBody } from './sections/audit-page.js';
+import { reportHtml } from './report-html.js';
 import { listAudit } from '../operations/audit-log.js';
 import { SEVERITIES } from '../shared/types.js';
 import { listAlerts } from '../alerts/query.js';
@@ -114,6 +115,6 @@ export function registerPageRoutes(app: FastifyInstance, { options, credentials,
     const name = reportParam.safeParse(request.params);
     const text = name.success ? await options.reportText(name.data.name) : null;
     if (text === null) return refuse(reply, 404, 'No such report.');
-    return sendPage(reply, 200, page(`opsbot report ${name.data!.name}`, html`<p><a href="${BASE}">Back to the dashboard</a></p><pre class="report">${text}</pre>`));
+    return sendPage(reply, 200, page(`opsbot report ${name.data!.name}`, html`<p><a href="${BASE}">Back to the dashboard</a></p><section class="report">${reportHtml(text)}</section>`));
   });
 }
