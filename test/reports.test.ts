@@ -92,7 +92,7 @@ describe('ops cycles and reports', () => {
     const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
     const view = await fetch(`${bot.url}/ops/governance/reports/${name}`, { headers: { cookie } });
     expect(view.status).toBe(200);
-    expect(await view.text()).toContain(`# Ops report ${name}`);
+    expect(await view.text()).toContain(`<h1>Ops report ${name}</h1>`);
     const anonymous = await fetch(`${bot.url}/ops/governance/reports/${name}`, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
   });
