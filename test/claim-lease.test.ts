@@ -29,22 +29,27 @@ delivery:
   backoffMaxMs: 100
 `;
 
-describe('claim lease on a delivery being posted', () => {
-  let fakes: Fakes;
-  let bot: TestBot;
-  let redis: Redis;
+/** A bot with its config `yaml` on the fake Telegram, and a Redis connection of the test's own to add jobs by hand. */
+function useBotOnTelegram(yaml: string) {
+  const world = {} as { fakes: Fakes; bot: TestBot; redis: Redis };
   beforeAll(async () => {
-    fakes = await startFakes();
-    bot = await startTestBot({ yaml: YAML, telegramApiRoot: fakes.telegram.apiRoot });
-    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    world.fakes = await startFakes();
+    world.bot = await startTestBot({ yaml, telegramApiRoot: world.fakes.telegram.apiRoot });
+    world.redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   });
   afterAll(async () => {
-    await bot.destroy();
-    await fakes.close();
-    redis.disconnect();
+    await world.bot?.destroy();
+    await world.fakes?.close();
+    world.redis?.disconnect();
   });
+  return world;
+}
+
+describe('claim lease on a delivery being posted', () => {
+  const world = useBotOnTelegram(YAML);
 
   it('a second run of the delivery while its post is in flight does not post it again', async () => {
+    const { fakes, bot, redis } = world;
     fakes.telegram.script('sendMessage', { kind: 'hang' }, 1);
     const res = await bot.post('/api/v1/alerts', { severity: 'CRIT', title: 'posted once', service: 'db' });
     expect(res.status).toBe(202);
@@ -70,6 +75,7 @@ describe('claim lease on a delivery being posted', () => {
   });
 
   it('a second run of a storm summary while its post is in flight does not post it again', async () => {
+    const { fakes, bot, redis } = world;
     fakes.telegram.reset();
     fakes.telegram.script('sendMessage', { kind: 'hang' }, 1);
     const res = await bot.post(
@@ -103,21 +109,10 @@ routes:
   - { name: all, match: {}, telegram: ["301"] }
 delivery: { requestTimeoutMs: 20000 }
 `;
-  let fakes: Fakes;
-  let bot: TestBot;
-  let redis: Redis;
-  beforeAll(async () => {
-    fakes = await startFakes();
-    bot = await startTestBot({ yaml, telegramApiRoot: fakes.telegram.apiRoot });
-    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  });
-  afterAll(async () => {
-    await bot.destroy();
-    await fakes.close();
-    redis.disconnect();
-  });
+  const world = useBotOnTelegram(yaml);
 
   it('waits while that instance beats, and is taken over once the cluster counts it lost, long before the 60 s lease ends', async () => {
+    const { fakes, bot, redis } = world;
     const store = bot.bot.store;
     const accepted = await new AlertAcceptor(store).accept(parseConfigText(yaml, 'claims.yaml'), [alertInputSchema.parse({ severity: 'CRIT', title: 'claimed elsewhere', service: 'db' })]);
     const alertId = accepted.results[0]!.id!;
@@ -156,21 +151,10 @@ escalation:
   bySeverity: {}
 delivery: { requestTimeoutMs: 1500, backoffMs: 50, backoffMaxMs: 100 }
 `;
-  let fakes: Fakes;
-  let bot: TestBot;
-  let redis: Redis;
-  beforeAll(async () => {
-    fakes = await startFakes();
-    bot = await startTestBot({ yaml, telegramApiRoot: fakes.telegram.apiRoot });
-    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  });
-  afterAll(async () => {
-    await bot.destroy();
-    await fakes.close();
-    redis.disconnect();
-  });
+  const world = useBotOnTelegram(yaml);
 
   it('a second run of the step while its notice is in flight does not notify again', async () => {
+    const { fakes, bot, redis } = world;
     const res = await bot.post('/api/v1/alerts', { severity: 'CRIT', title: 'escalated once', service: 'db' });
     const alertId = res.body.alerts[0].id as number;
     await waitUntil('the alert in the chat', () => fakes.telegram.inChat('303').length === 1);

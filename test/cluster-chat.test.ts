@@ -4,6 +4,7 @@ import { startFakes, type Fakes } from './helpers/fakes.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './helpers/postgres.js';
 import { uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
+import { statusAnswer } from './helpers/status-command.js';
 import { beat } from '../src/cluster/instances.js';
 import { openPostgresStore } from '../src/db/postgres-store.js';
 
@@ -39,20 +40,6 @@ describe('chat on the leader of two instances', () => {
     await database?.drop();
   });
 
-  async function statusAnswer(): Promise<string> {
-    const interaction = await fakes.discord.sendInteraction({
-      type: 2,
-      data: { id: '300000000000000001', name: 'status', type: 1, options: [] },
-      guild_id: '900000000000000001',
-      channel_id: CHANNEL,
-      member: { user: { id: '501', username: 'alice' }, roles: [] },
-    });
-    const callback = await waitUntil('an answer to /status', () =>
-      fakes.discord.interactionResponses.find((r) => r.interactionId === interaction.id && r.kind === 'callback'),
-    );
-    return String(callback.body.data?.content ?? '');
-  }
-
   it('only the leader holds a Discord Gateway session; both report the same leader', async () => {
     await waitUntil('one Gateway session', () => fakes.discord.gatewaySessions === 1);
     const seenByA = (await bots.a!.get('/api/v1/cluster')).body;
@@ -61,7 +48,7 @@ describe('chat on the leader of two instances', () => {
     expect(seenByB.leader.name).toBe('instance-a');
     expect(seenByB.instances.map((i: { name: string }) => i.name).sort()).toEqual(['instance-a', 'instance-b']);
     expect(fakes.discord.gatewaySessions).toBe(1);
-    expect(await statusAnswer()).toContain('opsbot status');
+    expect(await statusAnswer(fakes.discord, CHANNEL)).toContain('opsbot status');
   });
 
   it('when the leader stops, the other instance takes the Gateway session and answers commands', async () => {
@@ -69,7 +56,7 @@ describe('chat on the leader of two instances', () => {
     bots.a = undefined;
     await waitUntil('instance-b leads', async () => (await bots.b!.get('/api/v1/cluster')).body.leader?.name === 'instance-b', 10_000);
     await waitUntil('a Gateway session of instance-b', () => fakes.discord.gatewaySessions === 1, 10_000);
-    expect(await statusAnswer()).toContain('opsbot status');
+    expect(await statusAnswer(fakes.discord, CHANNEL)).toContain('opsbot status');
   });
 
   it('the leader reports an instance that stopped beating as lost, and back when it beats; one that stopped cleanly is not lost', async () => {

@@ -10,6 +10,7 @@ import { createThrowawayDatabase, type ThrowawayDatabase } from './helpers/postg
 import { killLeftoverBots, spawnBot, type BotProcess } from './helpers/process.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { waitUntil } from './helpers/wait.js';
+import { statusAnswer } from './helpers/status-command.js';
 
 const CHANNEL = '100';
 const CHAT = '-200';
@@ -123,18 +124,6 @@ describe('three instances, the leader killed mid-stream', () => {
     };
   }
 
-  async function statusAnswer(): Promise<string> {
-    const interaction = await fakes.discord.sendInteraction({
-      type: 2,
-      data: { id: '300000000000000001', name: 'status', type: 1, options: [] },
-      guild_id: '900000000000000001',
-      channel_id: CHANNEL,
-      member: { user: { id: '501', username: 'alice' }, roles: [] },
-    });
-    const callback = await waitUntil('an answer to /status', () => fakes.discord.interactionResponses.find((r) => r.interactionId === interaction.id && r.kind === 'callback'), 10_000);
-    return String(callback.body.data?.content ?? '');
-  }
-
   it('every alert accepted by any instance arrives once, the new leader answers, the cycle runs once, the old leader rejoins as a follower', async () => {
     const first = bots.get('ops-a')!;
     const leaderName = (await waitUntil('a leader', () => leaderSeenBy(first), 10_000)) as Name;
@@ -160,7 +149,7 @@ describe('three instances, the leader killed mid-stream', () => {
       return name && name !== leaderName ? name : undefined;
     }, 20_000);
     await waitUntil('the new leader’s Gateway session', () => fakes.discord.gatewaySessions === 1, 15_000);
-    expect(await statusAnswer()).toContain('opsbot status');
+    expect(await statusAnswer(fakes.discord, CHANNEL)).toContain('opsbot status');
 
     const ids = [...alerts.accepted].sort((a, b) => a - b);
     await waitUntil('every accepted alert on Discord and Telegram', () => {

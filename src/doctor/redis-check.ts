@@ -1,4 +1,5 @@
-import { connectRedis, redisUrlProblem } from '../redis/connection.js';
+import { redisUrlProblem } from '../redis/connection.js';
+import { oneLookClient } from '../redis/probe.js';
 import { canRunPrivateRedis } from '../redis/embedded.js';
 import type { SetupCheck } from '../shared/setup-check.js';
 
@@ -22,16 +23,7 @@ export async function checkRedis(url: string, timeoutMs: number): Promise<SetupC
   const check = 'redis';
   const problem = redisUrlProblem(url);
   if (problem) return { check, ok: false, detail: `REDIS_URL: ${problem}`, fix: 'see README, Configuration' };
-  const client = connectRedis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    sentinelCommandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    sentinelRetryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
+  const client = oneLookClient(url, timeoutMs);
   try {
     await client.connect();
     const info = `${await client.info('server')}\n${await client.info('memory')}`;
