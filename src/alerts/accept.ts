@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import { placeholderAs, retryingUniqueRaces, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
+import { inChunks, placeholderAs, retryingUniqueRaces, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
 import type { RouteDecisionJson, SilenceRow } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import { silenceFor } from '../routing/silences.js';
@@ -78,13 +78,6 @@ const insertDeliveriesFor = statementsPerRowCount((db, { deliveries }, rows) =>
     .prepare(`accept.insertDeliveries.${rows}`),
 );
 
-/** Runs a multi-row insert over `rows` in chunks of `perInsert`; the returned rows in id order. */
-async function insertInChunks<R extends { id: number }>(rows: Array<Record<string, unknown>>, perInsert: number, insert: (chunk: Array<Record<string, unknown>>) => Promise<R[]>): Promise<R[]> {
-  const inserted: R[] = [];
-  for (let start = 0; start < rows.length; start += perInsert) inserted.push(...(await insert(rows.slice(start, start + perInsert))));
-  return inserted.sort((a, b) => a.id - b.id);
-}
-
 const statementsFor = statementsPerHandle((db, { alerts, silences, subscriptions }) => ({
   findFiring: db
     .select({ id: alerts.id })
@@ -110,16 +103,14 @@ const statementsFor = statementsPerHandle((db, { alerts, silences, subscriptions
 /** The firing alerts with these dedup keys, by key, in statements of at most 500 keys. */
 async function firingByKey(store: Store, tx: Db, keys: string[]): Promise<Map<string, number>> {
   const { alerts } = store.t;
-  const found = new Map<string, number>();
-  for (let start = 0; start < keys.length; start += 500) {
-    const rows = await tx
-      .select({ id: alerts.id, dedupKey: alerts.dedupKey })
-      .from(alerts)
-      .where(and(inArray(alerts.dedupKey, keys.slice(start, start + 500)), eq(alerts.status, 'firing')));
-    for (const row of rows) found.set(row.dedupKey!, row.id);
-  }
-  return found;
+  const rows = await inChunks(keys, 500, (chunk) =>
+    tx.select({ id: alerts.id, dedupKey: alerts.dedupKey }).from(alerts).where(and(inArray(alerts.dedupKey, chunk), eq(alerts.status, 'firing'))),
+  );
+  return new Map(rows.map((row) => [row.dedupKey!, row.id]));
 }
+
+/** Inserted rows in id order: a multi-row insert gives ids in row order, so this is the order of the rows given. */
+const byId = <R extends { id: number }>(rows: R[]) => rows.sort((a, b) => a.id - b.id);
 
 /** A new alert of the batch, routed and checked against the silences, before it is stored. */
 interface NewAlert {
@@ -214,11 +205,11 @@ export class AlertAcceptor {
       route,
       silenceId: silence?.id ?? null,
     }));
-    const stored = await insertInChunks(alertRows, ALERT_ROWS_PER_INSERT, (chunk) => insertAlertsFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now })));
+    const stored = byId(await inChunks(alertRows, ALERT_ROWS_PER_INSERT, (chunk) => insertAlertsFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now }))));
     const deliveryRows = created.flatMap(({ route, silence }, k) =>
       route.destinations.map(({ platform, destination }) => ({ alertId: stored[k]!.id, platform, destination, state: silence ? 'silenced' : 'pending' })),
     );
-    const deliveries = await insertInChunks(deliveryRows, DELIVERY_ROWS_PER_INSERT, (chunk) => insertDeliveriesFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now })));
+    const deliveries = byId(await inChunks(deliveryRows, DELIVERY_ROWS_PER_INSERT, (chunk) => insertDeliveriesFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now }))));
     const ladders: LadderPlan[] = [];
     let next = 0;
     for (const [k, { index, route, silence }] of created.entries()) {

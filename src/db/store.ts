@@ -131,6 +131,13 @@ export function statementsPerRowCount<T>(prepare: (db: Db, t: Tables, rows: numb
   };
 }
 
+/** Runs `run` over `items` in chunks of `size`, one after the other (statements bounded in placeholders or list length), and joins what each returns. */
+export async function inChunks<T, R>(items: readonly T[], size: number, run: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size) results.push(...(await run(items.slice(start, start + size))));
+  return results;
+}
+
 /** `<name>_<row>` for each field name and row number, made once (a batch of 200 alerts names 2,000 of them). */
 const rowKeys = new Map<string, string[]>();
 

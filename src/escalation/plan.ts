@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { placeholderAs, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
+import { inChunks, placeholderAs, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
 import type { EscalationPolicy } from '../config/escalation-schema.js';
 import type { EscalationWork } from '../shared/work.js';
 
@@ -87,11 +87,7 @@ export async function planEscalations(store: Store, tx: Db, plans: LadderPlan[])
       })),
     ),
   );
-  const planned: EscalationWork[] = [];
-  for (let start = 0; start < rows.length; start += STEP_ROWS_PER_INSERT) {
-    const chunk = rows.slice(start, start + STEP_ROWS_PER_INSERT);
-    planned.push(...(await insertStepsFor(store, tx, chunk.length).execute(rowPlaceholders(chunk))));
-  }
+  const planned = await inChunks(rows, STEP_ROWS_PER_INSERT, (chunk) => insertStepsFor(store, tx, chunk.length).execute(rowPlaceholders(chunk)));
   return planned.sort((a, b) => a.stepId - b.stepId);
 }
 
