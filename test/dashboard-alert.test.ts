@@ -1,11 +1,25 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const PHONE = { width: 390, height: 844 };
+
+/** A browser page logged in to the dashboard at `url` with the API token, as `name` when given, waiting at most 8 s for anything. */
+async function loggedIn(browser: Browser, url: string, name?: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  page.setDefaultTimeout(8_000);
+  await page.goto(`${url}/ops/governance/login`);
+  await page.fill('input[name=token]', TEST_API_TOKEN);
+  if (name) await page.fill('input[name=name]', name);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${url}/ops/governance`);
+  return { context, page };
+}
 
 describe('the alert page of the dashboard, on a 390 px phone screen', () => {
   let tb: TestBot;
@@ -31,14 +45,7 @@ describe('the alert page of the dashboard, on a 390 px phone screen', () => {
     });
     const id = posted.body.alerts[0].id as number;
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${tb.url}/ops/governance/login`);
-    await page.fill('input[name=token]', TEST_API_TOKEN);
-    await page.fill('input[name=name]', 'alice');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${tb.url}/ops/governance`);
+    const { context, page } = await loggedIn(browser, tb.url, 'alice', PHONE);
     expect(await page.textContent('#alerts .counts')).toContain('1 deliveries pending (1 for telegram, which has no token set: they wait for one; opsbot doctor names the variable)');
     expect(await page.getAttribute('meta[http-equiv=refresh]', 'content')).toBe('30');
     expect((await tb.get('/api/v1/alerts?text=disk%20FULL')).body.alerts.map((a: { id: number }) => a.id)).toEqual([id]);
@@ -86,12 +93,7 @@ describe('the alert page of the dashboard, on a 390 px phone screen', () => {
   });
 
   it('an unknown alert is a 404', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${tb.url}/ops/governance/login`);
-    await page.fill('input[name=token]', TEST_API_TOKEN);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${tb.url}/ops/governance`);
+    const { context, page } = await loggedIn(browser, tb.url);
     const response = await page.goto(`${tb.url}/ops/governance/alerts/999999`);
     expect(response?.status()).toBe(404);
     await context.close();
@@ -116,14 +118,7 @@ describe('the silences page of the dashboard', () => {
       { severity: 'WARN', title: 'cache slow', service: 'cache', labels: { env: 'prod' } },
       { severity: 'WARN', title: 'cache staging', service: 'cache', labels: { env: 'staging' } },
     ]);
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${tb.url}/ops/governance/login`);
-    await page.fill('input[name=token]', TEST_API_TOKEN);
-    await page.fill('input[name=name]', 'carol');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${tb.url}/ops/governance`);
+    const { context, page } = await loggedIn(browser, tb.url, 'carol', PHONE);
     await page.click('header nav a:has-text("Silences")');
     await page.waitForURL(`${tb.url}/ops/governance/silences`);
 
@@ -179,12 +174,7 @@ describe('a report on the dashboard', () => {
   it('is rendered as HTML (headings, tables), and alert text in it stays text: no tag, no javascript: link', async () => {
     await tb.post('/api/v1/alerts', { severity: 'CRIT', title: '<script>window.hacked=1</script> [click](javascript:window.hacked=2) **loud**', service: 'web' });
     const name = (await tb.post('/api/v1/reports', { by: 'test' })).body.report.name as string;
-    const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${tb.url}/ops/governance/login`);
-    await page.fill('input[name=token]', TEST_API_TOKEN);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${tb.url}/ops/governance`);
+    const { context, page } = await loggedIn(browser, tb.url);
     await page.goto(`${tb.url}/ops/governance/reports/${name}`);
     expect(await page.textContent('section.report h1')).toBe(`Ops report ${name}`);
     expect(await page.locator('section.report table').count()).toBeGreaterThan(0);
@@ -192,5 +182,6 @@ describe('a report on the dashboard', () => {
     expect(await page.locator('section.report script').count()).toBe(0);
     expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
+    await context.close();
   });
 });
