@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { AlertAcceptor } from '../src/alerts/accept.js';
 import { alertInputSchema } from '../src/alerts/input.js';
@@ -46,6 +47,20 @@ describeEachStore('delivery store operations', (store) => {
     expect(await deliveries.countPending('telegram', '-301')).toBe(1);
     expect(await deliveries.countWaiting('telegram', '-301')).toBe(1);
     expect(await deliveries.oldestPending('telegram', '-301')).toMatchObject({ id, createdAt: expect.any(Date) });
+  });
+
+  it('a read while another transaction is open sees only what is committed, and the commit at once', async () => {
+    const deliveries = new DeliveryStore(store());
+    const id = await deliveryOf('half done', '-303');
+    await deliveries.claimForSending(id, 'me');
+    let seenInside: number | undefined;
+    await store().transaction(async (tx) => {
+      const { deliveries: table } = store().t;
+      await tx.update(table).set({ state: 'pending', claimedBy: null, claimedAt: null }).where(eq(table.id, id));
+      seenInside = await new Promise<number>((resolve, reject) => setImmediate(() => deliveries.countWaiting('telegram', '-303').then(resolve, reject)));
+    });
+    expect(seenInside).toBe(0);
+    expect(await deliveries.countWaiting('telegram', '-303')).toBe(1);
   });
 
   it('records attempts, the sent message, edits that never go back a revision, and failure', async () => {

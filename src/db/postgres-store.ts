@@ -13,6 +13,7 @@ export async function openPostgresStore(url: string, log?: Logger): Promise<Stor
     file: null,
     t: pgTables,
     db: db as unknown as Db,
+    instantReader: () => db as unknown as Db,
     transaction(work) {
       const joined = open.joinable();
       if (joined) return work(joined);

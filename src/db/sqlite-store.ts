@@ -9,7 +9,8 @@ import { OpenTransactions, type Db, type Store, type Tables } from './store.js';
  * The embedded store: one SQLite file in `dataDir`, migrated on open. Writes run on one connection,
  * one transaction at a time (SQLite has one writer; the queue keeps a transaction's awaits from
  * letting another's statements in). Reads outside a transaction use a second, read-only connection,
- * which sees what is committed and never a transaction's half. `writer`: a connection already opened
+ * which sees what is committed and never a transaction's half; a single read statement run at once
+takes the writing connection while no transaction is open on it (`instantReader`). `writer`: a connection already opened
  * on that file (a test's or a benchmark's, recording what it runs).
  */
 export interface SqliteStore extends Store {
@@ -44,6 +45,7 @@ export function openSqliteStore(dataDir: string, writer: SqliteDb = openSqliteDb
     file: writer.$client.name,
     t: sqliteTables as unknown as Tables,
     db: readDb,
+    instantReader: () => (writer.$client.inTransaction ? readDb : writeDb),
     transaction(work) {
       const joined = open.joinable();
       if (joined) return work(joined);

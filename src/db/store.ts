@@ -30,6 +30,14 @@ export interface Store {
   /** The tables of this store's dialect, under the names of the schema. */
   readonly t: Tables;
   readonly db: Db;
+  /**
+   * A handle for one read statement that runs at once, before any await: on SQLite the writing
+   * connection while no transaction is open on it (its page cache stays warm, where the read-only
+   * connection re-reads every page it needs after each commit: 0.47 ms instead of 0.05 ms for the
+   * delivery path's count of what waits at a destination), else `db`. Never for reads that span an
+   * await: a transaction may begin on the writer in between.
+   */
+  instantReader(): Db;
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -164,8 +164,9 @@ const statementsFor = statementsPerHandle((db, t) => ({ ...prepareReads(db, t), 
 export class DeliveryStore {
   constructor(private readonly store: Store) {}
 
+  /** Each read here is one statement run at once. */
   private reads() {
-    return statementsFor(this.store, this.store.db);
+    return statementsFor(this.store, this.store.instantReader());
   }
 
   private write<T>(work: (statements: ReturnType<typeof statementsFor>) => Promise<T>): Promise<T> {
