@@ -5,7 +5,7 @@
  * against 100 active regex silences (what the intake does for each new alert).
  */
 import { regexProblem } from '../src/linear-regex.js';
-import { parseMatchers } from '../src/routing/matchers.js';
+import { parseMatchers } from '../src/shared/matcher-syntax.js';
 import { silenceFor } from '../src/routing/silences.js';
 import type { SilenceRow } from '../src/db/schema.js';
 import type { Summary } from './stats.js';

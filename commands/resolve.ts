@@ -8,6 +8,6 @@ export default defineCommand({
   role: 'responder',
   options: { alert: idOption(true, 'The alert number, as shown under the alert', 'alert') },
   async handle({ services, actor, now }, { alert }) {
-    return replyTo(await resolve(services, alert, actor, now));
+    return replyTo(await resolve({ ...services, routing: services.config }, alert, actor, now));
   },
 });

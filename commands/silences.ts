@@ -1,6 +1,6 @@
 import { defineCommand } from '../src/chat/command.js';
 import { listActiveSilences } from '../src/routing/silences.js';
-import { formatMatchers } from '../src/routing/matchers.js';
+import { formatMatchers } from '../src/shared/matcher-syntax.js';
 import { formatDuration } from '../src/time/duration.js';
 import { publicReply } from '../src/shared/chat.js';
 

@@ -35,6 +35,12 @@ describe('config file', () => {
     expect(() => parseConfigText(yaml, 'x.yaml')).toThrowError(/labels\.env\.regex: not a valid regular expression/);
   });
 
+  it('names the inhibit rule and the matcher that is wrong', () => {
+    const yaml = 'inhibitRules:\n  - sourceMatchers: [NodeDown]\n    targetMatchers: [severity=WARN]\n    equal: [instance]\n  - sourceMatchers: "env=~(prod"\n    targetMatchers: "severity=WARN"\n';
+    expect(() => parseConfigText(yaml, 'x.yaml')).toThrowError(/inhibitRules\[0\]\.sourceMatchers: "NodeDown" is not a matcher: write name=value/);
+    expect(() => parseConfigText(yaml, 'x.yaml')).toThrowError(/inhibitRules\[1\]\.sourceMatchers: the regular expression in "env=~\(prod" is/);
+  });
+
   it('reports broken YAML with its position', () => {
     expect(() => parseConfigText('routes: [\n', 'x.yaml')).toThrowError(/x\.yaml is not valid YAML/);
   });

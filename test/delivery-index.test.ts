@@ -39,7 +39,7 @@ it("dedup, ack and resolve find an alert's deliveries through the alert, never b
   await acknowledgeAlert(store, alertId, 'alice');
   await acceptor.accept(config, [alert({ status: 'resolved' })]);
   const [second] = (await acceptor.accept(config, [alert({ dedupKey: 'disk-db2' })])).results;
-  await resolveAlert(store, (second as { id: number }).id, 'bob');
+  await resolveAlert(store, (second as { id: number }).id, 'bob', config);
 
   const byAlert = executed.filter((statement) => /from "deliveries" where .*"deliveries"\."alert_id" = /i.test(statement));
   expect(byAlert.length).toBeGreaterThanOrEqual(4);

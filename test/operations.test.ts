@@ -31,7 +31,7 @@ const { dir, store, log, config, sink, added, fire } = inProcessStore(
     '    command: ["sleep", "60"]',
   ].join('\n'),
 );
-const deps = { store, sink, platforms: ['discord', 'telegram'] as const };
+const deps = { store, sink, platforms: ['discord', 'telegram'] as const, routing: {} };
 const { deliveries } = store.t;
 
 let audited: Array<{ result: AuditResult; detail: string }> = [];

@@ -61,8 +61,8 @@ describeEachStore('alert store operations', (store) => {
 
   it('resolve by hand resolves once and stops the ladder', async () => {
     const id = await fire('resolve me');
-    expect(await resolveAlert(store(), id, 'carol')).toMatchObject({ outcome: 'done', stoppedSteps: 5, alert: { status: 'resolved', resolvedBy: 'carol' } });
-    expect(await resolveAlert(store(), id, 'carol')).toMatchObject({ outcome: 'already' });
+    expect(await resolveAlert(store(), id, 'carol', config)).toMatchObject({ outcome: 'done', stoppedSteps: 5, alert: { status: 'resolved', resolvedBy: 'carol' } });
+    expect(await resolveAlert(store(), id, 'carol', config)).toMatchObject({ outcome: 'already' });
   });
 
   it('a silence holds the firing alerts it matches, lists how many, and lets them go when it ends', async () => {

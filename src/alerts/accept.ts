@@ -1,7 +1,9 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { inChunks, placeholderAs, retryingUniqueRaces, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
 import type { RouteDecisionJson, SilenceRow } from '../db/schema.js';
-import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
+import { decideRoute, type RoutableAlert, type Routing, type SubscriptionRule } from '../routing/route.js';
+import { inhibitorOf, mayBeInhibited } from '../routing/inhibition.js';
+import { firingSources } from './inhibition-hold.js';
 import { silenceFor } from '../routing/silences.js';
 import { planEscalations, type LadderPlan } from '../escalation/plan.js';
 import type { AlertInput, FiringInput } from './input.js';
@@ -10,7 +12,7 @@ import { deliveriesToSync, resolveFiring } from './message-sync.js';
 import type { DeliveryWork, EscalationWork, SummaryWork } from '../shared/work.js';
 
 export type AcceptOutcome =
-  | { id: number; outcome: 'created'; deliveries: number }
+  | { id: number; outcome: 'created'; deliveries: number; inhibitedBy?: number }
   | { id: number; outcome: 'deduplicated'; count: number }
   | { id: number; outcome: 'resolved' }
   | { id: null; outcome: 'ignored'; reason: string };
@@ -158,7 +160,7 @@ export class AlertAcceptor {
       const created: NewAlert[] = [];
       for (const [index, input] of inputs.entries()) {
         const firingId = input.dedupKey ? firing.get(input.dedupKey) : undefined;
-        if (input.status === 'resolved') pieces[index]!.outcome = firingId ? await this.resolve(tx, firingId, input, now, pieces[index]!) : ignoredResolution(input);
+        if (input.status === 'resolved') pieces[index]!.outcome = firingId ? await this.resolve(tx, routing, firingId, input, now, pieces[index]!) : ignoredResolution(input);
         else if (firingId !== undefined) pieces[index]!.outcome = await this.bump(tx, firingId, now, pieces[index]!);
         else created.push(this.decide(routing, rules, input, index));
       }
@@ -178,7 +180,7 @@ export class AlertAcceptor {
    */
   private async acceptOne(tx: Db, routing: Routing, rules: ChatRules, input: AlertInput, now: Date, piece: InputWork): Promise<AcceptOutcome> {
     const [firing] = input.dedupKey ? await statementsFor(this.store, tx).findFiring.execute({ dedupKey: input.dedupKey }) : [];
-    if (input.status === 'resolved') return firing ? this.resolve(tx, firing.id, input, now, piece) : ignoredResolution(input);
+    if (input.status === 'resolved') return firing ? this.resolve(tx, routing, firing.id, input, now, piece) : ignoredResolution(input);
     if (firing) return this.bump(tx, firing.id, now, piece);
     await this.create(tx, routing, [this.decide(routing, rules, input, 0)], now, [piece]);
     return piece.outcome!;
@@ -186,11 +188,14 @@ export class AlertAcceptor {
 
   /** A new alert's route (config routes and chat subscriptions) and the silence that holds it back, if any. */
   private decide(routing: Routing, rules: ChatRules, input: FiringInput, index: number): NewAlert {
-    const routable = { severity: input.severity, service: input.service ?? null, labels: input.labels ?? {} };
+    const routable = routableOf(input);
     return { index, input, route: decideRoute(routable, routing, rules.subscriptions), silence: silenceFor(rules.silences, routable) };
   }
 
-  /** New alerts, their deliveries (held back by a silence) and their escalation ladders, each kind in multi-row statements. */
+  /**
+   * New alerts, their deliveries (held back by a silence or an inhibition) and their escalation
+   * ladders, each kind in multi-row statements.
+   */
   private async create(tx: Db, routing: Routing, created: NewAlert[], now: Date, pieces: InputWork[]): Promise<void> {
     if (created.length === 0) return;
     const alertRows = created.map(({ input, route, silence }) => ({
@@ -206,24 +211,48 @@ export class AlertAcceptor {
       silenceId: silence?.id ?? null,
     }));
     const stored = byId(await inChunks(alertRows, ALERT_ROWS_PER_INSERT, (chunk) => insertAlertsFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now }))));
-    const deliveryRows = created.flatMap(({ route, silence }, k) =>
-      route.destinations.map(({ platform, destination }) => ({ alertId: stored[k]!.id, platform, destination, state: silence ? 'silenced' : 'pending' })),
+    const inhibitors = await this.inhibit(tx, routing, created, stored);
+    const holdOf = (k: number) => (created[k]!.silence ? 'silenced' : inhibitors[k] !== undefined ? 'inhibited' : null);
+    const deliveryRows = created.flatMap(({ route }, k) =>
+      route.destinations.map(({ platform, destination }) => ({ alertId: stored[k]!.id, platform, destination, state: holdOf(k) ?? 'pending' })),
     );
     const deliveries = byId(await inChunks(deliveryRows, DELIVERY_ROWS_PER_INSERT, (chunk) => insertDeliveriesFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now }))));
     const ladders: LadderPlan[] = [];
     let next = 0;
-    for (const [k, { index, route, silence }] of created.entries()) {
+    for (const [k, { index, route }] of created.entries()) {
       const { id, revision } = stored[k]!;
       const piece = pieces[index]!;
       const planned = deliveries.slice(next, next + route.destinations.length);
       next += route.destinations.length;
-      if (!silence) route.destinations.forEach(({ platform, destination }, d) => piece.work.push({ deliveryId: planned[d]!.id, revision, platform, destination, planned: true }));
+      const held = holdOf(k) !== null;
+      if (!held) route.destinations.forEach(({ platform, destination }, d) => piece.work.push({ deliveryId: planned[d]!.id, revision, platform, destination, planned: true }));
       const policy = route.escalation ? routing.escalation?.policies[route.escalation] : undefined;
-      if (!silence && route.escalation && policy) ladders.push({ alertId: id, policyName: route.escalation, policy, from: now });
-      piece.outcome = { id, outcome: 'created', deliveries: route.destinations.length };
+      if (!held && route.escalation && policy) ladders.push({ alertId: id, policyName: route.escalation, policy, from: now });
+      piece.outcome = { id, outcome: 'created', deliveries: route.destinations.length, ...(inhibitors[k] !== undefined ? { inhibitedBy: inhibitors[k] } : {}) };
     }
     const pieceOf = new Map(created.map(({ index }, k) => [stored[k]!.id, pieces[index]!]));
     for (const step of await planEscalations(this.store, tx, ladders)) pieceOf.get(step.alertId)!.escalations.push(step);
+  }
+
+  /**
+   * The firing alert that inhibits each new alert no silence holds, by the batch's order (undefined
+   * where none does), recorded on the alert. Sources are every firing alert, the batch's own included.
+   */
+  private async inhibit(tx: Db, routing: Routing, created: NewAlert[], stored: Array<{ id: number }>): Promise<Array<number | undefined>> {
+    const rules = routing.inhibitRules ?? [];
+    const routable = (k: number) => ({ id: stored[k]!.id, ...routableOf(created[k]!.input) });
+    const candidates = created.flatMap((alert, k) => (!alert.silence && mayBeInhibited(rules, routableOf(alert.input)) ? [k] : []));
+    const inhibitors: Array<number | undefined> = created.map(() => undefined);
+    if (candidates.length === 0) return inhibitors;
+    const sources = await firingSources(this.store, tx, rules);
+    const { alerts } = this.store.t;
+    for (const k of candidates) {
+      const found = inhibitorOf(rules, sources, routable(k));
+      if (!found) continue;
+      inhibitors[k] = found.source.id;
+      await tx.update(alerts).set({ inhibitedBy: found.source.id }).where(eq(alerts.id, stored[k]!.id));
+    }
+    return inhibitors;
   }
 
   private async bump(tx: Db, alertId: number, now: Date, piece: InputWork): Promise<AcceptOutcome> {
@@ -232,9 +261,11 @@ export class AlertAcceptor {
     return { id: alertId, outcome: 'deduplicated', count: updated!.count };
   }
 
-  private async resolve(tx: Db, alertId: number, input: AlertInput, now: Date, piece: InputWork): Promise<AcceptOutcome> {
-    const { alert } = await resolveFiring(this.store, tx, alertId, input.source ?? 'api', 'resolved', now);
+  private async resolve(tx: Db, routing: Routing, alertId: number, input: AlertInput, now: Date, piece: InputWork): Promise<AcceptOutcome> {
+    const { alert, released } = await resolveFiring(this.store, tx, alertId, input.source ?? 'api', 'resolved', routing, now);
     await this.planSync(tx, alertId, alert.revision, piece);
+    piece.work.push(...released.deliveries);
+    piece.escalations.push(...released.escalations);
     return { id: alertId, outcome: 'resolved' };
   }
 
@@ -243,6 +274,10 @@ export class AlertAcceptor {
     piece.work.push(...(await deliveriesToSync(this.store, tx, alertId, revision)));
     piece.summaries.push(...(await summariesToSync(this.store, tx, alertId)));
   }
+}
+
+function routableOf(input: FiringInput): RoutableAlert {
+  return { severity: input.severity, service: input.service ?? null, labels: input.labels ?? {} };
 }
 
 function ignoredResolution(input: AlertInput): AcceptOutcome {

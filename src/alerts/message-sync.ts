@@ -3,6 +3,8 @@ import { placeholderAs, statementsPerHandle, type Db, type Store } from '../db/s
 import type { AlertRow } from '../db/schema.js';
 import { cancelEscalation } from '../escalation/plan.js';
 import type { DeliveryWork } from '../shared/work.js';
+import type { ReleasedWork } from './hold-release.js';
+import { releaseInhibitedBy, type Inhibition } from './inhibition-hold.js';
 
 const p = sql.placeholder;
 
@@ -30,8 +32,18 @@ export async function deliveriesToSync(store: Store, db: Db, alertId: number, re
 /**
  * Marks a firing alert resolved and stops its escalation (`reason` is what the stopped steps say),
  * inside the caller's transaction `tx`; the one resolution, whether its source or a person resolves it.
+ * The alerts it inhibited are let go in the same transaction (`released`: their work to hand on).
  */
-export async function resolveFiring(store: Store, tx: Db, alertId: number, by: string, reason: string, now: Date): Promise<{ alert: AlertRow; stoppedSteps: number }> {
+export async function resolveFiring(
+  store: Store,
+  tx: Db,
+  alertId: number,
+  by: string,
+  reason: string,
+  inhibition: Inhibition,
+  now: Date,
+): Promise<{ alert: AlertRow; stoppedSteps: number; released: ReleasedWork }> {
   const [alert] = await statementsFor(store, tx).resolve.execute({ id: alertId, now, by });
-  return { alert: alert!, stoppedSteps: await cancelEscalation(store, tx, alertId, reason, now) };
+  const stoppedSteps = await cancelEscalation(store, tx, alertId, reason, now);
+  return { alert: alert!, stoppedSteps, released: await releaseInhibitedBy(store, tx, alertId, inhibition, now) };
 }

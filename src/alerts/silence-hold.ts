@@ -1,11 +1,12 @@
 import { and, eq, gt, isNotNull, isNull } from 'drizzle-orm';
 import { forUpdate, type Db, type Store } from '../db/store.js';
-import type { AlertRow, SilenceMatcherJson, SilenceRow } from '../db/schema.js';
+import type { SilenceMatcherJson, SilenceRow } from '../db/schema.js';
 import type { EscalationConfig } from '../config/escalation-schema.js';
-import { cancelEscalation, planEscalation } from '../escalation/plan.js';
+import { cancelEscalation } from '../escalation/plan.js';
+import { noReleasedWork, releaseHeld, type ReleasedWork } from './hold-release.js';
 import { activeSilences, silenceFor } from '../routing/silences.js';
 import { matchesAll } from '../routing/matchers.js';
-import type { DeliveryWork, EscalationWork, WorkSink } from '../shared/work.js';
+import type { WorkSink } from '../shared/work.js';
 
 /*
  * What a silence does to alerts: holds back the deliveries and escalation of the alerts it matches,
@@ -63,12 +64,6 @@ export async function removeSilence(store: Store, id: number, removedBy: string,
   return removed;
 }
 
-export interface ReleasedWork {
-  released: number;
-  deliveries: DeliveryWork[];
-  escalations: EscalationWork[];
-}
-
 /** Checked inside the transaction before it writes: false when the caller may no longer act (a leader that lost its lease). */
 export type Fence = (tx: Db) => Promise<boolean>;
 
@@ -90,7 +85,7 @@ export async function releaseEndedSilencesTo(sink: WorkSink, store: Store, escal
 export function releaseEndedSilences(store: Store, escalation: EscalationConfig, now = new Date(), fence?: Fence): Promise<ReleasedWork> {
   const { alerts } = store.t;
   return store.transaction(async (tx) => {
-    const work: ReleasedWork = { released: 0, deliveries: [], escalations: [] };
+    const work = noReleasedWork();
     if (fence && !(await fence(tx))) return work;
     const active = await activeSilences(store, tx, now);
     const activeIds = active.map((s) => s.id);
@@ -98,7 +93,10 @@ export function releaseEndedSilences(store: Store, escalation: EscalationConfig,
     for (const alert of silenced.filter((a) => !activeIds.includes(a.silenceId!))) {
       const other = silenceFor(active, alert);
       if (other) await tx.update(alerts).set({ silenceId: other.id }).where(eq(alerts.id, alert.id));
-      else await release(store, tx, alert, escalation, now, work);
+      else {
+        await tx.update(alerts).set({ silenceId: null }).where(eq(alerts.id, alert.id));
+        await releaseHeld(store, tx, { ...alert, silenceId: null }, 'silenced', escalation, now, work);
+      }
     }
     await tx
       .update(alerts)
@@ -106,24 +104,4 @@ export function releaseEndedSilences(store: Store, escalation: EscalationConfig,
       .where(and(isNotNull(alerts.silenceId), eq(alerts.status, 'resolved')));
     return work;
   });
-}
-
-/** One alert let go: its held deliveries wait to be posted again, and its escalation starts over from now unless it was acked. */
-async function release(store: Store, tx: Db, alert: AlertRow, escalation: EscalationConfig, now: Date, work: ReleasedWork): Promise<void> {
-  const { alerts, deliveries } = store.t;
-  await tx.update(alerts).set({ silenceId: null }).where(eq(alerts.id, alert.id));
-  const freed = await tx
-    .update(deliveries)
-    .set({ state: 'pending' })
-    .where(and(eq(deliveries.alertId, alert.id), eq(deliveries.state, 'silenced')))
-    .returning({ id: deliveries.id, platform: deliveries.platform, destination: deliveries.destination });
-  for (const { id, platform, destination } of freed.sort((a, b) => a.id - b.id)) {
-    work.deliveries.push({ deliveryId: id, revision: alert.revision, platform, destination, planned: true });
-  }
-  const policyName = alert.route.escalation;
-  const policy = policyName ? escalation.policies[policyName] : undefined;
-  if (policyName && policy && alert.ackedAt === null) {
-    work.escalations.push(...(await planEscalation(store, tx, alert.id, policyName, policy, now)));
-  }
-  work.released++;
 }

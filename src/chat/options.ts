@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../shared/types.js';
 import type { SilenceMatcherJson } from '../db/schema.js';
-import { MatcherError, parseMatchers } from '../routing/matchers.js';
+import { MatcherError, parseMatchers } from '../shared/matcher-syntax.js';
 import { parseDuration } from '../time/duration.js';
 import { ArgumentError } from './command.js';
 import type { OptionSpec } from '../shared/chat.js';

@@ -11,6 +11,7 @@ import { triggerRulesSchema } from './trigger-schema.js';
 import { opsCycleSchema } from './ops-cycle-schema.js';
 import { eachPlatform } from '../platforms/settings.js';
 import { pacingSchema } from './pacing-schema.js';
+import { inhibitRulesSchema } from './inhibit-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -58,6 +59,7 @@ export const fileConfigSchema = z
   .strictObject({
   routes: z.array(route).default([]),
   defaultRoute: z.strictObject(destinations).prefault({}),
+  inhibitRules: inhibitRulesSchema,
   alertmanager: z
     .strictObject({
       severityMap: z.record(z.string(), severity).default({}),

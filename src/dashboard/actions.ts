@@ -3,7 +3,7 @@ import { resolve } from '../operations/resolve.js';
 import { silence, unsilence } from '../operations/silence.js';
 import type { AlertDetail } from '../alerts/query.js';
 import type { SilenceMatcherJson } from '../db/schema.js';
-import { formatMatchers } from '../routing/matchers.js';
+import { formatMatchers } from '../shared/matcher-syntax.js';
 import type { Actor } from '../operations/actor.js';
 import { recordAudit, type AuditEntry } from '../operations/audit-log.js';
 import { resend } from '../operations/resend.js';

@@ -16,7 +16,7 @@ import { SEVERITIES } from '../shared/types.js';
 import { listAlerts } from '../alerts/query.js';
 import { firingMatches, previewSection, silencesBody } from './sections/silences-page.js';
 import { listSilences } from '../routing/silences.js';
-import { MatcherError, parseMatchers } from '../routing/matchers.js';
+import { MatcherError, parseMatchers } from '../shared/matcher-syntax.js';
 import { getAlertDetail } from '../alerts/query.js';
 import { listAuditOfAlert } from '../operations/audit-log.js';
 

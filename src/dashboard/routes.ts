@@ -3,7 +3,7 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ackAlert, auditDashboard, createSilenceAction, expireSilenceAction, resendFailed, resolveAlertAction, silenceLikeAlert, switchService } from './actions.js';
-import { MatcherError, parseMatchers } from '../routing/matchers.js';
+import { MatcherError, parseMatchers } from '../shared/matcher-syntax.js';
 import { getAlertDetail } from '../alerts/query.js';
 import { SILENCE_CHOICES } from './sections/alert-page.js';
 import { parseDuration } from '../time/duration.js';

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Inhibition } from '../alerts/inhibition-hold.js';
 import type { Store } from '../db/store.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Platform } from '../shared/types.js';
@@ -19,6 +20,8 @@ export type ListReports = () => Promise<ReportEntry[]>;
 export interface DashboardOptions {
   store: Store;
   sink: WorkSink;
+  /** The config's inhibition rules and escalation policies, for a resolve that lets inhibited alerts go. */
+  routing: Inhibition;
   /** Chat platforms with a token. */
   platforms: Platform[];
   manager: ServiceManager;

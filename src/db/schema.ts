@@ -1,4 +1,5 @@
 import { PLATFORMS, type Platform } from '../shared/types.js';
+import type { Matcher } from '../shared/matcher-syntax.js';
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One firing episode of an alert. A dedup bump or a resolution raises `revision`. */
@@ -27,11 +28,14 @@ export const alerts = sqliteTable(
     resolvedBy: text('resolved_by'),
     /** The silence holding this alert's messages back, while one does. */
     silenceId: integer('silence_id'),
+    /** The firing alert whose inhibition rule holds this alert's messages back, while one does (Alertmanager's inhibitRules). */
+    inhibitedBy: integer('inhibited_by'),
   },
   (t) => [
     index('alerts_dedup_firing').on(t.dedupKey, t.status),
     index('alerts_status_severity').on(t.status, t.severity),
     index('alerts_service').on(t.service),
+    index('alerts_inhibited_by').on(t.inhibitedBy),
   ],
 );
 
@@ -58,7 +62,7 @@ export const deliveries = sqliteTable(
       .references(() => alerts.id),
     platform: text('platform', { enum: PLATFORMS }).notNull(),
     destination: text('destination').notNull(),
-    state: text('state', { enum: ['pending', 'sending', 'sent', 'summarized', 'failed', 'silenced'] }).notNull(),
+    state: text('state', { enum: ['pending', 'sending', 'sent', 'summarized', 'failed', 'silenced', 'inhibited'] }).notNull(),
     messageId: text('message_id'),
     summaryId: integer('summary_id'),
     syncedRevision: integer('synced_revision').notNull().default(0),
@@ -131,11 +135,7 @@ export interface StepNotified {
   failed: Array<{ target: string; reason: string }>;
 }
 
-export interface SilenceMatcherJson {
-  name: string;
-  op: '=' | '!=' | '=~' | '!~';
-  value: string;
-}
+export type SilenceMatcherJson = Matcher;
 
 /** Alertmanager-style silences, created from chat. */
 export const silences = sqliteTable(

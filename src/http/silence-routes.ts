@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Store } from '../db/store.js';
 import type { SilenceMatcherJson } from '../db/schema.js';
-import { checkMatcher, formatMatchers, MatcherError, parseMatchers } from '../routing/matchers.js';
+import { checkMatcher, formatMatchers, MatcherError, parseMatchers } from '../shared/matcher-syntax.js';
 import { getSilence, listSilences } from '../routing/silences.js';
 import { silence, unsilence } from '../operations/silence.js';
 import { errorText, statement } from '../operations/wording.js';

@@ -1,4 +1,4 @@
-import { formatMatchers } from '../routing/matchers.js';
+import { formatMatchers } from '../shared/matcher-syntax.js';
 import { formatDuration } from '../time/duration.js';
 import type { SubscriptionRow } from '../db/schema.js';
 import type { NotFound, OperationResult } from './results.js';

@@ -9,7 +9,7 @@ export interface RoutableAlert {
   labels: Record<string, string>;
 }
 
-export type Routing = Pick<FileConfig, 'routes' | 'defaultRoute'> & Partial<Pick<FileConfig, 'escalation'>>;
+export type Routing = Pick<FileConfig, 'routes' | 'defaultRoute'> & Partial<Pick<FileConfig, 'escalation' | 'inhibitRules'>>;
 
 /** A chat's opt-in from `/subscribe`: the least severity it wants and, optionally, which services. */
 export interface SubscriptionRule {

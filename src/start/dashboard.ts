@@ -27,6 +27,7 @@ export function dashboardPages(base: Foundation, { env, file }: Config, parts: D
     registerDashboardRoutes(app, {
       store: base.store,
       sink: parts.sink,
+      routing: file,
       platforms: parts.platforms,
       manager: healing.manager,
       heal: healing.heal,

@@ -34,6 +34,8 @@ export const alerts = pgTable(
     resolvedAt: instant('resolved_at'),
     resolvedBy: text('resolved_by'),
     silenceId: int64('silence_id'),
+    /** The firing alert whose inhibition rule holds this alert's messages back, while one does (Alertmanager's inhibitRules). */
+    inhibitedBy: int64('inhibited_by'),
   },
   (t) => [
     index('alerts_dedup_firing').on(t.dedupKey, t.status),
@@ -45,6 +47,7 @@ export const alerts = pgTable(
     uniqueIndex('alerts_one_firing_per_dedup_key').on(t.dedupKey).where(sql`${t.status} = 'firing' and ${t.dedupKey} is not null`),
     index('alerts_status_severity').on(t.status, t.severity),
     index('alerts_service').on(t.service),
+    index('alerts_inhibited_by').on(t.inhibitedBy),
   ],
 );
 
@@ -57,7 +60,7 @@ export const deliveries = pgTable(
       .references(() => alerts.id),
     platform: text('platform', { enum: PLATFORMS }).notNull(),
     destination: text('destination').notNull(),
-    state: text('state', { enum: ['pending', 'sending', 'sent', 'summarized', 'failed', 'silenced'] }).notNull(),
+    state: text('state', { enum: ['pending', 'sending', 'sent', 'summarized', 'failed', 'silenced', 'inhibited'] }).notNull(),
     messageId: text('message_id'),
     summaryId: int64('summary_id'),
     syncedRevision: integer('synced_revision').notNull().default(0),
