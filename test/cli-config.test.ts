@@ -29,6 +29,8 @@ defaultRoute: { discord: ["999"] }
 escalation:
   policies:
     pager: { levels: [{ level: 1, after: 5m }] }
+inhibitRules:
+  - { name: node-down, sourceMatchers: [alertname=NodeDown], targetMatchers: [alertname!=NodeDown], equal: [instance] }
 `,
 );
 
@@ -42,6 +44,7 @@ describe('opsbot config check', () => {
     expect(result.stdout).toContain(`${GOOD}: valid`);
     expect(result.stdout).toContain('routes: 2 (db-prod, crit)');
     expect(result.stdout).toContain('escalation policies:');
+    expect(result.stdout).toContain('inhibit rules: 1 (node-down)');
     const json = await runCliWithEnv(['config', 'check', GOOD, '--json'], env());
     expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, file: GOOD, routes: ['db-prod', 'crit'] });
   });

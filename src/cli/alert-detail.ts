@@ -20,6 +20,8 @@ interface AlertDetail {
   ackedBy: string | null;
   resolvedAt: string | null;
   resolvedBy: string | null;
+  silenceId: number | null;
+  inhibitedBy: number | null;
   route: { matched: string[]; usedDefault: boolean; escalation?: string | null };
   deliveries: Array<{ platform: string; destination: string; state: string; attempts: number; lastError: string | null; sentAt: string | null; summary: { id: number } | null }>;
   escalation: Array<{ level: number; repeat: number; dueAt: string; state: string; detail: string | null }>;
@@ -40,6 +42,8 @@ export async function showAlert(bot: BotApi, id: string | undefined, json: boole
     alert.resolvedAt ? `resolved ${when(alert.resolvedAt)} by ${alert.resolvedBy ?? '?'}` : undefined,
     alert.link ? `link: ${alert.link}` : undefined,
     `route: ${alert.route.usedDefault ? 'the default route' : alert.route.matched.join(' → ')}; escalation: ${alert.route.escalation ?? 'none'}`,
+    alert.silenceId ? `held by silence #${alert.silenceId}` : undefined,
+    alert.inhibitedBy ? `inhibited by alert #${alert.inhibitedBy}: posted if it still fires when #${alert.inhibitedBy} resolves` : undefined,
   ];
   write(`${lines.filter((line) => line !== undefined).join('\n')}\n\ndeliveries:\n`);
   write(table(['platform', 'destination', 'state', 'attempts', 'sent', 'last error'], alert.deliveries.map((d) => [d.platform, d.destination, d.summary ? `${d.state} (summary #${d.summary.id})` : d.state, d.attempts, when(d.sentAt), d.lastError])));

@@ -22,6 +22,7 @@ export function checkConfig(env: NodeJS.ProcessEnv, file: string | undefined, js
     file: configPath,
     routes: config.routes.map((route) => route.name),
     escalationPolicies: Object.keys(config.escalation.policies),
+    inhibitRules: config.inhibitRules.map((rule, i) => rule.name ?? `inhibitRules[${i}]`),
     services: config.services.map((service) => service.name),
     heartbeats: config.heartbeats.map((heartbeat) => heartbeat.name),
     triggers: config.triggers.map((trigger) => trigger.name),
@@ -30,7 +31,7 @@ export function checkConfig(env: NodeJS.ProcessEnv, file: string | undefined, js
   if (json) return write(`${JSON.stringify({ valid: true, ...summary }, null, 2)}\n`);
   const list = (names: string[]) => (names.length === 0 ? 'none' : `${names.length} (${names.join(', ')})`);
   write(`${configPath ?? 'no config file (embedded defaults)'}: valid\n`);
-  write(`  routes: ${list(summary.routes)}\n  escalation policies: ${list(summary.escalationPolicies)}\n  services: ${list(summary.services)}\n`);
+  write(`  routes: ${list(summary.routes)}\n  escalation policies: ${list(summary.escalationPolicies)}\n  inhibit rules: ${list(summary.inhibitRules)}\n  services: ${list(summary.services)}\n`);
   write(`  heartbeats: ${list(summary.heartbeats)}\n  triggers: ${list(summary.triggers)}\n  ops cycles: ${summary.opsCycles.join(', ')}\n`);
 }
 

@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../db/store.js';
 import { PLATFORMS, SEVERITIES, type Platform } from '../shared/types.js';
@@ -64,6 +64,10 @@ export class Metrics {
     }, ['service']);
     gauge(registry, 'opsbot_alerts_firing', 'Alerts firing now, by severity', BY_SEVERITY, async (set) => {
       const rows = await db.select({ severity: alerts.severity, n: count() }).from(alerts).where(eq(alerts.status, 'firing')).groupBy(alerts.severity);
+      for (const row of rows) set({ severity: row.severity }, row.n);
+    });
+    gauge(registry, 'opsbot_alerts_inhibited', 'Alerts firing now whose messages an inhibit rule holds back, by severity', BY_SEVERITY, async (set) => {
+      const rows = await db.select({ severity: alerts.severity, n: count() }).from(alerts).where(and(eq(alerts.status, 'firing'), isNotNull(alerts.inhibitedBy))).groupBy(alerts.severity);
       for (const row of rows) set({ severity: row.severity }, row.n);
     });
   }

@@ -64,7 +64,7 @@ ${alert.link ? html`<p><a href="${alert.link}" rel="noreferrer">${alert.link}</a
 ${actions(alert, csrf)}
 ${labelsTable(alert.labels)}
 ${alert.dedupKey ? html`<p class="muted">dedup key ${alert.dedupKey}</p>` : ''}</section>
-<section id="route"><h2>Where it went</h2><p>${route}; escalation ${alert.route.escalation ?? 'none'}${alert.silenceId ? html` · <strong>held by silence #${alert.silenceId}</strong>` : ''}</p>${deliveriesTable(alert)}</section>
+<section id="route"><h2>Where it went</h2><p>${route}; escalation ${alert.route.escalation ?? 'none'}${alert.silenceId ? html` · <strong>held by silence #${alert.silenceId}</strong>` : ''}${alert.inhibitedBy ? html` · <strong>inhibited by <a href="${BASE}/alerts/${alert.inhibitedBy}">#${alert.inhibitedBy}</a></strong>` : ''}</p>${deliveriesTable(alert)}</section>
 <section id="ladder"><h2>Escalation</h2>${escalationTable(alert, now)}</section>
 <section id="audit"><h2>Who did what</h2>${auditTable(audit, now)}</section>`;
 }
