@@ -58,12 +58,13 @@ export function deliveryJob(work: Pick<DeliveryWork, 'deliveryId' | 'revision' |
   };
 }
 
-export function summaryEditJob(work: SummaryWork) {
+export function summaryEditJob(work: SummaryWork, now = Date.now()) {
+  const delay = work.notBefore ? work.notBefore.getTime() - now : 0;
   return {
     platform: work.platform,
     name: 'summary',
     data: { kind: 'summary', summaryId: work.summaryId } as DeliverJob,
-    opts: { jobId: jobIds.summaryEdit(work.summaryId, work.revision) },
+    opts: { jobId: jobIds.summaryEdit(work.summaryId, work.revision), ...(delay > 0 ? { delay } : {}) },
   };
 }
 

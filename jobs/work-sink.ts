@@ -30,7 +30,7 @@ export class QueueWorkSink implements WorkSink {
 
   async summaries(work: SummaryWork[]): Promise<void> {
     if (work.length === 0) return;
-    await addToQueues(this.queues.deliver, work.map(summaryEditJob)).catch((error: unknown) => this.failed(error, 'deliver', work.length));
+    await addToQueues(this.queues.deliver, work.map((w) => summaryEditJob(w))).catch((error: unknown) => this.failed(error, 'deliver', work.length));
   }
 
   async escalations(work: EscalationWork[]): Promise<void> {

@@ -1,9 +1,11 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { inChunks, placeholderAs, retryingUniqueRaces, rowPlaceholders, statementsPerHandle, statementsPerRowCount, type Db, type Store } from '../db/store.js';
 import type { RouteDecisionJson, SilenceRow } from '../db/schema.js';
-import { decideRoute, type RoutableAlert, type Routing, type SubscriptionRule } from '../routing/route.js';
+import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
+import type { RoutableAlert } from '../routing/matchers.js';
 import { inhibitorOf, mayBeInhibited } from '../routing/inhibition.js';
 import { firingSources } from './inhibition-hold.js';
+import { joinGroup, type GroupJoin } from './group-join.js';
 import { silenceFor } from '../routing/silences.js';
 import { planEscalations, type LadderPlan } from '../escalation/plan.js';
 import type { AlertInput, FiringInput } from './input.js';
@@ -73,6 +75,7 @@ const insertDeliveriesFor = statementsPerRowCount((db, { deliveries }, rows) =>
         platform: p(`platform_${i}`),
         destination: p(`destination_${i}`),
         state: p(`state_${i}`),
+        summaryId: p(`summaryId_${i}`),
         createdAt: p('now'),
       })),
     )
@@ -213,8 +216,12 @@ export class AlertAcceptor {
     const stored = byId(await inChunks(alertRows, ALERT_ROWS_PER_INSERT, (chunk) => insertAlertsFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now }))));
     const inhibitors = await this.inhibit(tx, routing, created, stored);
     const holdOf = (k: number) => (created[k]!.silence ? 'silenced' : inhibitors[k] !== undefined ? 'inhibited' : null);
+    const groupOf = await this.joinGroups(tx, created, holdOf, now, pieces);
     const deliveryRows = created.flatMap(({ route }, k) =>
-      route.destinations.map(({ platform, destination }) => ({ alertId: stored[k]!.id, platform, destination, state: holdOf(k) ?? 'pending' })),
+      route.destinations.map(({ platform, destination }, d) => {
+        const summaryId = groupOf.get(`${k}/${d}`) ?? null;
+        return { alertId: stored[k]!.id, platform, destination, state: holdOf(k) ?? (summaryId === null ? 'pending' : 'summarized'), summaryId };
+      }),
     );
     const deliveries = byId(await inChunks(deliveryRows, DELIVERY_ROWS_PER_INSERT, (chunk) => insertDeliveriesFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now }))));
     const ladders: LadderPlan[] = [];
@@ -225,13 +232,41 @@ export class AlertAcceptor {
       const planned = deliveries.slice(next, next + route.destinations.length);
       next += route.destinations.length;
       const held = holdOf(k) !== null;
-      if (!held) route.destinations.forEach(({ platform, destination }, d) => piece.work.push({ deliveryId: planned[d]!.id, revision, platform, destination, planned: true }));
+      route.destinations.forEach(({ platform, destination }, d) => {
+        if (!held && !groupOf.has(`${k}/${d}`)) piece.work.push({ deliveryId: planned[d]!.id, revision, platform, destination, planned: true });
+      });
       const policy = route.escalation ? routing.escalation?.policies[route.escalation] : undefined;
       if (!held && route.escalation && policy) ladders.push({ alertId: id, policyName: route.escalation, policy, from: now });
       piece.outcome = { id, outcome: 'created', deliveries: route.destinations.length, ...(inhibitors[k] !== undefined ? { inhibitedBy: inhibitors[k] } : {}) };
     }
     const pieceOf = new Map(created.map(({ index }, k) => [stored[k]!.id, pieces[index]!]));
     for (const step of await planEscalations(this.store, tx, ladders)) pieceOf.get(step.alertId)!.escalations.push(step);
+  }
+
+  /**
+   * The group message each grouped destination of a new alert joins (by `alert/destination` index),
+   * for the alerts nothing holds back; the first alert to join a group carries the group's work.
+   */
+  private async joinGroups(tx: Db, created: NewAlert[], holdOf: (k: number) => string | null, now: Date, pieces: InputWork[]): Promise<Map<string, number>> {
+    const joins = new Map<string, GroupJoin & { members: string[]; first: number }>();
+    for (const [k, { route, index }] of created.entries()) {
+      if (holdOf(k) !== null) continue;
+      route.destinations.forEach(({ platform, destination, group }, d) => {
+        if (!group) return;
+        const key = JSON.stringify([platform, destination, group.key]);
+        const join = joins.get(key) ?? { platform, destination, group, alerts: 0, members: [], first: index };
+        join.alerts++;
+        join.members.push(`${k}/${d}`);
+        joins.set(key, join);
+      });
+    }
+    const groupOf = new Map<string, number>();
+    for (const join of joins.values()) {
+      const { summaryId, work } = await joinGroup(this.store, tx, join, now);
+      for (const member of join.members) groupOf.set(member, summaryId);
+      if (work) pieces[join.first]!.summaries.push(work);
+    }
+    return groupOf;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config/load.js';
-import { decideRoute, type RoutableAlert } from '../routing/route.js';
+import { decideRoute } from '../routing/route.js';
+import type { RoutableAlert } from '../routing/matchers.js';
 import { SEVERITIES, type Severity } from '../shared/types.js';
 import { CliError } from './api-client.js';
 import { parseLabels } from './alert-commands.js';

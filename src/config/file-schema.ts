@@ -11,6 +11,7 @@ import { triggerRulesSchema } from './trigger-schema.js';
 import { opsCycleSchema } from './ops-cycle-schema.js';
 import { eachPlatform } from '../platforms/settings.js';
 import { pacingSchema } from './pacing-schema.js';
+import { durationWithDefault } from './duration-schema.js';
 import { inhibitRulesSchema } from './inhibit-schema.js';
 
 const severity = z.enum(SEVERITIES);
@@ -37,6 +38,14 @@ const route = z.strictObject({
   continue: z.boolean().default(false),
   /** An escalation policy name, or `none`; absent means the severity's default policy. */
   escalation: z.string().min(1).optional(),
+  /**
+   * Alertmanager's grouping: alerts of this route with the same values of these labels (`service` and
+   * `severity` name the alert's own fields) share one message per destination, posted `groupWait` after
+   * the first and edited as members join (at most once per `groupInterval`), repeat and resolve.
+   */
+  groupBy: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a label name: letters, digits and _')).min(1).max(10).optional(),
+  groupWait: durationWithDefault('30s'),
+  groupInterval: durationWithDefault('5m'),
 });
 
 /**

@@ -39,10 +39,19 @@ export const alerts = sqliteTable(
   ],
 );
 
+/** The group a destination of an alert joins: its route's `groupBy` labels with the alert's values. */
+export interface GroupJson {
+  /** Route name and label values: alerts with the same key share one message per destination. */
+  key: string;
+  labels: Record<string, string>;
+  waitMs: number;
+  intervalMs: number;
+}
+
 export interface RouteDecisionJson {
   matched: string[];
   usedDefault: boolean;
-  destinations: Array<{ platform: Platform; destination: string; via: string }>;
+  destinations: Array<{ platform: Platform; destination: string; via: string; group?: GroupJson }>;
   /** The escalation policy this alert climbs, or null when it does not escalate. */
   escalation?: string | null;
 }
@@ -100,8 +109,13 @@ export const summaries = sqliteTable(
     /** Bumped whenever one of its alerts changes (dedup bump, ack, resolution); the message is edited up to it. */
     revision: integer('revision').notNull().default(0),
     syncedRevision: integer('synced_revision').notNull().default(0),
+    /** A route's group (`groupBy`) instead of a storm: its key and labels; null for a storm summary. */
+    groupKey: text('group_key'),
+    groupLabels: text('group_labels', { mode: 'json' }).$type<Record<string, string>>(),
+    /** Not posted before this time (a group's `groupWait`); null: at once. */
+    notBefore: integer('not_before', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('summaries_state').on(t.state)],
+  (t) => [index('summaries_state').on(t.state), index('summaries_group').on(t.platform, t.destination, t.groupKey)],
 );
 
 /** One rung of an alert's escalation ladder, planned when the alert fires. */

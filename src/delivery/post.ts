@@ -126,6 +126,8 @@ export async function processSummary(ctx: DeliveryContext, summaryId: number): P
   const loaded = await ctx.summaries.loadSummary(summaryId);
   if (loaded?.summary.state === 'sent') return syncSummary(ctx, loaded);
   if (!loaded || loaded.summary.state !== 'pending') return DONE;
+  const waitMs = (loaded.summary.notBefore?.getTime() ?? 0) - Date.now();
+  if (waitMs > 0) return retryIn(waitMs);
   const lease = ctx.claims.check(loaded.summary);
   if (!lease.mayTakeOver) return retryIn(lease.retryInMs);
   const slot = await ctx.pacer.take(loaded.summary.platform, loaded.summary.destination, `summary:${summaryId}`);

@@ -57,9 +57,12 @@ export function waitingAtDestination(t: Tables) {
   return and(sameDestination(t), inArray(deliveries.state, ['pending', 'sending']), or(eq(deliveries.state, 'pending'), isNull(deliveries.claimedBy)));
 }
 
-/** A summary at the destination that is not posted yet and waits for its retry: nothing is posting it right now. */
+/**
+ * A storm summary at the destination that is not posted yet and waits for its retry: nothing is posting
+ * it right now. A route group waiting for its `groupWait` is not one: it holds only its own alerts.
+ */
 export function retryingAtDestination({ summaries }: Tables) {
-  return and(eq(summaries.platform, p('platform')), eq(summaries.destination, p('destination')), eq(summaries.state, 'pending'), isNull(summaries.claimedBy));
+  return and(eq(summaries.platform, p('platform')), eq(summaries.destination, p('destination')), eq(summaries.state, 'pending'), isNull(summaries.claimedBy), isNull(summaries.groupKey));
 }
 
 /** What waits at a destination, and a delivery with its alert. */

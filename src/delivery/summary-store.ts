@@ -191,7 +191,7 @@ export class SummaryStore {
     const [summary] = await reads.summary.execute({ id: summaryId });
     if (!summary) return undefined;
     const items = await reads.summaryItems.execute({ summaryId });
-    return { summary, view: { id: summary.id, items, createdAt: summary.createdAt } };
+    return { summary, view: { id: summary.id, items, createdAt: summary.createdAt, ...(summary.groupLabels ? { group: summary.groupLabels } : {}) } };
   }
 
   /** The summary is posted, showing its alerts as they were at `revision`. */

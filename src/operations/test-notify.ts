@@ -7,15 +7,15 @@ import { audited } from './audited.js';
 import type { StoreDeps } from './deps.js';
 import type { TestNotifyResult } from './results.js';
 
-/** Where a test alert goes: every destination of the route named, or of every route and the default route; never an escalation. */
+/** Where a test alert goes: every destination of the route named, or of every route and the default route; never an escalation or a group. */
 function testRouting(routing: Routing, routeName: string | undefined): Routing | undefined {
   const nowhere = Object.fromEntries(PLATFORMS.map((platform) => [platform, []])) as unknown as Routing['defaultRoute'];
-  const everywhere = (route: RouteConfig): RouteConfig => ({ ...route, match: {}, continue: true, escalation: undefined });
+  const everywhere = (route: RouteConfig): RouteConfig => ({ ...route, match: {}, continue: true, escalation: undefined, groupBy: undefined });
   if (routeName !== undefined) {
     const route = routing.routes.find((r) => r.name === routeName);
     return route ? { routes: [everywhere(route)], defaultRoute: nowhere } : undefined;
   }
-  const asRoute: RouteConfig = { ...routing.defaultRoute, name: 'default', match: {}, continue: true };
+  const asRoute: RouteConfig = { ...routing.defaultRoute, name: 'default', match: {}, continue: true, groupWait: 0, groupInterval: 0 };
   return { routes: [...routing.routes, asRoute].map(everywhere), defaultRoute: nowhere };
 }
 

@@ -1,6 +1,5 @@
 import type { InhibitRule } from '../config/inhibit-schema.js';
-import { fieldOf, matchesAll } from './matchers.js';
-import type { RoutableAlert } from './route.js';
+import { fieldOf, matchesAll, type RoutableAlert } from './matchers.js';
 
 /** A firing alert that may inhibit others. */
 export interface InhibitingAlert extends RoutableAlert {

@@ -1,6 +1,13 @@
 import type { Matcher } from '../shared/matcher-syntax.js';
-import type { RoutableAlert } from './route.js';
 import { matchesWhole, RegexError } from '../linear-regex.js';
+import type { Severity } from '../shared/types.js';
+
+/** What routes, matchers and inhibit rules look at in an alert. */
+export interface RoutableAlert {
+  severity: Severity;
+  service: string | null;
+  labels: Record<string, string>;
+}
 
 export function matchesAll(matchers: Matcher[], alert: RoutableAlert): boolean {
   return matchers.every((m) => matchesOne(m, alert));

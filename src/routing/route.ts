@@ -1,13 +1,8 @@
-import type { RouteDecisionJson } from '../db/schema.js';
+import type { GroupJson, RouteDecisionJson } from '../db/schema.js';
 import type { FileConfig, RouteConfig } from '../config/file-schema.js';
 import { PLATFORMS, SEVERITIES, type Platform, type Severity } from '../shared/types.js';
 import { matchesWhole } from '../linear-regex.js';
-
-export interface RoutableAlert {
-  severity: Severity;
-  service: string | null;
-  labels: Record<string, string>;
-}
+import { fieldOf, type RoutableAlert } from './matchers.js';
 
 export type Routing = Pick<FileConfig, 'routes' | 'defaultRoute'> & Partial<Pick<FileConfig, 'escalation' | 'inhibitRules'>>;
 
@@ -33,7 +28,7 @@ export function decideRoute(alert: RoutableAlert, routing: Routing, subscription
     if (!routeMatches(route, alert)) continue;
     decision.matched.push(route.name);
     policy ??= route.escalation;
-    addDestinations(decision, route, `route:${route.name}`);
+    addDestinations(decision, route, `route:${route.name}`, groupOf(route, alert));
     if (!route.continue) break;
   }
   if (decision.matched.length === 0) {
@@ -75,17 +70,20 @@ export function severityRank(severity: Severity): number {
 }
 
 
-function addDestinations(
-  decision: RouteDecisionJson,
-  target: Record<Platform, string[]>,
-  via: string,
-) {
+function addDestinations(decision: RouteDecisionJson, target: Record<Platform, string[]>, via: string, group?: GroupJson) {
   for (const platform of PLATFORMS) {
-    for (const destination of target[platform]) addDestination(decision, platform, destination, via);
+    for (const destination of target[platform]) addDestination(decision, platform, destination, via, group);
   }
 }
 
-function addDestination(decision: RouteDecisionJson, platform: Platform, destination: string, via: string) {
+function addDestination(decision: RouteDecisionJson, platform: Platform, destination: string, via: string, group?: GroupJson) {
   const seen = decision.destinations.some((d) => d.platform === platform && d.destination === destination);
-  if (!seen) decision.destinations.push({ platform, destination, via });
+  if (!seen) decision.destinations.push({ platform, destination, via, ...(group ? { group } : {}) });
+}
+
+/** The group the alert joins on a route with `groupBy`: the route's name and the alert's values of those labels. */
+function groupOf(route: RouteConfig, alert: RoutableAlert): GroupJson | undefined {
+  if (!route.groupBy) return undefined;
+  const labels = Object.fromEntries(route.groupBy.map((name) => [name, fieldOf(alert, name) ?? '']));
+  return { key: JSON.stringify([route.name, ...route.groupBy.map((name) => labels[name])]), labels, waitMs: route.groupWait, intervalMs: route.groupInterval };
 }

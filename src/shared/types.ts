@@ -43,6 +43,8 @@ export interface SummaryView {
   id: number;
   items: SummaryItem[];
   createdAt: Date;
+  /** A route group's labels (`groupBy` with the alerts' values); absent for a storm summary. */
+  group?: Record<string, string>;
 }
 
 /** A rung of the escalation ladder, announced in a chat. */

@@ -10,11 +10,13 @@ export interface DeliveryWork {
   planned: boolean;
 }
 
-/** A storm summary whose message must be brought up to `revision` (an alert in it changed). */
+/** A storm summary or route group whose message must be posted, or brought up to `revision` (an alert in it changed or joined). */
 export interface SummaryWork {
   summaryId: number;
   revision: number;
   platform: Platform;
+  /** Not before this time (a route group's wait or interval); absent: at once. */
+  notBefore?: Date;
 }
 
 /** An escalation step that needs a delayed job: run `stepId` at `dueAt`. */

@@ -96,8 +96,11 @@ export const summaries = pgTable(
     claimedBy: text('claimed_by'),
     revision: integer('revision').notNull().default(0),
     syncedRevision: integer('synced_revision').notNull().default(0),
+    groupKey: text('group_key'),
+    groupLabels: jsonb('group_labels').$type<Record<string, string>>(),
+    notBefore: instant('not_before'),
   },
-  (t) => [index('summaries_state').on(t.state)],
+  (t) => [index('summaries_state').on(t.state), index('summaries_group').on(t.platform, t.destination, t.groupKey)],
 );
 
 export const escalationSteps = pgTable(

@@ -20,10 +20,17 @@ const ITEM_LINE_MAX = 200;
 const TITLES_MIN_ROOM = 1200;
 const SECTION_SEPARATOR = '\n\n';
 
-/** `⚠️ Storm summary · 5000 alerts` */
+/**
+ * `⚠️ Storm summary · 5000 alerts`; for a route group `📦 alertname=DiskFull, cluster=eu · 3 alerts, 2 firing`,
+ * and `✅ … · 3 alerts, all resolved` once none fires.
+ */
 export function summaryHeadline(summary: SummaryView): string {
   const count = summary.items.length;
-  return `⚠️ Storm summary · ${count} ${count === 1 ? 'alert' : 'alerts'}`;
+  const alerts = `${count} ${count === 1 ? 'alert' : 'alerts'}`;
+  if (!summary.group) return `⚠️ Storm summary · ${alerts}`;
+  const labels = Object.entries(summary.group).map(([name, value]) => `${name}=${value || '""'}`).join(', ');
+  const firing = summary.items.filter((item) => item.status === 'firing').length;
+  return firing === 0 ? `✅ ${labels} · ${alerts}, all resolved` : `📦 ${labels} · ${alerts}, ${firing} firing`;
 }
 
 /** What changed since the alert went out in the summary, in front of its line: resolved, or acknowledged. */

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { startFakes, type Fakes } from './helpers/fakes.js';
+import { waitUntil } from './helpers/wait.js';
+
+const YAML = `
+routes:
+  - name: disks
+    match: { labels: { team: storage } }
+    telegram: ["-300"]
+    discord: ["300"]
+    groupBy: [alertname]
+    groupWait: 400ms
+    groupInterval: 600ms
+defaultRoute: { telegram: ["-200"] }
+pacing:
+  telegramGroup: { intervalMs: 10, burst: 100 }
+  discordChannel: { intervalMs: 10, burst: 100 }
+`;
+
+describe('route groups: one message per group and destination, edited as it changes', () => {
+  let fakes: Fakes;
+  let bot: TestBot;
+  beforeAll(async () => {
+    fakes = await startFakes();
+    bot = await startTestBot({ yaml: YAML, telegramApiRoot: fakes.telegram.apiRoot, discordApiUrl: fakes.discord.apiUrl });
+  });
+  afterAll(async () => {
+    await bot?.destroy();
+    await fakes?.close();
+  });
+
+  const storage = (alertname: string, instance: string) => ({ severity: 'WARN', title: `${alertname} on ${instance}`, dedupKey: `${alertname}-${instance}`, labels: { team: 'storage', alertname, instance } });
+  const send = async (alerts: unknown[]) => {
+    const response = await bot.post('/api/v1/alerts', alerts);
+    expect(response.status).toBe(202);
+  };
+  const telegramGroup = (name: string) => fakes.telegram.inChat('-300').filter((m) => m.text.includes(`alertname=${name}`));
+  const discordGroup = (name: string) => fakes.discord.inChannel('300').filter((m) => JSON.stringify(m).includes(`alertname=${name}`));
+
+  it('alerts of one group arrive as one message after groupWait, grow by edits, resolve, and a later one opens a new message', async () => {
+    await send([storage('DiskFull', 'db-1'), storage('DiskFull', 'db-2'), storage('InodesLow', 'db-1'), storage('DiskFull', 'db-3')]);
+    await waitUntil('both groups posted on Telegram and Discord', () => telegramGroup('DiskFull').length === 1 && telegramGroup('InodesLow').length === 1 && discordGroup('DiskFull').length === 1);
+    const [disks] = telegramGroup('DiskFull');
+    expect(disks!.text).toContain('📦 alertname=DiskFull · 3 alerts, 3 firing');
+    for (const instance of ['db-1', 'db-2', 'db-3']) expect(disks!.text).toContain(`DiskFull on ${instance}`);
+    expect(fakes.telegram.inChat('-300')).toHaveLength(2);
+    expect(fakes.telegram.inChat('-200')).toEqual([]);
+
+    await send([storage('DiskFull', 'db-4')]);
+    await waitUntil('the group edited with the alert that joined', () => telegramGroup('DiskFull')[0]!.text.includes('4 alerts, 4 firing'));
+    expect(telegramGroup('DiskFull')[0]!.text).toContain('DiskFull on db-4');
+    await waitUntil('the Discord group edited too', () => JSON.stringify(discordGroup('DiskFull')[0]).includes('4 alerts, 4 firing'));
+    expect(fakes.telegram.inChat('-300')).toHaveLength(2);
+
+    await send(['db-1', 'db-2', 'db-3', 'db-4'].map((instance) => ({ dedupKey: `DiskFull-${instance}`, status: 'resolved' })));
+    await waitUntil('the group shows every alert resolved', () => telegramGroup('DiskFull')[0]!.text.includes('✅ alertname=DiskFull · 4 alerts, all resolved'));
+
+    await send([storage('DiskFull', 'db-5')]);
+    await waitUntil('a new message for the next alert of the group', () => telegramGroup('DiskFull').length === 2);
+    expect(telegramGroup('DiskFull')[1]!.text).toContain('📦 alertname=DiskFull · 1 alert, 1 firing');
+  });
+});
