@@ -13,7 +13,8 @@ describe('config file', () => {
 
   it('accepts the shipped example', () => {
     const config = parseConfigText(readFileSync('opsbot.example.yaml', 'utf8'), 'opsbot.example.yaml');
-    expect(config.routes.map((r) => r.name)).toEqual(['database-pages', 'production-warnings']);
+    expect(config.routes.map((r) => r.name)).toEqual(['database-pages', 'production-warnings', 'disks']);
+    expect(config.routes[2]).toMatchObject({ groupBy: ['alertname'], groupWait: 30_000, groupInterval: 300_000 });
     expect(config.routes[0]!.telegram).toEqual(['-1001234567890']);
   });
 
