@@ -1,10 +1,12 @@
 import type { CommandDefinition } from '../src/chat/command.js';
 import ack from './ack.js';
+import ackgroup from './ackgroup.js';
 import heal from './heal.js';
 import help from './help.js';
 import report from './report.js';
 import resend from './resend.js';
 import resolve from './resolve.js';
+import resolvegroup from './resolvegroup.js';
 import restart from './restart.js';
 import silence from './silence.js';
 import silences from './silences.js';
@@ -19,6 +21,8 @@ export const ALL_COMMANDS: CommandDefinition[] = [
   status,
   ack,
   resolve,
+  ackgroup,
+  resolvegroup,
   resend,
   silence,
   silences,

@@ -3,6 +3,9 @@ import { startTestBot, type TestBot } from './helpers/bot.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { waitUntil } from './helpers/wait.js';
 
+const RESPONDER_DC = '501';
+const RESPONDER_TG = { id: 1001, is_bot: false, first_name: 'Alice', username: 'alice' };
+
 const YAML = `
 routes:
   - name: disks
@@ -16,6 +19,9 @@ defaultRoute: { telegram: ["-200"] }
 pacing:
   telegramGroup: { intervalMs: 10, burst: 100 }
   discordChannel: { intervalMs: 10, burst: 100 }
+access:
+  discord: { users: { "${RESPONDER_DC}": responder } }
+  telegram: { users: { "${RESPONDER_TG.id}": responder } }
 `;
 
 describe('route groups: one message per group and destination, edited as it changes', () => {
@@ -59,5 +65,36 @@ describe('route groups: one message per group and destination, edited as it chan
     await send([storage('DiskFull', 'db-5')]);
     await waitUntil('a new message for the next alert of the group', () => telegramGroup('DiskFull').length === 2);
     expect(telegramGroup('DiskFull')[1]!.text).toContain('📦 alertname=DiskFull · 1 alert, 1 firing');
+  });
+
+  it('a group message has Ack all and Resolve all, on Telegram and Discord, acting on every alert in it', async () => {
+    await send([storage('Latency', 'api-1'), storage('Latency', 'api-2')]);
+    await waitUntil('the group posted on both platforms', () => telegramGroup('Latency').length === 1 && discordGroup('Latency').length === 1);
+    const [message] = telegramGroup('Latency');
+    const summaryId = Number(/group #(\d+)/.exec(message!.text)![1]);
+    const buttons = () => (telegramGroup('Latency')[0]!.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard.flat().map((b) => b.callback_data);
+    expect(buttons()).toEqual([`ackgroup:${summaryId}`, `resolvegroup:${summaryId}`]);
+
+    fakes.telegram.pushCallback(message!, `ackgroup:${summaryId}`, RESPONDER_TG);
+    await waitUntil('both alerts acknowledged in the group message', () => (telegramGroup('Latency')[0]!.text.match(/👀 #\d+/g) ?? []).length === 2);
+    expect(buttons()).toEqual([`resolvegroup:${summaryId}`]);
+    const answer = fakes.telegram.calls.find((c) => c.method === 'answerCallbackQuery');
+    expect(String(answer?.payload.text)).toMatch(new RegExp(`Group #${summaryId} \\(alertname=Latency\\): 2 alerts acknowledged by @alice`));
+
+    const discordMessage = discordGroup('Latency')[0]!;
+    // Each destination has a group message of its own, with its own number.
+    const discordButtons = () => (discordGroup('Latency')[0]!.components as Array<{ components: Array<{ label: string; custom_id: string }> }>).flatMap((row) => row.components);
+    await waitUntil('the Discord buttons follow', () => discordButtons().map((b) => b.label).join() === 'Resolve all');
+    await fakes.discord.sendInteraction({
+      type: 3,
+      data: { custom_id: discordButtons()[0]!.custom_id, component_type: 2 },
+      guild_id: '900000000000000001',
+      channel_id: '300',
+      message: discordMessage.id,
+      member: { user: { id: RESPONDER_DC, username: `user${RESPONDER_DC}` }, roles: [] },
+    });
+    await waitUntil('the group shows every alert resolved, without buttons', () => telegramGroup('Latency')[0]!.text.includes('all resolved') && buttons().length === 0);
+    const audit = await bot.get('/api/v1/audit?command=resolvegroup');
+    expect(audit.body.entries[0]).toMatchObject({ platform: 'discord', via: 'button', result: 'ok' });
   });
 });

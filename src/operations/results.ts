@@ -2,11 +2,15 @@ import type { AlertRow, HealRunRow, ServiceRow, SilenceRow, SubscriptionRow } fr
 import type { ResentDelivery } from '../delivery/resend.js';
 import type { AuditResult } from './actor.js';
 
-export type NotFound = { kind: 'not-found'; what: 'alert' | 'silence' | 'service' | 'subscription' | 'route'; id: string };
+export type NotFound = { kind: 'not-found'; what: 'alert' | 'silence' | 'service' | 'subscription' | 'route' | 'group'; id: string };
 export type AlreadyAcked = { kind: 'already-acked'; alert: AlertRow; by: string; at: Date };
 export type AlreadyResolved = { kind: 'already-resolved'; alert: AlertRow; by: string | null };
 
 export type AckResult = { kind: 'acked'; alert: AlertRow; stoppedSteps: number } | AlreadyAcked | AlreadyResolved | NotFound;
+/** What a group's Ack all or Resolve all changed: `alertIds` (none when every alert was already acknowledged or resolved). */
+export type GroupChangeResult =
+  | { kind: 'group-acked' | 'group-resolved'; summaryId: number; labels: Record<string, string>; alertIds: number[]; by: string }
+  | NotFound;
 export type ResolveResult = { kind: 'resolved'; alert: AlertRow; stoppedSteps: number } | AlreadyResolved | NotFound;
 export type SilenceResult = { kind: 'silenced'; silence: SilenceRow; durationMs: number; held: number };
 export type UnsilenceResult = { kind: 'unsilenced'; silence: SilenceRow } | NotFound;
@@ -23,6 +27,7 @@ export type TestNotifyResult = { kind: 'test-sent'; alertId: number; route: stri
 export type OperationResult =
   | AckResult
   | ResolveResult
+  | GroupChangeResult
   | SilenceResult
   | UnsilenceResult
   | ResendResult
@@ -59,6 +64,9 @@ export function changedSomething(result: OperationResult): boolean {
     case 'already-acked':
     case 'already-resolved':
       return false;
+    case 'group-acked':
+    case 'group-resolved':
+      return result.alertIds.length > 0;
     default:
       return true;
   }

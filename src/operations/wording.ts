@@ -26,6 +26,8 @@ function notFound(result: NotFound): string {
       return 'This chat has no subscription.';
     case 'route':
       return `No route named ${JSON.stringify(result.id)} is configured.`;
+    case 'group':
+      return `No group message #${result.id}.`;
   }
 }
 
@@ -40,6 +42,13 @@ export function describe(result: OperationResult): string {
       return `Alert #${result.alert.id} resolved by ${result.alert.resolvedBy}.`;
     case 'already-acked':
       return `Alert #${result.alert.id} is already acknowledged by ${result.by}.`;
+    case 'group-acked':
+    case 'group-resolved': {
+      const group = `Group #${result.summaryId} (${Object.entries(result.labels).map(([name, value]) => `${name}=${value}`).join(', ')})`;
+      const done = result.kind === 'group-acked' ? 'acknowledged' : 'resolved';
+      if (result.alertIds.length === 0) return `${group}: nothing left to mark ${done}; every alert in it already is${result.kind === 'group-acked' ? ' acknowledged or resolved' : ''}.`;
+      return `${group}: ${plural(result.alertIds.length, 'alert', 'alerts')} ${done} by ${result.by} (${result.alertIds.map((id) => `#${id}`).join(', ')}).`;
+    }
     case 'already-resolved':
       return `Alert #${result.alert.id} is already resolved${result.by ? ` by ${result.by}` : ''}.`;
     case 'not-found':
@@ -88,6 +97,7 @@ const CHAT_HINTS: Record<NotFound['what'], string> = {
   service: '/status lists the services.',
   subscription: '/subscribe creates one.',
   route: 'The config file lists the routes.',
+  group: 'A group message shows its number under its alerts.',
 };
 
 /** The chat reply: the sentence, and after a not-found the command that lists what exists. */

@@ -7,10 +7,12 @@ import type { Platform } from './types.js';
  */
 
 /** A button under an alert message: the chat command it runs, on that alert. */
+/** A button under a message: an alert's Ack and Resolve, or a route group's Ack all and Resolve all. */
 export interface AlertAction {
-  command: 'ack' | 'resolve';
+  command: 'ack' | 'resolve' | 'ackgroup' | 'resolvegroup';
   label: string;
-  alertId: number;
+  /** The alert, or for the group commands the group message (its summary id). */
+  target: number;
 }
 
 /** Who runs a command, and where. */

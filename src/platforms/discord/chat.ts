@@ -68,7 +68,7 @@ export class DiscordChat implements ChatFrontEnd {
         await this.answer(interaction, async () => privateReply('This button is not one of opsbot’s, or it is from an older version.'));
         return;
       }
-      invocation = { command: action.command, raw: { alert: String(action.alertId) }, invoker, via: 'button' };
+      invocation = { command: action.command, raw: action.raw, invoker, via: 'button' };
     }
     await this.answer(interaction, () => this.runner.run(invocation));
   }

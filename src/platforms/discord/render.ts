@@ -2,7 +2,7 @@ import type { APIEmbed, APIEmbedField, RESTPostAPIChannelMessageJSONBody } from 
 import type { AlertView, Severity, SummaryView } from '../../shared/types.js';
 import { httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../render/alert-parts.js';
 import { alertBadge, highestSeverity } from '../../shared/severity.js';
-import { alertActions, encodeAction } from '../render/actions.js';
+import { alertActions, encodeAction, groupActions } from '../render/actions.js';
 import { renderSummaryBody, summaryHeadline } from '../render/summary.js';
 import { fitText, PLAIN_TEXT, type TextStyle } from '../render/text.js';
 import type { AlertAction } from '../../shared/chat.js';
@@ -165,7 +165,7 @@ export function renderDiscordAlert(
   return { embeds: [embed], components: discordButtons(alertActions(alert)), allowed_mentions: NO_MENTIONS };
 }
 
-const BUTTON_STYLE = { ack: 1, resolve: 3 } as const;
+const BUTTON_STYLE = { ack: 1, resolve: 3, ackgroup: 1, resolvegroup: 3 } as const;
 
 /** One action row of buttons; an empty list clears the buttons when a message is edited. */
 export function discordButtons(actions: AlertAction[]): NonNullable<RESTPostAPIChannelMessageJSONBody['components']> {
@@ -193,17 +193,17 @@ export function renderDiscordResolvedReply(alert: AlertView, replyTo: string): R
   };
 }
 
-/** One embed combining a storm of alerts: counts, the titles that fit, every id as ranges. */
+/** One embed combining a storm of alerts or a route group: counts, the titles that fit, every id as ranges; a group's buttons. */
 export function renderDiscordSummary(summary: SummaryView): RESTPostAPIChannelMessageJSONBody {
   const severity = highestSeverity(summary.items.filter((item) => item.status === 'firing'));
   const embed: APIEmbed = {
     title: summaryHeadline(summary),
     color: severity ? SEVERITY_COLOR[severity] : RESOLVED_COLOR,
-    footer: { text: `opsbot · summary #${summary.id}` },
+    footer: { text: `opsbot · ${summary.group ? 'group' : 'summary'} #${summary.id}` },
     timestamp: summary.createdAt.toISOString(),
   };
   const room = Math.min(DISCORD_LIMITS.embedDescription, DISCORD_LIMITS.embedTotal - embedTextLength(embed));
   const description = renderSummaryBody(summary, room, DISCORD_MARKDOWN);
   if (description.length > 0) embed.description = description.out;
-  return { embeds: [embed], allowed_mentions: NO_MENTIONS };
+  return { embeds: [embed], components: discordButtons(groupActions(summary)), allowed_mentions: NO_MENTIONS };
 }

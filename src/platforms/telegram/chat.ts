@@ -133,7 +133,7 @@ export class TelegramChat implements ChatFrontEnd {
       return;
     }
     try {
-      const reply = await this.runner.run({ command: action.command, raw: { alert: String(action.alertId) }, invoker: invokerOf(ctx), via: 'button' });
+      const reply = await this.runner.run({ command: action.command, raw: action.raw, invoker: invokerOf(ctx), via: 'button' });
       await ctx.answerCbQuery(callbackAnswerText(reply), { show_alert: reply.private });
     } catch (error) {
       await ctx.answerCbQuery('opsbot could not do that; the error is in its log.', { show_alert: true });

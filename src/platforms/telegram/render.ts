@@ -1,7 +1,7 @@
 import type { AlertView, SummaryView } from '../../shared/types.js';
 import { formatUtc, httpUrlOrNull, oneLineOrNull, renderLabelLines } from '../render/alert-parts.js';
 import { alertBadge } from '../../shared/severity.js';
-import { alertActions, encodeAction } from '../render/actions.js';
+import { alertActions, encodeAction, groupActions } from '../render/actions.js';
 import { renderSummaryBody, summaryHeadline } from '../render/summary.js';
 import { EMPTY_PIECE, fitText, joinPieces, literal, type Piece, type TextStyle } from '../render/text.js';
 import type { AlertAction } from '../../shared/chat.js';
@@ -142,12 +142,12 @@ export function renderTelegramResolvedReply(alert: AlertView): TelegramText {
   return message(joinPieces([literal('✅ '), tag('b', literal('Resolved:')), literal(' '), title, literal(` (alert #${alert.id})`)]));
 }
 
-/** A storm of alerts in one message: counts, the titles that fit, every id as ranges. */
+/** A storm of alerts or a route group in one message: counts, the titles that fit, every id as ranges; a group's buttons. */
 export function renderTelegramSummary(summary: SummaryView): TelegramText {
   const header = tag('b', literal(summaryHeadline(summary)));
-  const footer = tag('i', literal(`summary #${summary.id}`));
+  const footer = tag('i', literal(`${summary.group ? 'group' : 'summary'} #${summary.id}`));
   const separator = '\n\n';
   const bodyRoom = TELEGRAM_TEXT_LIMIT - header.length - footer.length - 2 * separator.length;
   const body = renderSummaryBody(summary, bodyRoom, TELEGRAM_HTML);
-  return message(joinPieces(withoutNulls([header, body.length > 0 ? body : null, footer]), separator));
+  return { ...message(joinPieces(withoutNulls([header, body.length > 0 ? body : null, footer]), separator)), ...(summary.group ? { reply_markup: telegramKeyboard(groupActions(summary)) } : {}) };
 }
