@@ -68,7 +68,7 @@ export async function getAlertDetail(store: Store, id: number) {
       sentAt: delivery.sentAt,
       syncedRevision: delivery.syncedRevision,
       summary: summary
-        ? { id: summary.id, state: summary.state, messageId: summary.messageId, alertCount: summary.alertCount }
+        ? { id: summary.id, state: summary.state, messageId: summary.messageId, alertCount: summary.alertCount, group: summary.groupLabels }
         : null,
     })),
   };

@@ -57,7 +57,7 @@ export function registerPageRoutes(app: FastifyInstance, { options, credentials,
     const alert = id.success ? await getAlertDetail(options.store, id.data.id) : undefined;
     if (!alert) return refuse(reply, 404, 'No such alert.');
     const flash = session ? await sessions.takeFlash(session) : undefined;
-    const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}${alertPageBody(alert, await listAuditOfAlert(options.store, alert.id), session?.csrf ?? null, new Date())}`;
+    const body = html`${flash ? html`<div class="flash ${flash.kind}" role="status">${flash.text}</div>` : ''}${alertPageBody(alert, await listAuditOfAlert(options.store, alert.id), session?.csrf ?? null, new Date(), options.messageLink)}`;
     return sendPage(reply, 200, page(`opsbot alert #${alert.id}`, body));
   });
 

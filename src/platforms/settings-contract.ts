@@ -51,6 +51,8 @@ export interface PlatformSettings<Name extends string, Env extends z.ZodRawShape
   grants(access: z.output<Access>, who: ChatIdentity): Role[];
   /** An environment variable naming a public URL whose host the HTTP server must accept (a webhook). */
   readonly publicUrlEnv?: keyof Env & string;
+  /** A link a person can open to a posted message, where the platform has one for that destination (the dashboard's alert page). */
+  messageLink(destination: string, messageId: string, env: Partial<Record<keyof Env & string, unknown>>): string | null;
 }
 
 /** Checks a platform's settings against the contract while keeping their exact types. */

@@ -61,3 +61,8 @@ export function publicHosts(env: Record<string, unknown>): string[] {
     return typeof url === 'string' ? [new URL(url).hostname] : [];
   });
 }
+
+/** A link to a posted message where the platform has one (see each platform's `messageLink`), read with the process environment `env`. */
+export function messageLinkOf(platform: Platform, destination: string, messageId: string, env: Record<string, unknown>): string | null {
+  return platformSettings(platform).messageLink(destination, messageId, env);
+}

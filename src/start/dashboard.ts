@@ -5,6 +5,7 @@ import { registerDashboardRoutes } from '../dashboard/routes.js';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealHandles } from '../heal/start-heal.js';
 import type { Platform } from '../shared/types.js';
+import { messageLinkOf } from '../platforms/settings.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Foundation } from './foundation.js';
 import type { Reports } from './reports.js';
@@ -28,6 +29,7 @@ export function dashboardPages(base: Foundation, { env, file }: Config, parts: D
       store: base.store,
       sink: parts.sink,
       routing: file,
+      messageLink: (platform, destination, messageId) => messageLinkOf(platform, destination, messageId, env),
       platforms: parts.platforms,
       manager: healing.manager,
       heal: healing.heal,

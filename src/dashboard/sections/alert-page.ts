@@ -1,5 +1,6 @@
 import type { AlertDetail } from '../../alerts/query.js';
 import type { AuditRow } from '../../db/schema.js';
+import type { Platform } from '../../shared/types.js';
 import { BASE } from '../auth.js';
 import { actionForm } from '../forms.js';
 import { formatAgo, formatTime, html, type SafeHtml } from '../html.js';
@@ -25,15 +26,24 @@ function labelsTable(labels: Record<string, string>): SafeHtml {
   return rows.length === 0 ? html`<p class="muted">No labels.</p>` : html`<table class="labels"><tbody>${rows}</tbody></table>`;
 }
 
-function deliveriesTable(alert: AlertDetail): SafeHtml {
+function deliveriesTable(alert: AlertDetail, messageLink: MessageLink): SafeHtml {
   const via = new Map(alert.route.destinations.map((d) => [`${d.platform}:${d.destination}`, d.via]));
   const rows = alert.deliveries.map(
     (d) => html`<tr data-delivery="${d.id}"><td>${d.platform}</td><td>${d.destination}</td><td>${via.get(`${d.platform}:${d.destination}`) ?? '—'}</td>
-<td class="${d.state === 'failed' ? 'state-bad' : d.state === 'sent' ? 'state-ok' : ''}">${d.summary ? html`${d.state} in storm summary #${d.summary.id}` : d.state}</td>
-<td>${d.messageId ?? d.summary?.messageId ?? '—'}</td><td>${d.attempts}</td><td>${d.sentAt ? formatTime(d.sentAt) : '—'}</td><td>${d.lastError ?? ''}</td></tr>`,
+<td class="${d.state === 'failed' ? 'state-bad' : d.state === 'sent' ? 'state-ok' : ''}">${d.summary ? html`${d.state} in ${d.summary.group ? 'group' : 'storm summary'} #${d.summary.id}` : d.state}</td>
+<td>${messageCell(d.platform, d.destination, d.messageId ?? d.summary?.messageId ?? null, messageLink)}</td><td>${d.attempts}</td><td>${d.sentAt ? formatTime(d.sentAt) : '—'}</td><td>${d.lastError ?? ''}</td></tr>`,
   );
   if (rows.length === 0) return html`<p class="muted">No destination: stored, posted nowhere.</p>`;
   return html`<table><thead><tr><th>Platform</th><th>Destination</th><th>Why</th><th>State</th><th>Message</th><th>Attempts</th><th>Sent</th><th>Last error</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** A link to a posted message where the platform has one for the destination (see `messageLink` in each platform's settings). */
+export type MessageLink = (platform: Platform, destination: string, messageId: string) => string | null;
+
+function messageCell(platform: Platform, destination: string, messageId: string | null, messageLink: MessageLink): SafeHtml | string {
+  if (messageId === null) return '—';
+  const link = messageLink(platform, destination, messageId);
+  return link ? html`<a href="${link}" rel="noreferrer">${messageId}</a>` : messageId;
 }
 
 function escalationTable(alert: AlertDetail, now: Date): SafeHtml {
@@ -53,7 +63,7 @@ function auditTable(audit: AuditRow[], now: Date): SafeHtml {
 }
 
 /** One alert: what it is, where it went and why, its ladder, who did what to it, and the buttons that act on it. */
-export function alertPageBody(alert: AlertDetail, audit: AuditRow[], csrf: string | null, now: Date): SafeHtml {
+export function alertPageBody(alert: AlertDetail, audit: AuditRow[], csrf: string | null, now: Date, messageLink: MessageLink): SafeHtml {
   const route = alert.route.usedDefault ? 'no route matched: the default route' : `routes ${alert.route.matched.join(' → ')}`;
   const state = alert.status === 'resolved' ? `resolved ${formatAgo(alert.resolvedAt, now)} by ${alert.resolvedBy ?? '?'}` : alert.ackedAt ? `acknowledged by ${alert.ackedBy ?? '?'} ${formatAgo(alert.ackedAt, now)}` : 'firing, not acknowledged';
   return html`<p><a href="${BASE}">← Dashboard</a></p>
@@ -64,7 +74,7 @@ ${alert.link ? html`<p><a href="${alert.link}" rel="noreferrer">${alert.link}</a
 ${actions(alert, csrf)}
 ${labelsTable(alert.labels)}
 ${alert.dedupKey ? html`<p class="muted">dedup key ${alert.dedupKey}</p>` : ''}</section>
-<section id="route"><h2>Where it went</h2><p>${route}; escalation ${alert.route.escalation ?? 'none'}${alert.silenceId ? html` · <strong>held by silence #${alert.silenceId}</strong>` : ''}${alert.inhibitedBy ? html` · <strong>inhibited by <a href="${BASE}/alerts/${alert.inhibitedBy}">#${alert.inhibitedBy}</a></strong>` : ''}</p>${deliveriesTable(alert)}</section>
+<section id="route"><h2>Where it went</h2><p>${route}; escalation ${alert.route.escalation ?? 'none'}${alert.silenceId ? html` · <strong>held by silence #${alert.silenceId}</strong>` : ''}${alert.inhibitedBy ? html` · <strong>inhibited by <a href="${BASE}/alerts/${alert.inhibitedBy}">#${alert.inhibitedBy}</a></strong>` : ''}</p>${deliveriesTable(alert, messageLink)}</section>
 <section id="ladder"><h2>Escalation</h2>${escalationTable(alert, now)}</section>
 <section id="audit"><h2>Who did what</h2>${auditTable(audit, now)}</section>`;
 }

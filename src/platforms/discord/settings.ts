@@ -21,6 +21,10 @@ export const discordSettings = definePlatformSettings({
     destinationKey: () => 'discordChannel',
     global: { key: 'discordGlobal', default: { perSecond: 45, burst: 4 } },
   },
+  /** Discord's message links name the guild: known when `DISCORD_GUILD_ID` is set. */
+  messageLink(channelId, messageId, env) {
+    return typeof env.DISCORD_GUILD_ID === 'string' ? `https://discord.com/channels/${env.DISCORD_GUILD_ID}/${channelId}/${messageId}` : null;
+  },
   grants(access, who) {
     const byUser = access.users[who.userId];
     const byRoles = who.roleIds.map((roleId) => access.roles[roleId]);

@@ -22,6 +22,10 @@ export const telegramSettings = definePlatformSettings({
     destinationKey: (destination) => (destination.startsWith('-') ? 'telegramGroup' : 'telegramPrivate'),
     global: { key: 'telegramGlobal', default: { perSecond: 30, burst: 1 } },
   },
+  /** Supergroups and channels (`-100…`) have message links (`t.me/c/…`, opened by their members); private chats and basic groups none. */
+  messageLink(chatId, messageId) {
+    return chatId.startsWith('-100') ? `https://t.me/c/${chatId.slice(4)}/${messageId}` : null;
+  },
   grants(access, who) {
     return [access.users[who.userId], access.chats[who.chatId]].filter((role) => role !== undefined);
   },
