@@ -42,6 +42,13 @@ describe('config file', () => {
     expect(() => parseConfigText(yaml, 'x.yaml')).toThrowError(/inhibitRules\[1\]\.sourceMatchers: the regular expression in "env=~\(prod" is/);
   });
 
+  it('checks the steps of a heal action: one kind each, and restart only for a supervised service', () => {
+    const yaml = (steps: string) => `services:\n  - name: web\n    role: shop\n    owner: team\n    pidfile: /run/web.pid\n    actions:\n      deploy:\n        steps: ${steps}\n`;
+    expect(() => parseConfigText(yaml('[{ restart: true }]'), 'x.yaml')).toThrowError(/services\[0\]\.actions\.deploy\.steps\[0\]\.restart: restart is built in only for a supervised service/);
+    expect(() => parseConfigText(yaml('[{ command: [ls], http: { url: "http://x/" } }]'), 'x.yaml')).toThrowError(/steps\[0\]: a step is exactly one of command, http or restart: true/);
+    expect(parseConfigText(yaml('[{ command: [ls] }]'), 'x.yaml').services[0]!.actions.deploy!.steps).toEqual([{ command: ['ls'], timeout: 60_000, env: {} }]);
+  });
+
   it('reports broken YAML with its position', () => {
     expect(() => parseConfigText('routes: [\n', 'x.yaml')).toThrowError(/x\.yaml is not valid YAML/);
   });

@@ -19,22 +19,41 @@ const probe = z
   })
   .refine((p) => [p.http, p.tcp, p.command].filter(Boolean).length === 1, { message: 'a probe is exactly one of http, tcp or command' });
 
-/** A named heal action: a fixed command line, or an HTTP call. Chat can pick one by name, never change it. */
-const action = z
+const httpCall = z.strictObject({
+  url: httpUrl,
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('POST'),
+  expectStatus: z.number().int().min(100).max(599).optional(),
+});
+
+/** One step of a heal action: a fixed command line, an HTTP call, or (`restart: true`) the built-in restart of a supervised service. */
+const step = z
   .strictObject({
     command: argv.optional(),
-    http: z
-      .strictObject({
-        url: httpUrl,
-        method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('POST'),
-        expectStatus: z.number().int().min(100).max(599).optional(),
-      })
-      .optional(),
+    http: httpCall.optional(),
+    restart: z.literal(true).optional(),
     timeout: durationWithDefault('60s'),
     /** Set for a command on top of the service's `env` (opsbot's own secrets are never passed on). */
     env: z.record(z.string(), z.string()).default({}),
   })
-  .refine((a) => [a.command, a.http].filter(Boolean).length === 1, { message: 'an action is exactly one of command or http' });
+  .refine((s) => [s.command, s.http, s.restart].filter(Boolean).length === 1, { message: 'a step is exactly one of command, http or restart: true' });
+
+const steps = z.array(step).min(1).max(20);
+
+/**
+ * A named heal action: a fixed command line, an HTTP call, or `steps` run in order (the first that
+ * fails ends them). `rollback`: steps run when the action fails or the service is still unhealthy
+ * after it, then verified in turn. Chat can pick an action by name, never change it.
+ */
+const action = z
+  .strictObject({
+    command: argv.optional(),
+    http: httpCall.optional(),
+    steps: steps.optional(),
+    rollback: steps.optional(),
+    timeout: durationWithDefault('60s'),
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  .refine((a) => [a.command, a.http, a.steps].filter(Boolean).length === 1, { message: 'an action is exactly one of command, http or steps' });
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits and _ . - only');
 
@@ -92,6 +111,15 @@ export const serviceSchema = z
     if (service.actions.restart && service.command) {
       ctx.addIssue({ code: 'custom', path: ['actions', 'restart'], message: '`restart` is built in for a supervised service; name your action differently' });
     }
+    for (const [actionName, action] of Object.entries(service.actions)) {
+      for (const phase of ['steps', 'rollback'] as const) {
+        (action[phase] ?? []).forEach((s, i) => {
+          if (s.restart && !service.command) {
+            ctx.addIssue({ code: 'custom', path: ['actions', actionName, phase, i, 'restart'], message: 'restart is built in only for a supervised service (one with `command`)' });
+          }
+        });
+      }
+    }
     const onUnhealthy = service.heal.onUnhealthy;
     if (onUnhealthy && !service.actions[onUnhealthy] && !(onUnhealthy === 'restart' && service.command)) {
       const known = [...Object.keys(service.actions), ...(service.command ? ['restart'] : [])];
@@ -113,3 +141,4 @@ export const servicesSchema = z
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type ProbeConfig = NonNullable<ServiceConfig['probe']>;
 export type ActionConfig = ServiceConfig['actions'][string];
+export type StepConfig = NonNullable<ActionConfig['steps']>[number];

@@ -2,6 +2,17 @@ import { sqliteTable, integer, text, index, uniqueIndex, real, primaryKey } from
 
 /* The operations side of the store: heartbeats, watched services and heal runs, metric samples and triggers, reports. */
 
+/** One step of a heal run: the action's or its rollback's, what it ran, and how it went. */
+export interface HealStepJson {
+  phase: 'action' | 'rollback';
+  /** What ran: the command line, `POST <url>`, or `restart`. */
+  step: string;
+  ok: boolean;
+  exitCode: number | null;
+  detail: string;
+  outputTail: string;
+}
+
 /** What opsbot has seen of each configured heartbeat. */
 export const heartbeats = sqliteTable('heartbeats', {
   name: text('name').primaryKey(),
@@ -63,6 +74,10 @@ export const healRuns = sqliteTable(
     exitCode: integer('exit_code'),
     outputTail: text('output_tail'),
     verification: text('verification'),
+    /** Each step run (the action's, then the rollback's), with its outcome and output tail. */
+    steps: text('steps', { mode: 'json' }).$type<HealStepJson[]>(),
+    /** After a failed action or verification: whether the rollback brought the service back (`rolled-back`) or did not. */
+    rollback: text('rollback', { enum: ['rolled-back', 'rollback-failed'] }),
   },
   (t) => [index('heal_runs_service').on(t.service, t.startedAt), index('heal_runs_service_id').on(t.service, t.id)],
 );

@@ -1,11 +1,11 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
-import type { HealRunRow } from '../db/schema.js';
-import type { ServiceConfig } from '../config/service-schema.js';
+import type { HealRunRow, HealStepJson } from '../db/schema.js';
+import type { ServiceConfig, StepConfig } from '../config/service-schema.js';
 import type { RaiseAlert } from '../heartbeats/heartbeats.js';
 import { formatDuration } from '../time/duration.js';
-import { executeAction, type ActionResult } from './execute-action.js';
+import { describeStep, executeStep, stepsOf, type ActionResult } from './execute-action.js';
 import { appendAutoheal } from './autoheal-log.js';
 import { instanceRunning, type ForwardHeal } from './heal-forwarding.js';
 
@@ -165,13 +165,28 @@ export class HealService {
     }
   }
 
+  /**
+   * The action's steps, then verification; when either fails and the action has a `rollback`, the
+   * rollback's steps and a verification of their own. Every step is recorded on the run as it ends.
+   */
   private async carryOut(config: ServiceConfig, run: HealRunRow): Promise<HealRunRow> {
     const { healRuns } = this.store.t;
-    const result = await this.execute(config, run.action);
+    const { steps, rollback } = this.planOf(config, run.action);
+    const record: HealStepJson[] = [];
+    const done = await this.runSteps(config, run, steps, 'action', record);
+    const last = record.at(-1);
     await this.store.transaction((tx) =>
-      tx.update(healRuns).set({ state: 'verifying', exitCode: result.exitCode, outputTail: result.outputTail }).where(eq(healRuns.id, run.id)),
+      tx.update(healRuns).set({ state: 'verifying', exitCode: last?.exitCode ?? null, outputTail: last?.outputTail ?? '' }).where(eq(healRuns.id, run.id)),
     );
-    const verification = result.ok ? await this.verify(config) : { ok: false, detail: `the action failed: ${result.detail}` };
+    let verification = done.ok ? await this.verify(config) : { ok: false, detail: `the action failed: ${done.detail}` };
+    let rolledBack: HealRunRow['rollback'] = null;
+    if (!verification.ok && rollback) {
+      this.log.warn({ service: config.name, run: run.id, reason: verification.detail }, 'heal did not work; rolling back');
+      const undone = await this.runSteps(config, run, rollback, 'rollback', record);
+      const after = undone.ok ? await this.verify(config) : { ok: false, detail: `a rollback step failed: ${undone.detail}` };
+      rolledBack = after.ok ? 'rolled-back' : 'rollback-failed';
+      verification = { ok: false, detail: `${verification.detail}; ${after.ok ? `rolled back, ${after.detail}` : `the rollback failed too: ${after.detail}`}` };
+    }
     const finishedAt = new Date();
     const [finished] = await this.store.transaction((tx) =>
       tx
@@ -181,6 +196,8 @@ export class HealService {
           finishedAt,
           durationMs: finishedAt.getTime() - run.startedAt.getTime(),
           verification: verification.detail,
+          steps: record,
+          rollback: rolledBack,
         })
         .where(eq(healRuns.id, run.id))
         .returning(),
@@ -189,16 +206,33 @@ export class HealService {
     return finished!;
   }
 
-  private async execute(config: ServiceConfig, action: string): Promise<ActionResult> {
-    if (action === 'restart' && config.command) {
-      try {
-        await this.control.restart(config.name);
-        return { ok: true, exitCode: null, outputTail: '', detail: 'restarted' };
-      } catch (error) {
-        return { ok: false, exitCode: null, outputTail: '', detail: error instanceof Error ? error.message : String(error) };
-      }
+  /** The steps of the action, and of its rollback if it has one; the built-in `restart` is one restart step. */
+  private planOf(config: ServiceConfig, action: string): { steps: StepConfig[]; rollback: StepConfig[] | undefined } {
+    if (action === 'restart' && config.command) return { steps: [{ restart: true, timeout: config.stopTimeout, env: {} }], rollback: undefined };
+    const configured = config.actions[action]!;
+    return { steps: stepsOf(configured), rollback: configured.rollback };
+  }
+
+  /** Runs steps in order until one fails, recording each on the run as it ends. */
+  private async runSteps(config: ServiceConfig, run: HealRunRow, steps: StepConfig[], phase: HealStepJson['phase'], record: HealStepJson[]): Promise<{ ok: boolean; detail: string }> {
+    const { healRuns } = this.store.t;
+    for (const step of steps) {
+      const result = await this.executeStep(config, step);
+      record.push({ phase, step: describeStep(step), ok: result.ok, exitCode: result.exitCode, detail: result.detail, outputTail: result.outputTail });
+      await this.store.transaction((tx) => tx.update(healRuns).set({ steps: record }).where(eq(healRuns.id, run.id)));
+      if (!result.ok) return { ok: false, detail: `${describeStep(step)}: ${result.detail}` };
     }
-    return executeAction(config.actions[action]!, config);
+    return { ok: true, detail: 'every step succeeded' };
+  }
+
+  private async executeStep(config: ServiceConfig, step: StepConfig): Promise<ActionResult> {
+    if (!step.restart) return executeStep(step, config);
+    try {
+      await this.control.restart(config.name);
+      return { ok: true, exitCode: null, outputTail: '', detail: 'restarted' };
+    } catch (error) {
+      return { ok: false, exitCode: null, outputTail: '', detail: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** Re-probes until healthy or `verifyWithin`; without a probe, a live process (or a clean action) is the proof. */
@@ -231,8 +265,26 @@ export class HealService {
       await this.raise({ severity: 'INFO', title: `Heal of ${run.service}`, dedupKey, status: 'resolved', source: 'opsbot heal' });
       this.log.info({ service: run.service, run: run.id }, 'heal run succeeded');
     } else {
-      await this.raise({ severity: config.severity, title: `Heal of ${run.service} failed: ${run.action}`, body: `${run.verification ?? ''} (run #${run.id}, by ${run.triggeredBy})\n${run.outputTail ?? ''}`.trim(), service: run.service, labels: { heal: run.action }, dedupKey, status: 'firing', source: 'opsbot heal' });
+      const title = `Heal of ${run.service} ${healOutcome(run)}: ${run.action}`;
+      const body = `${run.verification ?? ''} (run #${run.id}, by ${run.triggeredBy})\n${stepLines(run)}`.trim();
+      await this.raise({ severity: config.severity, title, body, service: run.service, labels: { heal: run.action }, dedupKey, status: 'firing', source: 'opsbot heal' });
       this.log.warn({ service: run.service, run: run.id, verification: run.verification }, 'heal run failed');
     }
   }
+}
+
+/** How a finished run ended, in the words chat, the dashboard and its alert use: `healed`, `rolled back`, `failed, rollback failed` or `failed`. */
+export function healOutcome(run: Pick<HealRunRow, 'state' | 'rollback'>): string {
+  if (run.state === 'succeeded') return 'healed';
+  if (run.state !== 'failed') return run.state;
+  if (run.rollback === 'rolled-back') return 'rolled back';
+  return run.rollback === 'rollback-failed' ? 'failed, rollback failed' : 'failed';
+}
+
+/** One line per step of the run (`✓ action: restart`), then the last output of the step that failed. */
+function stepLines(run: HealRunRow): string {
+  const steps = run.steps ?? [];
+  const lines = steps.map((s) => `${s.ok ? '✓' : '✗'} ${s.phase}: ${s.step}${s.ok ? '' : ` (${s.detail})`}`);
+  const failed = steps.find((s) => !s.ok);
+  return [...lines, ...(failed?.outputTail ? [failed.outputTail.trim()] : [])].join('\n');
 }

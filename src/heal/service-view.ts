@@ -1,4 +1,4 @@
-import type { HealService } from './heal-service.js';
+import { healOutcome, type HealService } from './heal-service.js';
 import type { ServiceManager } from './service-manager.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { ServiceRow } from '../db/schema-ops.js';
@@ -22,7 +22,8 @@ export interface ServiceView {
   restarts: number;
   lastProbe: string | null;
   actions: string[];
-  lastHeal: { id: number; action: string; state: string; startedAt: Date } | null;
+  /** `outcome`: how it ended in words (see healOutcome): healed, rolled back, failed, rollback failed, failed. */
+  lastHeal: { id: number; action: string; state: string; outcome: string; startedAt: Date } | null;
   /** Share of the last 24 h / 7 d it was up (0–1), null before anything is known. */
   uptime24h: number | null;
   uptime7d: number | null;
@@ -70,7 +71,7 @@ export async function describeServices(
       serviceView(config, rows.get(config.name), {
         takenOverBy: config.fallback ? await manager.records.takenOverBy(config.name) : null,
         actions: heal.actionsOf(config.name),
-        lastHeal: last ? { id: last.id, action: last.action, state: last.state, startedAt: last.startedAt } : null,
+        lastHeal: last ? { id: last.id, action: last.action, state: last.state, outcome: healOutcome(last), startedAt: last.startedAt } : null,
         uptime24h: await manager.uptime.ratio(config.name, now.getTime() - DAY_MS, now.getTime()),
         uptime7d: await manager.uptime.ratio(config.name, now.getTime() - 7 * DAY_MS, now.getTime()),
       }),

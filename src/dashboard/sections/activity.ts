@@ -1,5 +1,6 @@
 import { BASE } from '../auth.js';
 import type { HealRunRow } from '../../db/schema.js';
+import { healOutcome } from '../../heal/heal-service.js';
 import type { HeartbeatView } from '../../heartbeats/heartbeats.js';
 import type { ReportEntry } from '../types.js';
 import { formatAgo, formatTime, html, type SafeHtml } from '../html.js';
@@ -8,10 +9,10 @@ export function healRunsSection(runs: readonly HealRunRow[], now: Date): SafeHtm
   if (runs.length === 0) return html`<section id="heal-runs"><h2>Recent heal runs</h2><p class="muted">No heal runs yet.</p></section>`;
   const rows = runs.map(
     (run) => html`<tr><td>#${run.id}</td><td>${run.service}</td><td>${run.action}</td><td>${run.trigger} · ${run.triggeredBy}</td>
-<td class="${run.state === 'failed' ? 'state-bad' : run.state === 'succeeded' ? 'state-ok' : ''}">${run.state}</td>
+<td class="${run.state === 'failed' ? 'state-bad' : run.state === 'succeeded' ? 'state-ok' : ''}">${healOutcome(run)}</td>
 <td title="${formatTime(run.startedAt)}">${formatAgo(run.startedAt, now)}</td>
 <td>${run.durationMs !== null ? `${(run.durationMs / 1000).toFixed(1)} s` : '—'}</td>
-<td>${run.verification ?? ''}</td></tr>`,
+<td>${run.verification ?? ''}${run.steps && run.steps.length > 1 ? html`<ol class="steps">${run.steps.map((step) => html`<li class="${step.ok ? '' : 'state-bad'}">${step.phase}: ${step.step}${step.ok ? '' : ` (${step.detail})`}</li>`)}</ol>` : ''}</td></tr>`,
   );
   return html`<section id="heal-runs"><h2>Recent heal runs</h2>
 <table><thead><tr><th>#</th><th>Service</th><th>Action</th><th>Trigger</th><th>Result</th><th>Started</th><th>Took</th><th>Verification</th></tr></thead><tbody>${rows}</tbody></table></section>`;

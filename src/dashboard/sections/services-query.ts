@@ -1,6 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Store } from '../../db/store.js';
-import type { HealService } from '../../heal/heal-service.js';
+import { healOutcome, type HealService } from '../../heal/heal-service.js';
 import type { ServiceManager } from '../../heal/service-manager.js';
 import { serviceView, type ServiceView } from '../../heal/service-view.js';
 import { ratioOf, type Slot, type UptimeBuckets } from '../../heal/uptime-buckets.js';
@@ -25,7 +25,7 @@ export class ServicesQuery {
     const { services, healRuns } = store.t;
     this.rows = store.db.select().from(services).prepare('dashboard.service_rows');
     this.lastRun = store.db
-      .select({ id: healRuns.id, action: healRuns.action, state: healRuns.state, startedAt: healRuns.startedAt })
+      .select({ id: healRuns.id, action: healRuns.action, state: healRuns.state, rollback: healRuns.rollback, startedAt: healRuns.startedAt })
       .from(healRuns)
       .where(eq(healRuns.service, sql.placeholder('service')))
       .orderBy(desc(healRuns.id))
@@ -44,7 +44,7 @@ export class ServicesQuery {
       const view = serviceView(config, rows.get(config.name), {
         takenOverBy: config.fallback ? await this.manager.records.takenOverBy(config.name) : null,
         actions: this.heal.actionsOf(config.name),
-        lastHeal: lastHeal ?? null,
+        lastHeal: lastHeal ? { id: lastHeal.id, action: lastHeal.action, state: lastHeal.state, outcome: healOutcome(lastHeal), startedAt: lastHeal.startedAt } : null,
         uptime24h: ratioOf(lastDay),
         uptime7d: await this.buckets.ratio(config.name, nowMs - 7 * DAY, nowMs),
       });

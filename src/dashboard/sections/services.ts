@@ -24,7 +24,7 @@ export function servicesSection(views: readonly ServiceView[], charts: ReadonlyM
   const rows = views.map((view) => {
     const path = `${BASE}/services/${encodeURIComponent(view.name)}/${view.enabled ? 'disable' : 'enable'}`;
     const lastHeal = view.lastHeal
-      ? html`${view.lastHeal.action} · ${view.lastHeal.state} · ${formatAgo(view.lastHeal.startedAt, now)}`
+      ? html`${view.lastHeal.action} · ${view.lastHeal.outcome} · ${formatAgo(view.lastHeal.startedAt, now)}`
       : html`<span class="muted">never</span>`;
     return html`<tr data-service="${view.name}">
 <td><strong>${view.name}</strong><br><span class="muted">${view.kind}${runsOn(view)}</span></td>

@@ -1,5 +1,6 @@
 import { pgTable, integer, text, index, uniqueIndex, doublePrecision, primaryKey, boolean, jsonb } from 'drizzle-orm/pg-core';
 import { instant, int64, rowId } from './columns.js';
+import type { HealStepJson } from '../schema-ops.js';
 
 /*
  * The PostgreSQL twin of src/db/schema-ops.ts (heartbeats, services and heal runs, metric samples and
@@ -58,6 +59,8 @@ export const healRuns = pgTable(
     exitCode: integer('exit_code'),
     outputTail: text('output_tail'),
     verification: text('verification'),
+    steps: jsonb('steps').$type<HealStepJson[]>(),
+    rollback: text('rollback', { enum: ['rolled-back', 'rollback-failed'] }),
   },
   (t) => [index('heal_runs_service').on(t.service, t.startedAt), index('heal_runs_service_id').on(t.service, t.id)],
 );
