@@ -35,6 +35,7 @@ export interface RunningBot {
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const { env, file } = config;
   const started = new Started();
+  const startedAt = new Date();
   try {
     const base = started.add(await startFoundation(config, log));
     const cluster = started.add(await startCluster(base, env, log));
@@ -57,7 +58,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const chat = started.add(new ChatFrontEnds(env, ALL_COMMANDS, services, log));
     const pages = dashboardPages(base, config, { sink, platforms, healing, heartbeats, reports }, log);
     const afterHeartbeat = () => heartbeatChecks.planNext();
-    const http = started.add(await startHttp(base, config, { intake, sink, platforms, heartbeats, afterHeartbeat, healing, triggers, metrics, reports, chat, pages, backlog }, log));
+    const http = started.add(await startHttp(base, config, { intake, sink, platforms, heartbeats, afterHeartbeat, healing, triggers, metrics, reports, chat, pages, backlog, startedAt }, log));
     await chat.start();
     await cluster.leadership.add({ name: 'chat sessions', lead: () => chat.lead(), follow: () => chat.follow() });
     log.info({ url: http.url, config: config.configPath ?? '(embedded defaults)', dataDir: env.OPSBOT_DATA_DIR }, 'opsbot is up');

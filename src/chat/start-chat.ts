@@ -7,6 +7,8 @@ import type { CommandDefinition } from './command.js';
 import { CommandRunner } from './runner.js';
 import type { CommandServices } from './services.js';
 
+export type ChatConnection = 'connected' | 'not connected' | 'on the leader' | 'no token';
+
 /**
  * Every platform's chat front end over one command runner. A front end that takes its updates over
  * HTTP (Telegram's webhook) runs on every instance; one that holds the platform's only session (the
@@ -58,6 +60,18 @@ export class ChatFrontEnds {
     const fronts = this.leading;
     this.leading = [];
     await Promise.all(fronts.map(([, front]) => front.stop()));
+  }
+
+  /**
+   * Each platform's chat session as this instance sees it: `connected`, `not connected` (it could not
+   * connect, or lost its session), `on the leader` (another instance holds the platform's only
+   * session), or `no token`.
+   */
+  connections(): Record<Platform, ChatConnection> {
+    const states = Object.fromEntries(Object.values(PLATFORM_MODULES).map((module) => [module.name, 'no token'])) as Record<Platform, ChatConnection>;
+    for (const { module } of this.leaderOnly) states[module.name] = 'on the leader';
+    for (const [platform, front] of [...this.everywhere, ...this.leading]) states[platform] = front.isConnected() ? 'connected' : 'not connected';
+    return states;
   }
 
   async stop(): Promise<void> {

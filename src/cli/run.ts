@@ -6,6 +6,7 @@ import { COMMAND_DEPLOYMENT_NEEDS, deployCommands } from '../platforms/registry.
 import { PLATFORMS } from '../shared/types.js';
 import { ALL_COMMANDS } from '../../commands/index.js';
 import { printHistory, printStatus, runHeal, runReport, testNotify } from './ops-commands.js';
+import { printHealth } from './health.js';
 import { printTriggers } from './triggers.js';
 import { checkConfig, testRoutes } from './config-commands.js';
 import { showAlert } from './alert-detail.js';
@@ -18,6 +19,8 @@ talks to the running bot at OPSBOT_URL, else at HOST and PORT, with API_TOKEN; -
 commands:
   start                               run the bot (same as npm start)
   status                              firing alerts, escalations, services, heartbeats, queues
+  status --health                     opsbot's own health: store, Redis, queues, chat sessions, last ops cycle;
+                                      exit 0 ok, 1 degraded, 3 down (the store or Redis cannot work)
   alerts [--status firing|resolved] [--severity CRIT] [--service S] [--limit N]
   alert <id>                          one alert: labels, route, each delivery, the escalation ladder
   send --severity CRIT --title "…" [--body …] [--service S] [--label k=v]… [--dedup-key K]
@@ -46,11 +49,12 @@ commands:
   help                                this text
 
 exit codes: 0 done, 1 the bot refused (unknown alert, already acked, …), 2 usage, an invalid config, unreachable bot or wrong token
+            (status --health: 0 ok, 1 degraded, 3 down)
 `;
 
 const json = { type: 'boolean' } as const;
 const SPECS: Record<string, ParseArgsConfig['options']> = {
-  status: { json },
+  status: { json, health: { type: 'boolean' } },
   alert: { json },
   alerts: { json, status: { type: 'string' }, severity: { type: 'string' }, service: { type: 'string' }, limit: { type: 'string' } },
   send: {
@@ -132,6 +136,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   switch (command) {
     case 'status':
+      if (values.health === true) return printHealth(bot, asJson, write);
       await printStatus(bot, asJson, write);
       break;
     case 'alerts':

@@ -26,20 +26,30 @@ export function readinessCheck(store: Store, redis: Redis, options: ReadinessOpt
   const timeoutMs = options.redisTimeoutMs ?? REDIS_READY_TIMEOUT_MS;
   const minFreeBytes = options.minFreeBytes ?? MIN_FREE_BYTES;
   return async () => {
-    await checkWritable(store);
-    if (store.file) checkFreeSpace(store.file, minFreeBytes);
-    let timer: NodeJS.Timeout | undefined;
-    const silence = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      await Promise.race([redis.ping(), silence]);
-    } catch (error) {
-      throw new Error(`Redis: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
-    }
+    await checkStoreWrites(store, minFreeBytes);
+    await checkRedisAnswers(redis, timeoutMs);
   };
+}
+
+/** Resolves when the store can write (and a SQLite store's disk has `minFreeBytes` free); throws saying why not. */
+export async function checkStoreWrites(store: Store, minFreeBytes = MIN_FREE_BYTES): Promise<void> {
+  await checkWritable(store);
+  if (store.file) checkFreeSpace(store.file, minFreeBytes);
+}
+
+/** Resolves when Redis answers a PING within `timeoutMs`; throws `Redis: …` otherwise. */
+export async function checkRedisAnswers(redis: Redis, timeoutMs = REDIS_READY_TIMEOUT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([redis.ping(), silence]);
+  } catch (error) {
+    throw new Error(`Redis: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 class ProbeRolledBack extends Error {}

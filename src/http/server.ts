@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { HealthView } from './health.js';
 import { bearerAuth } from './auth.js';
 import { createBaseApp, type HttpApp } from './base-app.js';
 import { FailureThrottle } from './failure-throttle.js';
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   http: HttpConfig;
   /** Resolves when SQLite and Redis both answer; throws naming the one that does not. */
   checkReady: () => Promise<void>;
+  /** opsbot's own health (`GET /api/v1/health`, `opsbot status --health`). */
+  health: () => Promise<HealthView>;
   heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
   healing: { manager: ServiceManager; heal: HealService };
   triggers: TriggerEngine;
@@ -74,6 +77,7 @@ function registerProbeRoutes(app: HttpApp, checkReady: () => Promise<void>) {
 }
 
 function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
+  api.get('/api/v1/health', () => options.health());
   registerClusterRoutes(api, options.actions.store);
   registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
   registerServiceRoutes(api, options.intake.store, options.healing.manager, options.healing.heal);

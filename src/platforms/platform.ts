@@ -20,6 +20,8 @@ export interface ChatFrontEnd {
   stop(): Promise<void>;
   /** The route taking the platform's updates, when it pushes them over HTTP. */
   readonly webhook: WebhookRoute | null;
+  /** Whether its session takes updates now (the Gateway session is ready, long polling runs, the webhook is set). */
+  isConnected(): boolean;
 }
 
 /**

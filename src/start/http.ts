@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import { buildHttpServer } from '../http/server.js';
 import { readinessCheck } from '../http/readiness.js';
+import { checkHealth } from '../http/health.js';
 import type { IntakeService } from '../http/intake-service.js';
 import type { FastifyInstance } from 'fastify';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
@@ -32,6 +33,8 @@ export interface ServedParts {
   /** The dashboard's pages. */
   pages(app: FastifyInstance): Promise<void>;
   backlog(): Promise<Record<string, number>>;
+  /** When this process started the bot. */
+  startedAt: Date;
 }
 
 /** The one HTTP server (API, probes, /metrics, webhooks, dashboard), listening on HOST:PORT. */
@@ -45,6 +48,16 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
     maxAlertsPerRequest: file.http.maxAlertsPerRequest,
     http: { ...file.http, allowedHosts: [...file.http.allowedHosts, ...publicHosts(env)] },
     checkReady: readinessCheck(base.store, base.redis.command),
+    health: () =>
+      checkHealth({
+        store: base.store,
+        redis: base.redis.command,
+        backlog: parts.backlog,
+        chat: () => parts.chat.connections(),
+        lastOpsCycle: async () => (await reports.latest())[0],
+        cycleTimes: file.opsCycle.times,
+        startedAt: parts.startedAt,
+      }),
     heartbeats: { heartbeats, afterSignal: parts.afterHeartbeat },
     healing,
     triggers: parts.triggers,

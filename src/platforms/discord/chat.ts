@@ -55,6 +55,10 @@ export class DiscordChat implements ChatFrontEnd {
     await this.client.destroy();
   }
 
+  isConnected(): boolean {
+    return this.client.isReady();
+  }
+
   private async handle(interaction: Interaction): Promise<void> {
     if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
     const invoker = invokerOf(interaction);

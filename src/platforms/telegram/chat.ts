@@ -29,6 +29,8 @@ export class TelegramChat implements ChatFrontEnd {
   private username = '';
   private stopping = false;
   private relaunch: NodeJS.Timeout | undefined;
+  /** Long polling runs, or the webhook is set. */
+  private connected = false;
 
   constructor(
     private readonly options: TelegramChatOptions,
@@ -57,6 +59,7 @@ export class TelegramChat implements ChatFrontEnd {
     if (this.options.webhookUrl) {
       await this.bot.telegram.setWebhook(this.options.webhookUrl, { secret_token: this.webhookSecret, allowed_updates: ['message', 'callback_query'] });
       this.log.info({ url: this.options.webhookUrl, bot: `@${me.username}` }, 'telegram webhook set');
+      this.connected = true;
       return;
     }
     await this.launchPolling();
@@ -75,8 +78,13 @@ export class TelegramChat implements ChatFrontEnd {
     await this.bot.handleUpdate(update);
   }
 
+  isConnected(): boolean {
+    return this.connected;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    this.connected = false;
     clearTimeout(this.relaunch);
     if (!this.options.webhookUrl) {
       try {
@@ -90,8 +98,12 @@ export class TelegramChat implements ChatFrontEnd {
   private launchPolling(): Promise<void> {
     return new Promise((resolve) => {
       this.bot
-        .launch({ allowedUpdates: ['message', 'callback_query'] }, () => resolve())
+        .launch({ allowedUpdates: ['message', 'callback_query'] }, () => {
+          this.connected = true;
+          resolve();
+        })
         .catch((error: unknown) => {
+          this.connected = false;
           resolve();
           if (this.stopping) return;
           this.log.error({ err: error }, `telegram polling stopped; retrying in ${RELAUNCH_AFTER_MS / 1000} s`);
