@@ -7,7 +7,7 @@ import { PLATFORMS } from '../shared/types.js';
 import { ALL_COMMANDS } from '../../commands/index.js';
 import { printHistory, printStatus, runHeal, runReport, testNotify } from './ops-commands.js';
 import { printHealth } from './health.js';
-import { printTriggers } from './triggers.js';
+import { printActions, printTriggers } from './triggers.js';
 import { checkConfig, testRoutes } from './config-commands.js';
 import { showAlert } from './alert-detail.js';
 import { runDoctor } from './doctor.js';
@@ -33,6 +33,8 @@ commands:
   heal <service> [action]             run a configured heal action
   history <service> [--hours N]       a service's state changes and uptime
   triggers                            trigger rules, last values and fires
+  actions                             every heal action and trigger alert: its kind, who uses it, its runs,
+                                      success rate and last run over 7 days
   report [--list]                     run an ops cycle now, or list the reports
   silence add <matcher>… --duration 2h|--end <ISO time> --comment "…" [--author name]
   silence list [--expired|--all]       silences, as amtool: matchers like service=api env=~prod.*
@@ -73,6 +75,7 @@ const SPECS: Record<string, ParseArgsConfig['options']> = {
   heal: { json },
   history: { json, hours: { type: 'string' } },
   triggers: { json },
+  actions: { json },
   report: { json, list: { type: 'boolean' } },
   'test-notify': { json, route: { type: 'string' }, by: { type: 'string' } },
   silence: {
@@ -163,6 +166,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
       break;
     case 'triggers':
       await printTriggers(bot, asJson, write);
+      break;
+    case 'actions':
+      await printActions(bot, asJson, write);
       break;
     case 'report':
       await runReport(bot, values.list === true, asJson, write);

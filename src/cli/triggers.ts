@@ -1,5 +1,6 @@
 import type { TriggerView } from '../triggers/engine.js';
 import type { BotApi } from './api-client.js';
+import { table, when } from './table.js';
 
 /** `opsbot triggers [--json]`: every rule, what it watches, its last value per series and its last fire. */
 export async function printTriggers(bot: BotApi, json: boolean, write: (text: string) => void): Promise<void> {
@@ -19,4 +20,29 @@ export async function printTriggers(bot: BotApi, json: boolean, write: (text: st
       write(`  ${s.key || '(all)'}: ${s.lastValue ?? '–'}${s.breached ? ' BREACHED' : ''} · ${s.lastDetail ?? ''}\n`);
     }
   }
+}
+
+interface ActionRow {
+  name: string;
+  kind: string;
+  usedBy: string[];
+  runs: number;
+  successRate: number | null;
+  lastRun: { at: string; outcome: string } | null;
+}
+
+/** `opsbot actions [--json]`: every heal action and trigger alert, who uses it, and its runs over the last 7 days. */
+export async function printActions(bot: BotApi, json: boolean, write: (text: string) => void): Promise<void> {
+  const body = await bot.request<{ since: string; actions: ActionRow[] }>('GET', '/api/v1/actions');
+  if (json) {
+    write(`${JSON.stringify(body, null, 2)}\n`);
+    return;
+  }
+  if (body.actions.length === 0) {
+    write('no heal actions or trigger rules configured (services: and triggers: in the config)\n');
+    return;
+  }
+  write(`runs since ${when(body.since)}\n`);
+  const rate = (r: number | null) => (r === null ? '–' : `${Math.round(r * 100)} %`);
+  write(table(['action', 'kind', 'used by', 'runs', 'success', 'last run'], body.actions.map((a) => [a.name, a.kind, a.usedBy.join('; '), a.runs, rate(a.successRate), a.lastRun ? `${when(a.lastRun.at)} ${a.lastRun.outcome}` : '–'])));
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HealthView } from './health.js';
+import { ACTION_WINDOW_MS, type ActionView } from '../triggers/action-list.js';
 import { bearerAuth } from './auth.js';
 import { createBaseApp, type HttpApp } from './base-app.js';
 import { FailureThrottle } from './failure-throttle.js';
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   checkReady: () => Promise<void>;
   /** opsbot's own health (`GET /api/v1/health`, `opsbot status --health`). */
   health: () => Promise<HealthView>;
+  /** Every heal action and trigger alert with its use and its runs (`GET /api/v1/actions`, `opsbot actions`). */
+  actionList: () => Promise<ActionView[]>;
   heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
   healing: { manager: ServiceManager; heal: HealService };
   triggers: TriggerEngine;
@@ -78,6 +81,7 @@ function registerProbeRoutes(app: HttpApp, checkReady: () => Promise<void>) {
 
 function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
   api.get('/api/v1/health', () => options.health());
+  api.get('/api/v1/actions', async () => ({ since: new Date(Date.now() - ACTION_WINDOW_MS), actions: await options.actionList() }));
   registerClusterRoutes(api, options.actions.store);
   registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
   registerServiceRoutes(api, options.intake.store, options.healing.manager, options.healing.heal);

@@ -3,6 +3,7 @@ import type { Config } from '../config/load.js';
 import { buildHttpServer } from '../http/server.js';
 import { readinessCheck } from '../http/readiness.js';
 import { checkHealth } from '../http/health.js';
+import { listActions } from '../triggers/action-list.js';
 import type { IntakeService } from '../http/intake-service.js';
 import type { FastifyInstance } from 'fastify';
 import type { Heartbeats } from '../heartbeats/heartbeats.js';
@@ -58,6 +59,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
         cycleTimes: file.opsCycle.times,
         startedAt: parts.startedAt,
       }),
+    actionList: () => listActions(base.store, file.services, file.triggers),
     heartbeats: { heartbeats, afterSignal: parts.afterHeartbeat },
     healing,
     triggers: parts.triggers,
