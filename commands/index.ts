@@ -1,6 +1,7 @@
 import type { CommandDefinition } from '../src/chat/command.js';
 import ack from './ack.js';
 import ackgroup from './ackgroup.js';
+import check from './check.js';
 import heal from './heal.js';
 import help from './help.js';
 import report from './report.js';
@@ -29,6 +30,7 @@ export const ALL_COMMANDS: CommandDefinition[] = [
   unsilence,
   heal,
   restart,
+  check,
   subscribe,
   unsubscribe,
   subscriptions,

@@ -54,7 +54,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const reports = started.add(await startReports(base, env, file, { store: base.store, heartbeats, services: healing.manager, triggers, adapters, pacer }, log));
     const recover = [reconciler.ensureSchedule, reports.ensureSchedules, healing.ensureSchedules, () => reconciler.sweep('all')];
     started.add(await startRedisWatch(base, delivery.claims.holderId, recover, log));
-    const services = { store: base.store, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, runReport: reports.run, backlog };
+    const services = { store: base.store, config: file, sink, log, platforms, heartbeats, heal: healing.heal, services: healing.manager, triggers, runReport: reports.run, backlog };
     const chat = started.add(new ChatFrontEnds(env, ALL_COMMANDS, services, log));
     const pages = dashboardPages(base, config, { sink, platforms, healing, heartbeats, reports }, log);
     const afterHeartbeat = () => heartbeatChecks.planNext();

@@ -7,6 +7,7 @@ import type { CommandServices } from '../src/chat/services.js';
 import { HealService } from '../src/heal/heal-service.js';
 import { ServiceManager } from '../src/heal/service-manager.js';
 import { Heartbeats } from '../src/heartbeats/heartbeats.js';
+import { TriggerEngine } from '../src/triggers/engine.js';
 import { listAudit } from '../src/operations/audit-log.js';
 import type { Invocation, Invoker } from '../src/shared/chat.js';
 
@@ -27,6 +28,7 @@ const raise = async () => undefined;
 const heartbeats = new Heartbeats(store, [], raise, log);
 const manager = new ServiceManager(store, [], join(dir, 'logs'), join(dir, 'autoheal.log'), raise, log, 'test-instance');
 const heal = new HealService(store, [], manager, raise, join(dir, 'autoheal.log'), log);
+const triggers = new TriggerEngine(store, [], raise, heal, log);
 const services: CommandServices = {
   store,
   config,
@@ -36,6 +38,7 @@ const services: CommandServices = {
   heartbeats,
   heal,
   services: manager,
+  triggers,
   runReport: () => Promise.reject(new Error('no ops cycle in this test')),
   backlog: async () => ({ deliver: 0, escalate: 0 }),
 };
@@ -69,6 +72,14 @@ describe('roles', () => {
     expect(text).toContain('/status [service]');
     expect(text).not.toContain('/ack <alert>');
     expect(text).toMatch(/\d+ more commands need a higher role/);
+  });
+});
+
+describe('/check', () => {
+  it('runs for an operator, says all is healthy here, and is audited; a responder is refused', async () => {
+    expect(await send(olga, 'check')).toMatchObject({ text: 'Check: all healthy (0 services, 0 heartbeats; no trigger fired).', private: false });
+    expect(await lastAudit('check')).toMatchObject({ result: 'ok', userName: '@olga' });
+    expect((await send(alice, 'check')).text).toContain('/check needs the operator role; you have responder');
   });
 });
 

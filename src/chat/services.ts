@@ -7,6 +7,7 @@ import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealService } from '../heal/heal-service.js';
 import type { ServiceManager } from '../heal/service-manager.js';
 import type { CycleResult } from '../reports/cycle-runner.js';
+import type { TriggerEngine } from '../triggers/engine.js';
 
 /** Jobs waiting in the queues right now (BullMQ's counts). */
 export interface QueueBacklog {
@@ -25,6 +26,7 @@ export interface CommandServices {
   heartbeats: Heartbeats;
   heal: HealService;
   services: ServiceManager;
+  triggers: TriggerEngine;
   /** Runs an ops cycle now (on demand) and returns its report. */
   runReport(trigger: string): Promise<CycleResult>;
   backlog(): Promise<QueueBacklog>;

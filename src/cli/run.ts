@@ -7,7 +7,7 @@ import { PLATFORMS } from '../shared/types.js';
 import { ALL_COMMANDS } from '../../commands/index.js';
 import { printHistory, printStatus, runHeal, runReport, testNotify } from './ops-commands.js';
 import { printHealth } from './health.js';
-import { printActions, printTriggers } from './triggers.js';
+import { printActions, printTriggers, runCheck } from './triggers.js';
 import { checkConfig, testRoutes } from './config-commands.js';
 import { showAlert } from './alert-detail.js';
 import { runDoctor } from './doctor.js';
@@ -33,6 +33,8 @@ commands:
   heal <service> [action]             run a configured heal action
   history <service> [--hours N]       a service's state changes and uptime
   triggers                            trigger rules, last values and fires
+  check [--by name]                   run every probe, heartbeat check and trigger rule now; exit 0 healthy,
+                                      1 when anything is wrong (for cron and CI)
   actions                             every heal action and trigger alert: its kind, who uses it, its runs,
                                       success rate and last run over 7 days
   report [--list]                     run an ops cycle now, or list the reports
@@ -51,7 +53,7 @@ commands:
   help                                this text
 
 exit codes: 0 done, 1 the bot refused (unknown alert, already acked, …), 2 usage, an invalid config, unreachable bot or wrong token
-            (status --health: 0 ok, 1 degraded, 3 down)
+            (status --health: 0 ok, 1 degraded, 3 down; check: 0 healthy, 1 anything wrong)
 `;
 
 const json = { type: 'boolean' } as const;
@@ -76,6 +78,7 @@ const SPECS: Record<string, ParseArgsConfig['options']> = {
   history: { json, hours: { type: 'string' } },
   triggers: { json },
   actions: { json },
+  check: { json, by: { type: 'string' } },
   report: { json, list: { type: 'boolean' } },
   'test-notify': { json, route: { type: 'string' }, by: { type: 'string' } },
   silence: {
@@ -170,6 +173,8 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
     case 'actions':
       await printActions(bot, asJson, write);
       break;
+    case 'check':
+      return runCheck(bot, text('by'), asJson, write);
     case 'report':
       await runReport(bot, values.list === true, asJson, write);
       break;

@@ -46,3 +46,10 @@ export async function printActions(bot: BotApi, json: boolean, write: (text: str
   const rate = (r: number | null) => (r === null ? '–' : `${Math.round(r * 100)} %`);
   write(table(['action', 'kind', 'used by', 'runs', 'success', 'last run'], body.actions.map((a) => [a.name, a.kind, a.usedBy.join('; '), a.runs, rate(a.successRate), a.lastRun ? `${when(a.lastRun.at)} ${a.lastRun.outcome}` : '–'])));
 }
+
+/** `opsbot check`: every probe, heartbeat check and trigger rule now; exit 0 when all is healthy, 1 when anything is wrong. */
+export async function runCheck(bot: BotApi, by: string | undefined, json: boolean, write: (text: string) => void): Promise<number> {
+  const result = await bot.request<{ healthy: boolean; message: string }>('POST', '/api/v1/check', { by: by ?? bot.user });
+  write(json ? `${JSON.stringify(result, null, 2)}\n` : `${result.message}\n`);
+  return result.healthy ? 0 : 1;
+}

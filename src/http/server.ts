@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HealthView } from './health.js';
+import { registerCheckRoute } from './check-route.js';
 import { ACTION_WINDOW_MS, type ActionView } from '../triggers/action-list.js';
 import { bearerAuth } from './auth.js';
 import { createBaseApp, type HttpApp } from './base-app.js';
@@ -86,6 +87,7 @@ function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
   registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
   registerServiceRoutes(api, options.intake.store, options.healing.manager, options.healing.heal);
   registerTriggerRoutes(api, options.triggers);
+  registerCheckRoute(api, options.intake.store, { manager: options.healing.manager, heal: options.healing.heal, heartbeats: options.heartbeats.heartbeats, triggers: options.triggers });
   registerReportRoutes(api, options.reports);
   registerActionRoutes(api, options.actions);
   registerAlertRoutes(api, options.intake, options.maxAlertsPerRequest);

@@ -11,6 +11,15 @@ export type AckResult = { kind: 'acked'; alert: AlertRow; stoppedSteps: number }
 export type GroupChangeResult =
   | { kind: 'group-acked' | 'group-resolved'; summaryId: number; labels: Record<string, string>; alertIds: number[]; by: string }
   | NotFound;
+/** What `/check` found: each service (this instance's probed now), each heartbeat, the trigger rules that fired now or stay breached. */
+export type CheckResult = {
+  kind: 'checked';
+  healthy: boolean;
+  services: Array<{ name: string; ok: boolean; detail: string }>;
+  heartbeats: Array<{ name: string; ok: boolean; state: string }>;
+  fired: Array<{ rule: string; series: string; detail: string }>;
+  breached: string[];
+};
 export type ResolveResult = { kind: 'resolved'; alert: AlertRow; stoppedSteps: number } | AlreadyResolved | NotFound;
 export type SilenceResult = { kind: 'silenced'; silence: SilenceRow; durationMs: number; held: number };
 export type UnsilenceResult = { kind: 'unsilenced'; silence: SilenceRow } | NotFound;
@@ -28,6 +37,7 @@ export type OperationResult =
   | AckResult
   | ResolveResult
   | GroupChangeResult
+  | CheckResult
   | SilenceResult
   | UnsilenceResult
   | ResendResult

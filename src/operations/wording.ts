@@ -42,6 +42,17 @@ export function describe(result: OperationResult): string {
       return `Alert #${result.alert.id} resolved by ${result.alert.resolvedBy}.`;
     case 'already-acked':
       return `Alert #${result.alert.id} is already acknowledged by ${result.by}.`;
+    case 'checked': {
+      const problems = [
+        ...result.services.filter((s) => !s.ok).map((s) => `✗ ${s.name}: ${s.detail}`),
+        ...result.heartbeats.filter((h) => !h.ok).map((h) => `✗ heartbeat ${h.name}: ${h.state}`),
+        ...result.fired.map((f) => `✗ trigger ${f.rule}${f.series ? ` (${f.series})` : ''} fired: ${f.detail}; its alert is raised`),
+        ...result.breached.filter((b) => !result.fired.some((f) => (f.series ? `${f.rule} (${f.series})` : f.rule) === b)).map((b) => `✗ trigger ${b} stays breached`),
+      ];
+      const counted = `${plural(result.services.length, 'service', 'services')}, ${plural(result.heartbeats.length, 'heartbeat', 'heartbeats')}`;
+      if (result.healthy) return `Check: all healthy (${counted}; no trigger fired).`;
+      return `Check: ${plural(problems.length, 'problem', 'problems')} (${counted} checked).\n${problems.join('\n')}`;
+    }
     case 'group-acked':
     case 'group-resolved': {
       const group = `Group #${result.summaryId} (${Object.entries(result.labels).map(([name, value]) => `${name}=${value}`).join(', ')})`;
