@@ -20,6 +20,8 @@ const LAYERS = [
   ['heartbeats', '^src/heartbeats/'],
   ['heal', '^src/heal/'],
   ['triggers', '^src/triggers/'],
+  /** Code-growth governance: measuring the repositories a team names, for the ops cycle above. */
+  ['governance', '^src/governance/'],
   ['reports', '^src/reports/'],
   ['telemetry', '^src/telemetry/'],
   ['operations', '^src/operations/'],

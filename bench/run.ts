@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then measures the compiled bot run as a child process against the fake
  * chat APIs (in this process) and the local Redis. Loopback only; stops by itself.
  *
- *   --only=latency|flood|interactions|restart|dashboard|failover|cluster|stages   one phase
+ *   --only=latency|flood|interactions|restart|dashboard|failover|cluster|governance|stages   one phase
  *   --cpu-prof             V8 CPU profile of the bot in each phase (summarised, files kept in a temp dir)
  *   --no-probe             run the child without bench/probe.mjs (no stage breakdown)
  *   --no-stages            skip the in-process stage micro-benchmarks (bench/stages.ts)
@@ -11,6 +11,7 @@
  *   BENCH_BOT_ROOT=/path   bench a patched copy of the project (its dist/ must be built) instead of this one
  */
 import { mkdtempSync } from 'node:fs';
+import { runGovernance } from './governance.js';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertRedis, BOT_ROOT, ROOT } from './bot.js';
@@ -121,6 +122,14 @@ async function main() {
     const o = { clients: num('clients', 8), batch: num('batch', 200), seconds: num('cluster-seconds', 10) };
     console.log(`(h) running: ${o.clients} clients × ${o.batch}-alert batches for ${o.seconds} s, round-robin over the instances: 1 on SQLite, then 1, 2 and 3 on PostgreSQL…`);
     console.log(`\n${table(clusterIntakeTable(await runClusterIntake(o)))}`);
+  }
+
+  if (only === undefined || only === 'governance') {
+    console.log('(i) running: code-growth governance, measuring a generated repository of 10,000 files three times…');
+    const g = await runGovernance();
+    console.log(
+      `\n(i) governance: ${int(g.figures.files)} files, ${int(g.figures.lines)} lines, ${int(g.figures.todoCount)} TODO/FIXME, ${int(g.figures.duplicatedLines)} duplicated lines measured in ${g.runs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} (target < 10 s)`,
+    );
   }
 
   console.log(`\n${table(headline(latency, flood))}`);

@@ -7,6 +7,7 @@ import { PLATFORMS } from '../shared/types.js';
 import { ALL_COMMANDS } from '../../commands/index.js';
 import { printHistory, printStatus, runHeal, runReport, testNotify } from './ops-commands.js';
 import { printHealth } from './health.js';
+import { printGovernance } from './governance.js';
 import { printActions, printTriggers, runCheck } from './triggers.js';
 import { checkConfig, testRoutes } from './config-commands.js';
 import { showAlert } from './alert-detail.js';
@@ -35,6 +36,7 @@ commands:
   triggers                            trigger rules, last values and fires
   check [--by name]                   run every probe, heartbeat check and trigger rule now; exit 0 healthy,
                                       1 when anything is wrong (for cron and CI)
+  governance                          the governed repositories' code health: latest figures and their trend
   actions                             every heal action and trigger alert: its kind, who uses it, its runs,
                                       success rate and last run over 7 days
   report [--list]                     run an ops cycle now, or list the reports
@@ -78,6 +80,7 @@ const SPECS: Record<string, ParseArgsConfig['options']> = {
   history: { json, hours: { type: 'string' } },
   triggers: { json },
   actions: { json },
+  governance: { json },
   check: { json, by: { type: 'string' } },
   report: { json, list: { type: 'boolean' } },
   'test-notify': { json, route: { type: 'string' }, by: { type: 'string' } },
@@ -175,6 +178,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number | null> {
       break;
     case 'check':
       return runCheck(bot, text('by'), asJson, write);
+    case 'governance':
+      await printGovernance(bot, asJson, write);
+      break;
     case 'report':
       await runReport(bot, values.list === true, asJson, write);
       break;

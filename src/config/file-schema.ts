@@ -13,6 +13,7 @@ import { eachPlatform } from '../platforms/settings.js';
 import { pacingSchema } from './pacing-schema.js';
 import { durationWithDefault } from './duration-schema.js';
 import { inhibitRulesSchema } from './inhibit-schema.js';
+import { governanceSchema } from './governance-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const destinationId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -94,6 +95,7 @@ export const fileConfigSchema = z
   triggers: triggerRulesSchema,
   opsCycle: opsCycleSchema,
   dashboard: dashboardSchema,
+  governance: governanceSchema,
   })
   .superRefine((config, ctx) => {
     const known = new Set(Object.keys(config.escalation.policies));

@@ -7,6 +7,7 @@ import { alertsSection, escalationsSection, FAILED_WINDOW_MS, SHOWN } from './se
 import type { FiringView, FiringViewOptions } from '../alerts/firing-view.js';
 import type { ServicesQuery } from './sections/services-query.js';
 import { healRunsSection, heartbeatsSection, reportsSection } from './sections/activity.js';
+import { codeHealthSection } from './sections/code-health.js';
 import { clusterSection } from './sections/cluster.js';
 import { LOST_AFTER_MS, listInstances } from '../cluster/instances.js';
 import { servicesSection } from './sections/services.js';
@@ -50,6 +51,7 @@ ${servicesSection(views, charts, csrf, now)}
 ${healRunsSection(await options.heal.listRuns(undefined, HEAL_RUNS_SHOWN), now)}
 ${heartbeatsSection(await options.heartbeats.list(now), now)}
 ${reportsSection(await safeReports(options), now)}
+${codeHealthSection(await options.codeHealth(), now)}
 ${clusterSection(await listInstances(options.store, now, LOST_AFTER_MS), now)}`;
   return page('opsbot governance', body, header, MAIN_PAGE_REFRESH_SECONDS);
 }

@@ -144,6 +144,29 @@ export const reports = sqliteTable(
   (t) => [uniqueIndex('reports_name').on(t.name), index('reports_at').on(t.at)],
 );
 
+/** One repository measured by an ops cycle (code-growth governance): its figures, or why it could not be measured. */
+export const codeMeasurements = sqliteTable(
+  'code_measurements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    repository: text('repository').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    /** Set when the repository could not be measured (its path unreadable); the figures are then 0. */
+    problem: text('problem'),
+    files: integer('files').notNull(),
+    lines: integer('lines').notNull(),
+    largestFile: text('largest_file'),
+    largestLines: integer('largest_lines').notNull(),
+    filesOverLimit: integer('files_over_limit').notNull(),
+    todoCount: integer('todo_count').notNull(),
+    duplicatedLines: integer('duplicated_lines').notNull(),
+    /** The longest files, longest first. */
+    worst: text('worst', { mode: 'json' }).$type<Array<{ path: string; lines: number }>>().notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('code_measurements_repository_at').on(t.repository, t.at)],
+);
+
 export type HeartbeatRow = typeof heartbeats.$inferSelect;
 export type ServiceRow = typeof services.$inferSelect;
 export type ServiceEventRow = typeof serviceEvents.$inferSelect;
@@ -151,3 +174,4 @@ export type HealRunRow = typeof healRuns.$inferSelect;
 export type TriggerStateRow = typeof triggerStates.$inferSelect;
 export type TriggerFireRow = typeof triggerFires.$inferSelect;
 export type ReportRow = typeof reports.$inferSelect;
+export type CodeMeasurementRow = typeof codeMeasurements.$inferSelect;

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HealthView } from './health.js';
 import { registerCheckRoute } from './check-route.js';
+import { registerGovernanceRoute } from './governance-route.js';
+import type { GovernanceConfig } from '../config/governance-schema.js';
 import { ACTION_WINDOW_MS, type ActionView } from '../triggers/action-list.js';
 import { bearerAuth } from './auth.js';
 import { createBaseApp, type HttpApp } from './base-app.js';
@@ -37,6 +39,8 @@ export interface HttpServerOptions {
   checkReady: () => Promise<void>;
   /** opsbot's own health (`GET /api/v1/health`, `opsbot status --health`). */
   health: () => Promise<HealthView>;
+  /** The repositories whose code health the ops cycle measures (`GET /api/v1/governance`). */
+  governance: GovernanceConfig;
   /** Every heal action and trigger alert with its use and its runs (`GET /api/v1/actions`, `opsbot actions`). */
   actionList: () => Promise<ActionView[]>;
   heartbeats: { heartbeats: Heartbeats; afterSignal: () => Promise<void> };
@@ -87,6 +91,7 @@ function registerApiRoutes(api: FastifyInstance, options: HttpServerOptions) {
   registerHeartbeatListRoute(api, options.heartbeats.heartbeats);
   registerServiceRoutes(api, options.intake.store, options.healing.manager, options.healing.heal);
   registerTriggerRoutes(api, options.triggers);
+  registerGovernanceRoute(api, options.intake.store, options.governance);
   registerCheckRoute(api, options.intake.store, { manager: options.healing.manager, heal: options.healing.heal, heartbeats: options.heartbeats.heartbeats, triggers: options.triggers });
   registerReportRoutes(api, options.reports);
   registerActionRoutes(api, options.actions);

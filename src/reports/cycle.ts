@@ -14,6 +14,7 @@ import type { TriggerEngine } from '../triggers/engine.js';
 import { allDestinations, destinationsIn, type Destination } from '../escalation/targets.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
 import * as sections from './summary.js';
+import { codeHealthSamples, codeHealthSection, measureCodeHealth, type CodeHealthEntry } from '../governance/code-health.js';
 import { localParts, type OpsReport } from './report.js';
 import { renderReportMarkdown } from './render-markdown.js';
 import { renderDigest } from './digest.js';
@@ -77,6 +78,10 @@ export async function runOpsCycle(deps: CycleDeps, trigger: string, now = new Da
     failures,
   };
   await addSections(deps, report, period, attempt, now);
+  if (deps.config.governance.repositories.length > 0) {
+    const codeHealth = await attempt('code health', () => measureAndWatch(deps, now));
+    if (codeHealth) report.codeHealth = codeHealth;
+  }
   return writeReport(deps, report, period, now);
 }
 
@@ -90,6 +95,17 @@ async function runChecks(deps: CycleDeps, attempt: Attempt, now: Date): Promise<
   checks.heartbeatsWentStale = (await attempt('heartbeat check', () => deps.heartbeats.checkAll(now))) ?? [];
   checks.triggersFired = ((await attempt('trigger evaluation', () => deps.triggers.sweep(now.getTime()))) ?? []).map((f) => `${f.rule}${f.series ? ` (${f.series})` : ''}`);
   return checks;
+}
+
+/**
+ * Measures every governed repository and hands the figures to the trigger rules of their thresholds,
+ * which raise a WARN per breach and resolve it once it clears. A repository that cannot be read is
+ * one problem in its entry, not a failed cycle.
+ */
+async function measureAndWatch(deps: CycleDeps, now: Date): Promise<CodeHealthEntry[]> {
+  const results = await measureCodeHealth(deps.store, deps.config.governance, now);
+  await deps.triggers.ingest(codeHealthSamples(results), now.getTime());
+  return codeHealthSection(results);
 }
 
 /** The report's summaries of the period; a section that fails is left out and named in `failures`. */

@@ -53,6 +53,30 @@ export function renderReportMarkdown(report: OpsReport): string {
     lines.push('', `## Failed deliveries (${report.failedDeliveries.total})`, ...table(['alert', 'platform', 'destination', 'reason'], report.failedDeliveries.listed.map((d) => [`#${d.alertId}`, d.platform, d.destination, d.lastError ?? ''])));
   }
   if (report.triggerFires) lines.push('', '## Trigger fires', ...table(['rule', 'fires'], report.triggerFires.map((t) => [t.rule, t.fires])));
+  if (report.codeHealth) lines.push('', ...codeHealthMarkdown(report.codeHealth));
   lines.push('', '## What could not be made', ...(report.failures.length ? report.failures.map((f) => `- ${f}`) : ['Nothing: every part of this report was made.']), '');
   return lines.join('\n');
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
+/** "Code health": one table row per repository (now, and the change since the last cycle), then each one's longest files. */
+function codeHealthMarkdown(entries: NonNullable<OpsReport['codeHealth']>): string[] {
+  const rows = entries.map((e) =>
+    e.problem !== null
+      ? [e.repository, `cannot be measured: ${e.problem}`, '', '', '', '', '']
+      : [
+          e.repository,
+          `${e.files}${e.change ? ` (${signed(e.change.files)})` : ''}`,
+          `${e.lines}${e.change ? ` (${signed(e.change.lines)})` : ''}${e.growthLinesPerDay !== null ? `, ${signed(e.growthLinesPerDay)}/day` : ''}`,
+          e.largest ? `${e.largest.path} (${e.largest.lines})` : '–',
+          `${e.filesOverLimit}${e.change ? ` (${signed(e.change.filesOverLimit)})` : ''}`,
+          `${e.todoCount}${e.change ? ` (${signed(e.change.todoCount)})` : ''}`,
+          `${e.duplicatedLines}${e.change ? ` (${signed(e.change.duplicatedLines)})` : ''}`,
+        ],
+  );
+  const worst = entries
+    .filter((e) => e.problem === null && e.worst.length > 0)
+    .flatMap((e) => [``, `Longest files of ${e.repository}: ${e.worst.map((w) => `${w.path} (${w.lines})`).join(', ')}.`]);
+  return ['## Code health', 'Change since the last cycle in brackets.', '', ...table(['repository', 'files', 'lines', 'largest file', 'over the limit', 'TODO/FIXME', 'duplicated lines'], rows), ...worst];
 }

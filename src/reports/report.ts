@@ -1,3 +1,4 @@
+import type { CodeHealthEntry } from '../governance/code-health.js';
 import type * as sections from './summary.js';
 
 type SectionOf<K extends keyof typeof sections> = Awaited<ReturnType<(typeof sections)[K]>>;
@@ -22,6 +23,8 @@ export interface OpsReport {
   uptime?: SectionOf<'uptimeSection'>;
   failedDeliveries?: SectionOf<'failedDeliveriesSection'>;
   triggerFires?: SectionOf<'triggerFiresSection'>;
+  /** Each governed repository measured by this cycle (governance.repositories). */
+  codeHealth?: CodeHealthEntry[];
   /** The parts that could not be made, with the reason; the rest of the report stands. */
   failures: string[];
 }

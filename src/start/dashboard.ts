@@ -6,6 +6,7 @@ import type { Heartbeats } from '../heartbeats/heartbeats.js';
 import type { HealHandles } from '../heal/start-heal.js';
 import type { Platform } from '../shared/types.js';
 import { messageLinkOf } from '../platforms/settings.js';
+import { latestCodeHealth } from '../governance/code-health.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Foundation } from './foundation.js';
 import type { Reports } from './reports.js';
@@ -30,6 +31,7 @@ export function dashboardPages(base: Foundation, { env, file }: Config, parts: D
       sink: parts.sink,
       routing: file,
       messageLink: (platform, destination, messageId) => messageLinkOf(platform, destination, messageId, env),
+      codeHealth: () => latestCodeHealth(base.store, file.governance, 2),
       platforms: parts.platforms,
       manager: healing.manager,
       heal: healing.heal,

@@ -60,6 +60,7 @@ export async function startHttp(base: Foundation, { env, file }: Config, parts: 
         startedAt: parts.startedAt,
       }),
     actionList: () => listActions(base.store, file.services, file.triggers),
+    governance: file.governance,
     heartbeats: { heartbeats, afterSignal: parts.afterHeartbeat },
     healing,
     triggers: parts.triggers,

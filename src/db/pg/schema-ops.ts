@@ -125,3 +125,23 @@ export const reports = pgTable(
   },
   (t) => [uniqueIndex('reports_name').on(t.name), index('reports_at').on(t.at)],
 );
+
+export const codeMeasurements = pgTable(
+  'code_measurements',
+  {
+    id: rowId(),
+    repository: text('repository').notNull(),
+    at: instant('at').notNull(),
+    problem: text('problem'),
+    files: integer('files').notNull(),
+    lines: int64('lines').notNull(),
+    largestFile: text('largest_file'),
+    largestLines: integer('largest_lines').notNull(),
+    filesOverLimit: integer('files_over_limit').notNull(),
+    todoCount: integer('todo_count').notNull(),
+    duplicatedLines: int64('duplicated_lines').notNull(),
+    worst: jsonb('worst').$type<Array<{ path: string; lines: number }>>().notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('code_measurements_repository_at').on(t.repository, t.at)],
+);
