@@ -39,16 +39,21 @@ export function instancesNow(view: ClusterView): InstancesNow {
   return { alive: names(false), lost: names(true) };
 }
 
-/** Records that `instance` is alive at `now`, creating its row on its first beat. */
+/** Records that `instance` is alive at `now`, creating its row on its first beat, and extends its current run (opsbot's own uptime). */
 export async function beat(store: Store, instance: InstanceIdentity, now = new Date()): Promise<void> {
   const { instances } = store.t;
   const { host, pid, startedAt, version } = instance;
-  await store.transaction((tx) =>
-    tx
+  const { instanceRuns } = store.t;
+  await store.transaction(async (tx) => {
+    await tx
       .insert(instances)
       .values({ ...instance, lastBeatAt: now })
-      .onConflictDoUpdate({ target: instances.name, set: { host, pid, startedAt, version, lastBeatAt: now } }),
-  );
+      .onConflictDoUpdate({ target: instances.name, set: { host, pid, startedAt, version, lastBeatAt: now } });
+    await tx
+      .insert(instanceRuns)
+      .values({ instance: instance.name, startedAt, lastBeatAt: now })
+      .onConflictDoUpdate({ target: [instanceRuns.instance, instanceRuns.startedAt], set: { lastBeatAt: now } });
+  });
 }
 
 /** Every instance with its last beat and whether it is lost, and who leads (from the lease `leaseName`). */

@@ -8,6 +8,7 @@ import type { FiringView, FiringViewOptions } from '../alerts/firing-view.js';
 import type { ServicesQuery } from './sections/services-query.js';
 import { healRunsSection, heartbeatsSection, reportsSection } from './sections/activity.js';
 import { codeHealthSection } from './sections/code-health.js';
+import { criteriaSection } from './sections/criteria.js';
 import { clusterSection } from './sections/cluster.js';
 import { LOST_AFTER_MS, listInstances } from '../cluster/instances.js';
 import { servicesSection } from './sections/services.js';
@@ -51,6 +52,7 @@ ${servicesSection(views, charts, csrf, now)}
 ${healRunsSection(await options.heal.listRuns(undefined, HEAL_RUNS_SHOWN), now)}
 ${heartbeatsSection(await options.heartbeats.list(now), now)}
 ${reportsSection(await safeReports(options), now)}
+${criteriaSection(await options.criteria(), now)}
 ${codeHealthSection(await options.codeHealth(), now)}
 ${clusterSection(await listInstances(options.store, now, LOST_AFTER_MS), now)}`;
   return page('opsbot governance', body, header, MAIN_PAGE_REFRESH_SECONDS);

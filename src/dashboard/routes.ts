@@ -1,3 +1,4 @@
+import { recordPageTime } from './page-times.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -43,6 +44,9 @@ export async function registerDashboardRoutes(app: FastifyInstance, options: Das
   };
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' && reply.statusCode === 200) await recordPageTime(options.store, reply.elapsedTime, context.log);
   });
   registerPageRoutes(app, context);
   registerLoginRoutes(app, context);

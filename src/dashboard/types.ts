@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Inhibition } from '../alerts/inhibition-hold.js';
 import type { MessageLink } from './sections/alert-page.js';
 import type { RepositoryHealth } from './sections/code-health.js';
+import type { Criterion } from '../reports/criteria.js';
 import type { Store } from '../db/store.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Platform } from '../shared/types.js';
@@ -24,6 +25,8 @@ export interface DashboardOptions {
   sink: WorkSink;
   /** The config's inhibition rules and escalation policies, for a resolve that lets inhibited alerts go. */
   routing: Inhibition;
+  /** The success criteria as the newest report measured them. */
+  criteria: () => Promise<{ report: string; at: Date; criteria: Criterion[] } | null>;
   /** The governed repositories' latest code-health measurements, newest first. */
   codeHealth: () => Promise<RepositoryHealth[]>;
   /** A link to a posted message, where the platform has one (the alert page links each delivery's message). */

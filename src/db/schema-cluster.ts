@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /* The cluster side of the store: the instances sharing it, the leases they hold, the dashboard's sessions. */
 
@@ -11,6 +11,28 @@ export const instances = sqliteTable('instances', {
   lastBeatAt: integer('last_beat_at', { mode: 'timestamp_ms' }).notNull(),
   version: text('version').notNull(),
 });
+
+/** Each run of each instance, from its start to its last beat: opsbot's own uptime, for the success criteria's longest downtime. */
+export const instanceRuns = sqliteTable(
+  'instance_runs',
+  {
+    instance: text('instance').notNull(),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    lastBeatAt: integer('last_beat_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.instance, t.startedAt] }), index('instance_runs_last_beat').on(t.lastBeatAt)],
+);
+
+/** How long each dashboard page took to answer, kept a week: the success criteria's dashboard latency. */
+export const dashboardRequests = sqliteTable(
+  'dashboard_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('dashboard_requests_at').on(t.at)],
+);
 
 /** A lease one instance holds until `expires_at` (e.g. `leader`); `token` rises by one each time it changes hands (the fencing token). */
 export const leases = sqliteTable('leases', {

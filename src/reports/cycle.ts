@@ -14,6 +14,7 @@ import type { TriggerEngine } from '../triggers/engine.js';
 import { allDestinations, destinationsIn, type Destination } from '../escalation/targets.js';
 import { listSubscriptions } from '../routing/subscriptions.js';
 import * as sections from './summary.js';
+import { successCriteria } from './criteria.js';
 import { codeHealthSamples, codeHealthSection, measureCodeHealth, type CodeHealthEntry } from '../governance/code-health.js';
 import { localParts, type OpsReport } from './report.js';
 import { renderReportMarkdown } from './render-markdown.js';
@@ -123,6 +124,7 @@ async function addSections(deps: CycleDeps, report: OpsReport, period: { start: 
   set('heartbeats', await attempt('heartbeats', async () => sections.heartbeatsSection(await deps.heartbeats.list(now))));
   set('failedDeliveries', await attempt('failed deliveries', () => sections.failedDeliveriesSection(deps.store, period)));
   set('triggerFires', await attempt('trigger fires', () => sections.triggerFiresSection(deps.store, period)));
+  set('criteria', await attempt('success criteria', () => successCriteria(deps.store, now)));
 }
 
 /** Posts the digest, writes the JSON and Markdown files, and records the report. */

@@ -1,3 +1,4 @@
+import { missedCriteria } from './criteria.js';
 import { formatSeverityCounts } from '../shared/severity.js';
 import { formatDuration } from '../time/duration.js';
 import type { OpsReport } from './report.js';
@@ -25,6 +26,7 @@ export function renderDigest(report: OpsReport, link: string | null): string {
   if (report.heartbeats) lines.push(`Heartbeats down: ${report.heartbeats.down.map((d) => d.name).join(', ') || 'none'}`);
   if (report.failedDeliveries) lines.push(`Failed deliveries: ${report.failedDeliveries.total}`);
   if (report.triggerFires) lines.push(`Trigger fires: ${report.triggerFires.reduce((sum, t) => sum + t.fires, 0)}`);
+  for (const missed of missedCriteria(report.criteria ?? [])) lines.push(`⚠️ WARN criterion missed: ${missed}`);
   if (report.failures.length > 0) lines.push(`⚠️ Parts that failed: ${report.failures.join('; ')}`);
   lines.push(link ? `Full report: ${link}` : `Full report: ${report.name}.md`);
   return lines.join('\n');

@@ -53,6 +53,10 @@ export function renderReportMarkdown(report: OpsReport): string {
     lines.push('', `## Failed deliveries (${report.failedDeliveries.total})`, ...table(['alert', 'platform', 'destination', 'reason'], report.failedDeliveries.listed.map((d) => [`#${d.alertId}`, d.platform, d.destination, d.lastError ?? ''])));
   }
   if (report.triggerFires) lines.push('', '## Trigger fires', ...table(['rule', 'fires'], report.triggerFires.map((t) => [t.rule, t.fires])));
+  if (report.criteria) {
+    const mark = (met: boolean | null) => (met === null ? '–' : met ? 'met' : '**missed**');
+    lines.push('', '## Success criteria', ...table(['criterion', 'target', '48 h', '7 d'], report.criteria.map((c) => [c.name, c.target, `${c.windows['48 h'].value} (${mark(c.windows['48 h'].met)})`, `${c.windows['7 d'].value} (${mark(c.windows['7 d'].met)})`])));
+  }
   if (report.codeHealth) lines.push('', ...codeHealthMarkdown(report.codeHealth));
   lines.push('', '## What could not be made', ...(report.failures.length ? report.failures.map((f) => `- ${f}`) : ['Nothing: every part of this report was made.']), '');
   return lines.join('\n');

@@ -1,3 +1,4 @@
+import type { Criterion } from './criteria.js';
 import type { CodeHealthEntry } from '../governance/code-health.js';
 import type * as sections from './summary.js';
 
@@ -23,6 +24,8 @@ export interface OpsReport {
   uptime?: SectionOf<'uptimeSection'>;
   failedDeliveries?: SectionOf<'failedDeliveriesSection'>;
   triggerFires?: SectionOf<'triggerFiresSection'>;
+  /** The plan's success criteria over 48 h and 7 d, against their targets. */
+  criteria?: Criterion[];
   /** Each governed repository measured by this cycle (governance.repositories). */
   codeHealth?: CodeHealthEntry[];
   /** The parts that could not be made, with the reason; the rest of the report stands. */

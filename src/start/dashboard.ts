@@ -7,6 +7,7 @@ import type { HealHandles } from '../heal/start-heal.js';
 import type { Platform } from '../shared/types.js';
 import { messageLinkOf } from '../platforms/settings.js';
 import { latestCodeHealth } from '../governance/code-health.js';
+import { latestCriteria } from '../reports/criteria.js';
 import type { WorkSink } from '../shared/work.js';
 import type { Foundation } from './foundation.js';
 import type { Reports } from './reports.js';
@@ -32,6 +33,7 @@ export function dashboardPages(base: Foundation, { env, file }: Config, parts: D
       routing: file,
       messageLink: (platform, destination, messageId) => messageLinkOf(platform, destination, messageId, env),
       codeHealth: () => latestCodeHealth(base.store, file.governance, 2),
+      criteria: () => latestCriteria(base.store),
       platforms: parts.platforms,
       manager: healing.manager,
       heal: healing.heal,

@@ -1,5 +1,5 @@
-import { pgTable, integer, text, index, jsonb } from 'drizzle-orm/pg-core';
-import { instant, int64 } from './columns.js';
+import { pgTable, integer, text, index, jsonb, primaryKey } from 'drizzle-orm/pg-core';
+import { instant, int64, rowId } from './columns.js';
 
 /* The PostgreSQL twin of src/db/schema-cluster.ts (instances, leases, dashboard sessions), with the same row types. */
 
@@ -11,6 +11,26 @@ export const instances = pgTable('instances', {
   lastBeatAt: instant('last_beat_at').notNull(),
   version: text('version').notNull(),
 });
+
+export const instanceRuns = pgTable(
+  'instance_runs',
+  {
+    instance: text('instance').notNull(),
+    startedAt: instant('started_at').notNull(),
+    lastBeatAt: instant('last_beat_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.instance, t.startedAt] }), index('instance_runs_last_beat').on(t.lastBeatAt)],
+);
+
+export const dashboardRequests = pgTable(
+  'dashboard_requests',
+  {
+    id: rowId(),
+    at: instant('at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('dashboard_requests_at').on(t.at)],
+);
 
 export const leases = pgTable('leases', {
   name: text('name').primaryKey(),
