@@ -58,6 +58,8 @@ services:
   });
 
   const heal = (action: string) => bot.post('/api/v1/services/shop/heal', { action, by: 'alice' });
+  const healAlert = async (title: string) =>
+    ((await bot.get('/api/v1/alerts?service=shop')).body.alerts as Array<{ title: string; severity: string; status: string }>).find((a) => a.title === title);
   const lastRun = async () => (await bot.get('/api/v1/heal-runs?service=shop')).body.runs[0];
 
   it('a new release that fails its probe is rolled back: the old one answers again, the run records every step, and the alert says so', async () => {
@@ -73,8 +75,9 @@ services:
     ]);
     expect(run.verification).toMatch(/still unhealthy after 2s: .*500.*; rolled back, healthy again/);
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
-    const alerts = (await bot.get('/api/v1/alerts?service=shop')).body.alerts as Array<{ title: string; severity: string; status: string }>;
-    expect(alerts[0]).toMatchObject({ severity: 'CRIT', status: 'firing', title: 'Heal of shop rolled back: deploy' });
+    // The run is recorded finished just before its alert is raised.
+    const alert = await waitUntil('the heal alert', () => healAlert('Heal of shop rolled back: deploy'));
+    expect(alert).toMatchObject({ severity: 'CRIT', status: 'firing' });
   });
 
   it('a rollback that fails too says so', async () => {
@@ -86,7 +89,6 @@ services:
     expect(run).toMatchObject({ rollback: 'rollback-failed' });
     expect(run.steps.at(-1)).toMatchObject({ phase: 'rollback', ok: false, exitCode: 3 });
     expect(run.steps.at(-1).outputTail).toContain('the old release is gone');
-    const alert = (await bot.get('/api/v1/alerts?service=shop')).body.alerts[0];
-    expect(alert.title).toBe('Heal of shop failed, rollback failed: broken-deploy');
+    expect(await waitUntil('the heal alert', () => healAlert('Heal of shop failed, rollback failed: broken-deploy'))).toMatchObject({ severity: 'CRIT', status: 'firing' });
   });
 });

@@ -57,6 +57,7 @@ describe('inhibit rules, end to end through Prometheus alerts', () => {
   it('an inhibited alert that resolves before its source is never posted', async () => {
     const [, target] = await send([prometheus('NodeDown', 'db-3', iso(240_000)), prometheus('LoadHigh', 'db-3', iso(240_000))]);
     expect(target!.inhibitedBy).toBeDefined();
+    await waitUntil('the source posted', () => inChat('NodeDown on db-3').length === 1);
     await send([prometheus('LoadHigh', 'db-3', iso(-1_000))]);
     await send([prometheus('NodeDown', 'db-3', iso(-1_000))]);
     await waitUntil('the source posted and its resolution replied', () => inChat('Resolved: NodeDown on db-3').length === 1);
