@@ -38,7 +38,11 @@ triggers:
   };
 
   it('healthy: exit 0; a failing probe or a breached trigger: exit 1, each named; audited', async () => {
-    expect(await check()).toEqual({ code: 0, stdout: 'Check: all healthy (1 service, 1 heartbeat; no trigger fired)\n' });
+    const fine = await check();
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toContain('Check: all healthy (1 service, 1 heartbeat; no trigger fired)\n');
+    expect(fine.stdout).toMatch(/✓\s+service web\s+HTTP 200/);
+    expect(fine.stdout).toMatch(/✓\s+heartbeat nightly\s+waiting/);
 
     healthy = false;
     const failing = await check();

@@ -80,7 +80,7 @@ describeEachStore('store-ops heartbeats, triggers and metrics', (store) => {
     const { raised, engine } = triggerEngine(store());
     const at = (minutes: number) => t0.getTime() + minutes * MINUTE;
     const sample = (value: number, minutes: number) => ({ metrics: [{ name: 'queue.depth', value, time: at(minutes) }] });
-    expect(await engine.ingest(sample(12, 0), at(0))).toEqual({ samples: 1, fired: [{ rule: 'deep_queue', series: '', detail: expect.any(String) }] });
+    expect(await engine.ingest(sample(12, 0), at(0))).toEqual({ samples: 1, fired: [{ rule: 'deep_queue', series: '', detail: expect.any(String), did: expect.stringMatching(/^raised (alert #\d+|its alert)$/) }] });
     expect((await engine.ingest(sample(15, 1), at(1))).fired).toEqual([]);
     expect((await engine.ingest(sample(3, 2), at(2))).fired).toEqual([]);
     expect(raised.map((a) => a.status)).toEqual(['firing', 'resolved']);

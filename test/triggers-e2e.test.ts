@@ -56,7 +56,7 @@ describe('threshold triggers end to end', () => {
   it('fires once per breach, stays quiet while it lasts, resolves when it ends, and respects the cooldown', async () => {
     const slow = await bot.post('/api/v1/metrics', { tasks: [{ task: 'build', durationMs: 75_000 }] });
     expect(slow.status).toBe(202);
-    expect(slow.body.fired).toEqual([{ rule: 'slow_tasks', series: 'task=build', detail: expect.stringContaining('75') }]);
+    expect(slow.body.fired).toEqual([{ rule: 'slow_tasks', series: 'task=build', detail: expect.stringContaining('75'), did: expect.stringMatching(/^raised alert #\d+$/) }]);
     const still = await bot.post('/api/v1/metrics', { tasks: [{ task: 'build', durationMs: 90_000 }] });
     expect(still.body.fired).toEqual([]);
     let alerts = await triggerAlerts('slow_tasks');
@@ -72,12 +72,12 @@ describe('threshold triggers end to end', () => {
     expect(await triggerAlerts('slow_tasks')).toHaveLength(1);
 
     const other = await bot.post('/api/v1/metrics', { tasks: [{ task: 'deploy', durationMs: 61_000 }] });
-    expect(other.body.fired).toEqual([{ rule: 'slow_tasks', series: 'task=deploy', detail: expect.any(String) }]);
+    expect(other.body.fired).toEqual([{ rule: 'slow_tasks', series: 'task=deploy', detail: expect.any(String), did: expect.stringMatching(/^raised alert #\d+$/) }]);
   });
 
   it('a rate rule fires with its heal action, and the run is recorded as triggered by the rule', async () => {
     const res = await bot.post('/api/v1/metrics', { metrics: [{ name: 'queue.depth', value: 60 }, { name: 'queue.depth', value: 50 }] });
-    expect(res.body.fired).toEqual([{ rule: 'queue_growing', series: '', detail: expect.stringContaining('110') }]);
+    expect(res.body.fired).toEqual([{ rule: 'queue_growing', series: '', detail: expect.stringContaining('110'), did: expect.stringMatching(/^raised alert #\d+; started heal run #\d+ \(/) }]);
     const run = await waitUntil('the heal run', async () => {
       const runs = (await bot.get('/api/v1/heal-runs?service=cache')).body.runs as Array<Record<string, unknown>>;
       return runs.find((r) => r.state === 'succeeded');

@@ -49,7 +49,12 @@ export async function printActions(bot: BotApi, json: boolean, write: (text: str
 
 /** `opsbot check`: every probe, heartbeat check and trigger rule now; exit 0 when all is healthy, 1 when anything is wrong. */
 export async function runCheck(bot: BotApi, by: string | undefined, json: boolean, write: (text: string) => void): Promise<number> {
-  const result = await bot.request<{ healthy: boolean; message: string }>('POST', '/api/v1/check', { by: by ?? bot.user });
-  write(json ? `${JSON.stringify(result, null, 2)}\n` : `${result.message}\n`);
+  const result = await bot.request<{ healthy: boolean; message: string; services: Array<{ name: string; ok: boolean; detail: string }>; heartbeats: Array<{ name: string; ok: boolean; state: string }> }>('POST', '/api/v1/check', { by: by ?? bot.user });
+  if (json) write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    write(`${result.message}\n`);
+    const parts = [...result.services.map((s) => [s.ok ? '✓' : '✗', `service ${s.name}`, s.detail]), ...result.heartbeats.map((h) => [h.ok ? '✓' : '✗', `heartbeat ${h.name}`, h.state])];
+    if (parts.length > 0) write(`\n${table(['', 'part', 'state'], parts)}`);
+  }
   return result.healthy ? 0 : 1;
 }

@@ -17,7 +17,7 @@ export type CheckResult = {
   healthy: boolean;
   services: Array<{ name: string; ok: boolean; detail: string }>;
   heartbeats: Array<{ name: string; ok: boolean; state: string }>;
-  fired: Array<{ rule: string; series: string; detail: string }>;
+  fired: Array<{ rule: string; series: string; detail: string; did: string }>;
   breached: string[];
 };
 export type ResolveResult = { kind: 'resolved'; alert: AlertRow; stoppedSteps: number } | AlreadyResolved | NotFound;

@@ -46,7 +46,7 @@ export function describe(result: OperationResult): string {
       const problems = [
         ...result.services.filter((s) => !s.ok).map((s) => `✗ ${s.name}: ${s.detail}`),
         ...result.heartbeats.filter((h) => !h.ok).map((h) => `✗ heartbeat ${h.name}: ${h.state}`),
-        ...result.fired.map((f) => `✗ trigger ${f.rule}${f.series ? ` (${f.series})` : ''} fired: ${f.detail}; its alert is raised`),
+        ...result.fired.map((f) => `✗ trigger ${f.rule}${f.series ? ` (${f.series})` : ''} fired: ${f.detail}; ${f.did}`),
         ...result.breached.filter((b) => !result.fired.some((f) => (f.series ? `${f.rule} (${f.series})` : f.rule) === b)).map((b) => `✗ trigger ${b} stays breached`),
       ];
       const counted = `${plural(result.services.length, 'service', 'services')}, ${plural(result.heartbeats.length, 'heartbeat', 'heartbeats')}`;

@@ -20,7 +20,8 @@ const HISTORY_LIMIT = 20_000;
 
 export interface IngestResult {
   samples: number;
-  fired: Array<{ rule: string; series: string; detail: string }>;
+  /** `did`: what the fire did, e.g. `raised alert #12; started heal run #3 (worker/flush)`. */
+  fired: Array<{ rule: string; series: string; detail: string; did: string }>;
 }
 
 export interface TriggerView {
@@ -146,7 +147,9 @@ export class TriggerEngine {
     const fire = { rule: rule.name, seriesKey: series.key, at: new Date(now), value: evaluation.value, detail: evaluation.detail, alertId: accepted?.alerts?.[0]?.id ?? null, healRunId };
     await this.store.transaction((tx) => tx.insert(this.store.t.triggerFires).values(fire));
     this.log.info({ rule: rule.name, series: series.key, detail: evaluation.detail, healRunId }, 'trigger fired');
-    return { rule: rule.name, series: series.key, detail: evaluation.detail };
+    const raised = fire.alertId === null ? 'raised its alert' : `raised alert #${fire.alertId}`;
+    const healed = rule.heal ? (healRunId === null ? `; heal ${rule.heal.service}/${rule.heal.action} not started (see the log)` : `; started heal run #${healRunId} (${rule.heal.service}/${rule.heal.action})`) : '';
+    return { rule: rule.name, series: series.key, detail: evaluation.detail, did: `${raised}${healed}` };
   }
 
   private async startHeal(rule: TriggerRule, detail: string): Promise<number | null> {
