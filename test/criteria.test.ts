@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missedCriteria, successCriteria } from '../src/reports/criteria.js';
-import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { dashboardCookie } from './helpers/dashboard-session.js';
 import { freshStore, type FreshStore } from './helpers/stores.js';
 
 const NOW = new Date('2026-12-05T12:00:00.000Z');
@@ -88,13 +89,7 @@ describe('the success criteria in the report, the digest and the dashboard', () 
   });
 
   it('a cycle writes them into its report; the dashboard shows them and records its own page times', async () => {
-    const login = await fetch(`${bot.url}/ops/governance/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: bot.url },
-      body: new URLSearchParams({ token: TEST_API_TOKEN }).toString(),
-      redirect: 'manual',
-    });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await dashboardCookie(bot);
     const page = () => fetch(`${bot.url}/ops/governance`, { headers: { cookie } }).then((r) => r.text());
     expect(await page()).toContain('Measured by each ops cycle; none has run yet.');
 

@@ -6,6 +6,7 @@ import { governanceSchema } from '../src/config/governance-schema.js';
 import { measureRepository } from '../src/governance/measure.js';
 import { run } from '../src/cli/run.js';
 import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { dashboardCookie } from './helpers/dashboard-session.js';
 
 /** `count` lines of distinct code, each naming `tag`. */
 const code = (tag: string, count: number) => Array.from({ length: count }, (_, i) => `export const ${tag}_${i} = compute(${i}, '${tag}');`).join('\n') + '\n';
@@ -106,13 +107,7 @@ governance:
     expect(printed).toMatch(/gone \(.*\): cannot be measured/);
     const api = (await bot.get('/api/v1/governance')).body.repositories;
     expect(api[0].measurements.map((m: { lines: number }) => m.lines)).toEqual([131, 2_031]);
-    const login = await fetch(`${bot.url}/ops/governance/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: bot.url },
-      body: new URLSearchParams({ token: TEST_API_TOKEN }).toString(),
-      redirect: 'manual',
-    });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await dashboardCookie(bot);
     const dashboard = await (await fetch(`${bot.url}/ops/governance`, { headers: { cookie } })).text();
     expect(dashboard).toMatch(/<tr data-repository="shop"><td>shop<\/td><td title="src\/big.ts">100<\/td>\s*<td>0 \(-1\)<\/td><td>2 \(0\)<\/td>\s*<td>8 \(0\)<\/td><td>131 \(-1900\)<\/td>/);
     expect(dashboard).toContain('cannot be measured: ');
