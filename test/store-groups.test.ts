@@ -66,6 +66,15 @@ describeEachStore('route groups in the store', (store) => {
     expect((await deliveriesOf(waiting.results[0]!.id!))[0]!.summaryId).toBe(waiting.summaries[0]!.summaryId);
     expect((await deliveriesOf(joined.results[0]!.id!))[0]!.summaryId).toBe(summaryId);
   });
+
+  it('the first alerts of a new group accepted at the same moment (several instances) open one message, not two', async () => {
+    const t0 = new Date('2026-12-05T12:00:00.000Z');
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => accept(t0, storage('Raced', `r${i}`))));
+    const groups = new Set<number | null>();
+    for (const result of results) for (const d of await deliveriesOf(result.results[0]!.id!)) groups.add(d.summaryId);
+    expect(groups.size).toBe(1);
+    expect(results.flatMap((r) => r.summaries)).toHaveLength(1);
+  });
 });
 
 it('a posted group is edited for joins at most once per interval since its post', () => {

@@ -261,7 +261,8 @@ export class AlertAcceptor {
       });
     }
     const groupOf = new Map<string, number>();
-    for (const join of joins.values()) {
+    // In one order whatever the batch's, so two batches never wait on each other's group locks.
+    for (const [, join] of [...joins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const { summaryId, work } = await joinGroup(this.store, tx, join, now);
       for (const member of join.members) groupOf.set(member, summaryId);
       if (work) pieces[join.first]!.summaries.push(work);

@@ -36,12 +36,23 @@ export function nextGroupEdit(sentAt: Date, intervalMs: number, now: Date): Date
 }
 
 /**
+ * Holds the group's lock until the transaction ends, so that instances accepting its first alerts at
+ * the same moment open one message: the second looks only once the first has committed its row.
+ * SQLite runs one write transaction at a time and needs none.
+ */
+async function lockGroup(store: Store, tx: Db, join: GroupJoin): Promise<void> {
+  if (store.dialect !== 'postgres') return;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${JSON.stringify([join.platform, join.destination, join.group.key])}))`);
+}
+
+/**
  * Inside the intake transaction: the open group message of the destination and key (one with an alert
  * still firing, waiting to be posted or posted), grown by the joining alerts; or a new one, posted
  * `groupWait` from now.
  */
 export async function joinGroup(store: Store, tx: Db, join: GroupJoin, now: Date): Promise<Joined> {
   const { alerts, deliveries, summaries } = store.t;
+  await lockGroup(store, tx, join);
   const firingMember = tx
     .select({ one: sql`1` })
     .from(deliveries)
