@@ -137,10 +137,12 @@ describeEachStore('cluster lease', (store) => {
     startAll(b);
     const stoppedAt = Date.now();
     await a.election.stop();
+    // Released, not left to run out: once a has stopped, its lease is over already (or b holds it).
+    const afterStop = await leaseRow('stop');
+    expect(afterStop.holder === 'b' || afterStop.expiresAt.getTime() <= Date.now()).toBe(true);
     const elected = await waitUntil('b leads', () => b.elected()[0]);
     expect(a.events.map((e) => e.kind)).toEqual(['elected', 'deposed']);
     expect(elected.token).toBe(a.elected()[0]!.token! + 1);
-    expect(elected.at - stoppedAt).toBeLessThan(PERIOD + 300);
     console.info(`handover (${store().dialect}): stop → b elected ${elected.at - stoppedAt} ms (renewal period ${PERIOD} ms)`);
   });
 
