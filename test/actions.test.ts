@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
-import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { runCli } from './helpers/cli.js';
 import { waitUntil } from './helpers/wait.js';
 
 const YAML = `
@@ -38,8 +38,7 @@ describe('opsbot actions', () => {
     expect(fired.body.fired).toHaveLength(1);
     await waitUntil('the heal the trigger started has finished', async () => (await bot.get('/api/v1/heal-runs?service=worker')).body.runs[0]?.state === 'succeeded');
 
-    let stdout = '';
-    const code = await run(['actions', '--json'], { stdout: (t) => void (stdout += t), stderr: () => undefined, env: { OPSBOT_URL: bot.url, API_TOKEN: TEST_API_TOKEN } });
+    const { code, stdout } = await runCli(bot.url, ['actions', '--json']);
     expect(code).toBe(0);
     const byName = Object.fromEntries((JSON.parse(stdout).actions as Array<{ name: string; lastRun: { outcome: string } | null }>).map((a) => [a.name, a]));
     expect(byName['worker/restart']).toMatchObject({ kind: 'restart (built in)', usedBy: ['service worker (by hand)'], runs: 0, successRate: null, lastRun: null });
@@ -48,8 +47,8 @@ describe('opsbot actions', () => {
     expect(byName['alert:queue_deep']).toMatchObject({ kind: 'alert WARN + heal worker/flush', usedBy: ['trigger queue_deep (threshold on queue.depth)'], runs: 1 });
     expect(byName['alert:queue_deep']?.lastRun?.outcome).toMatch(/^fired: /);
 
-    let table = '';
-    expect(await run(['actions'], { stdout: (t) => void (table += t), stderr: () => undefined, env: { OPSBOT_URL: bot.url, API_TOKEN: TEST_API_TOKEN } })).toBe(0);
+    const { code: tableCode, stdout: table } = await runCli(bot.url, ['actions']);
+    expect(tableCode).toBe(0);
     expect(table).toMatch(/worker\/flush\s+command\s+service worker \(by hand\); trigger queue_deep\s+1\s+100 %/);
   });
 });

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
-import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { runCli } from './helpers/cli.js';
 
 describe('opsbot check and POST /api/v1/check', () => {
   let bot: TestBot;
@@ -32,8 +32,7 @@ triggers:
   });
 
   const check = async (...args: string[]) => {
-    let stdout = '';
-    const code = await run(['check', ...args], { stdout: (t) => void (stdout += t), stderr: () => undefined, env: { OPSBOT_URL: bot.url, API_TOKEN: TEST_API_TOKEN, USER: 'cron' } });
+    const { code, stdout } = await runCli(bot.url, ['check', ...args], { USER: 'cron' });
     return { code, stdout };
   };
 

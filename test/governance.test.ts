@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governanceSchema } from '../src/config/governance-schema.js';
 import { measureRepository } from '../src/governance/measure.js';
-import { run } from '../src/cli/run.js';
-import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { runCli } from './helpers/cli.js';
+import { startTestBot, type TestBot } from './helpers/bot.js';
 import { dashboardCookie } from './helpers/dashboard-session.js';
 
 /** `count` lines of distinct code, each naming `tag`. */
@@ -100,8 +100,8 @@ governance:
     expect(await codeAlerts('firing')).toEqual([]);
     expect((await codeAlerts('resolved')).length).toBe(2);
 
-    let printed = '';
-    expect(await run(['governance'], { stdout: (t) => void (printed += t), stderr: () => undefined, env: { OPSBOT_URL: bot.url, API_TOKEN: TEST_API_TOKEN } })).toBe(0);
+    const { code: printedCode, stdout: printed } = await runCli(bot.url, ['governance']);
+    expect(printedCode).toBe(0);
     expect(printed).toContain('shop (');
     expect(printed).toContain('largest file src/big.ts (100 lines)');
     expect(printed).toMatch(/gone \(.*\): cannot be measured/);

@@ -1,19 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
 import { checkHealth, longestCycleGapMs } from '../src/http/health.js';
-import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
+import { startTestBot, type TestBot } from './helpers/bot.js';
+import { runCli } from './helpers/cli.js';
 import { startFakes, type Fakes } from './helpers/fakes.js';
 import { freePort } from './helpers/net.js';
 import { freshStore, type FreshStore } from './helpers/stores.js';
 
-/** `opsbot <args>` run in this process against `url`: its exit code and what it printed. */
-async function cli(url: string, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: { OPSBOT_URL: url, API_TOKEN: TEST_API_TOKEN } });
-  return { code, stdout, stderr };
-}
+const cli = (url: string, ...args: string[]) => runCli(url, args);
 
 describe('opsbot status --health', () => {
   let fakes: Fakes;

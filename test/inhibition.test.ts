@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, TEST_API_TOKEN, type TestBot } from './helpers/bot.js';
-import { startFakes, type Fakes } from './helpers/fakes.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_API_TOKEN } from './helpers/bot.js';
+import { useBotWithFakes } from './helpers/bot-with-fakes.js';
 import { waitUntil } from './helpers/wait.js';
 
 const YAML = `
@@ -15,27 +15,18 @@ inhibitRules:
 `;
 
 describe('inhibit rules, end to end through Prometheus alerts', () => {
-  let fakes: Fakes;
-  let bot: TestBot;
-  beforeAll(async () => {
-    fakes = await startFakes();
-    bot = await startTestBot({ yaml: YAML, telegramApiRoot: fakes.telegram.apiRoot });
-  });
-  afterAll(async () => {
-    await bot?.destroy();
-    await fakes?.close();
-  });
+  const world = useBotWithFakes(YAML);
 
   const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
   const prometheus = (alertname: string, instance: string, endsAt: string) => ({ labels: { alertname, instance, severity: 'critical' }, annotations: { summary: `${alertname} on ${instance}` }, endsAt });
   const send = async (alerts: unknown[]) => {
-    const response = await fetch(`${bot.url}/api/v2/alerts`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    const response = await fetch(`${world.bot.url}/api/v2/alerts`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
     expect(response.status).toBe(202);
     return ((await response.json()) as { alerts: Array<{ id: number; outcome: string; inhibitedBy?: number }> }).alerts;
   };
-  const inChat = (title: string) => fakes.telegram.inChat('-200').filter((m) => m.text.includes(title));
+  const inChat = (title: string) => world.fakes.telegram.inChat('-200').filter((m) => m.text.includes(title));
   const metric = async (name: string) => {
-    const text = await (await fetch(`${bot.url}/metrics`, { headers: { authorization: `Bearer ${TEST_API_TOKEN}` } })).text();
+    const text = await (await fetch(`${world.bot.url}/metrics`, { headers: { authorization: `Bearer ${TEST_API_TOKEN}` } })).text();
     return Number(new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\d+)`, 'm').exec(text)?.[1]);
   };
 
@@ -45,12 +36,12 @@ describe('inhibit rules, end to end through Prometheus alerts', () => {
     expect(elsewhere!.inhibitedBy).toBeUndefined();
     await waitUntil('the source and the alert elsewhere posted', () => inChat('NodeDown on db-1').length === 1 && inChat('DiskFull on db-2').length === 1);
     expect(inChat('DiskFull on db-1')).toEqual([]);
-    expect((await bot.get(`/api/v1/alerts/${target!.id}`)).body).toMatchObject({ status: 'firing', inhibitedBy: source!.id, deliveries: [{ state: 'inhibited' }] });
+    expect((await world.bot.get(`/api/v1/alerts/${target!.id}`)).body).toMatchObject({ status: 'firing', inhibitedBy: source!.id, deliveries: [{ state: 'inhibited' }] });
     expect(await metric('opsbot_alerts_inhibited{severity="CRIT"}')).toBe(1);
 
     await send([prometheus('NodeDown', 'db-1', iso(-1_000))]);
     await waitUntil('the inhibited alert posted once its source resolved', () => inChat('DiskFull on db-1').length === 1);
-    expect((await bot.get(`/api/v1/alerts/${target!.id}`)).body).toMatchObject({ status: 'firing', inhibitedBy: null });
+    expect((await world.bot.get(`/api/v1/alerts/${target!.id}`)).body).toMatchObject({ status: 'firing', inhibitedBy: null });
     expect(await metric('opsbot_alerts_inhibited{severity="CRIT"}')).toBe(0);
   });
 

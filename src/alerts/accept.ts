@@ -3,9 +3,8 @@ import { inChunks, placeholderAs, retryingUniqueRaces, rowPlaceholders, statemen
 import type { RouteDecisionJson, SilenceRow } from '../db/schema.js';
 import { decideRoute, type Routing, type SubscriptionRule } from '../routing/route.js';
 import type { RoutableAlert } from '../routing/matchers.js';
-import { inhibitorOf, mayBeInhibited } from '../routing/inhibition.js';
-import { firingSources } from './inhibition-hold.js';
-import { joinGroup, type GroupJoin } from './group-join.js';
+import { inhibitNewAlerts } from './inhibition-hold.js';
+import { joinGroups } from './group-join.js';
 import { silenceFor } from '../routing/silences.js';
 import { planEscalations, type LadderPlan } from '../escalation/plan.js';
 import type { AlertInput, FiringInput } from './input.js';
@@ -214,9 +213,15 @@ export class AlertAcceptor {
       silenceId: silence?.id ?? null,
     }));
     const stored = byId(await inChunks(alertRows, ALERT_ROWS_PER_INSERT, (chunk) => insertAlertsFor(this.store, tx, chunk.length).execute(rowPlaceholders(chunk, { now }))));
-    const inhibitors = await this.inhibit(tx, routing, created, stored);
+    const inhibitors = await inhibitNewAlerts(
+      this.store,
+      tx,
+      routing.inhibitRules ?? [],
+      created.map(({ input, silence }, k) => (silence ? null : { id: stored[k]!.id, ...routableOf(input) })),
+    );
     const holdOf = (k: number) => (created[k]!.silence ? 'silenced' : inhibitors[k] !== undefined ? 'inhibited' : null);
-    const groupOf = await this.joinGroups(tx, created, holdOf, now, pieces);
+    const { groupOf, work: groupWork } = await joinGroups(this.store, tx, created.map(({ route }, k) => (holdOf(k) === null ? route.destinations : null)), now);
+    for (const { alert, work } of groupWork) pieces[created[alert]!.index]!.summaries.push(work);
     const deliveryRows = created.flatMap(({ route }, k) =>
       route.destinations.map(({ platform, destination }, d) => {
         const summaryId = groupOf.get(`${k}/${d}`) ?? null;
@@ -241,54 +246,6 @@ export class AlertAcceptor {
     }
     const pieceOf = new Map(created.map(({ index }, k) => [stored[k]!.id, pieces[index]!]));
     for (const step of await planEscalations(this.store, tx, ladders)) pieceOf.get(step.alertId)!.escalations.push(step);
-  }
-
-  /**
-   * The group message each grouped destination of a new alert joins (by `alert/destination` index),
-   * for the alerts nothing holds back; the first alert to join a group carries the group's work.
-   */
-  private async joinGroups(tx: Db, created: NewAlert[], holdOf: (k: number) => string | null, now: Date, pieces: InputWork[]): Promise<Map<string, number>> {
-    const joins = new Map<string, GroupJoin & { members: string[]; first: number }>();
-    for (const [k, { route, index }] of created.entries()) {
-      if (holdOf(k) !== null) continue;
-      route.destinations.forEach(({ platform, destination, group }, d) => {
-        if (!group) return;
-        const key = JSON.stringify([platform, destination, group.key]);
-        const join = joins.get(key) ?? { platform, destination, group, alerts: 0, members: [], first: index };
-        join.alerts++;
-        join.members.push(`${k}/${d}`);
-        joins.set(key, join);
-      });
-    }
-    const groupOf = new Map<string, number>();
-    // In one order whatever the batch's, so two batches never wait on each other's group locks.
-    for (const [, join] of [...joins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const { summaryId, work } = await joinGroup(this.store, tx, join, now);
-      for (const member of join.members) groupOf.set(member, summaryId);
-      if (work) pieces[join.first]!.summaries.push(work);
-    }
-    return groupOf;
-  }
-
-  /**
-   * The firing alert that inhibits each new alert no silence holds, by the batch's order (undefined
-   * where none does), recorded on the alert. Sources are every firing alert, the batch's own included.
-   */
-  private async inhibit(tx: Db, routing: Routing, created: NewAlert[], stored: Array<{ id: number }>): Promise<Array<number | undefined>> {
-    const rules = routing.inhibitRules ?? [];
-    const routable = (k: number) => ({ id: stored[k]!.id, ...routableOf(created[k]!.input) });
-    const candidates = created.flatMap((alert, k) => (!alert.silence && mayBeInhibited(rules, routableOf(alert.input)) ? [k] : []));
-    const inhibitors: Array<number | undefined> = created.map(() => undefined);
-    if (candidates.length === 0) return inhibitors;
-    const sources = await firingSources(this.store, tx, rules);
-    const { alerts } = this.store.t;
-    for (const k of candidates) {
-      const found = inhibitorOf(rules, sources, routable(k));
-      if (!found) continue;
-      inhibitors[k] = found.source.id;
-      await tx.update(alerts).set({ inhibitedBy: found.source.id }).where(eq(alerts.id, stored[k]!.id));
-    }
-    return inhibitors;
   }
 
   private async bump(tx: Db, alertId: number, now: Date, piece: InputWork): Promise<AcceptOutcome> {

@@ -1,6 +1,6 @@
 import { and, desc, eq, exists, inArray, sql } from 'drizzle-orm';
 import type { Db, Store } from '../db/store.js';
-import type { GroupJson } from '../db/schema.js';
+import type { GroupJson, RouteDecisionJson } from '../db/schema.js';
 import type { Platform } from '../shared/types.js';
 import type { SummaryWork } from '../shared/work.js';
 
@@ -92,4 +92,37 @@ export async function joinGroup(store: Store, tx: Db, join: GroupJoin, now: Date
     .returning({ revision: summaries.revision });
   const notBefore = nextGroupEdit(open.sentAt ?? now, join.group.intervalMs, now);
   return { summaryId: open.id, work: { summaryId: open.id, revision: edited!.revision, platform: join.platform, notBefore } };
+}
+
+/**
+ * Inside the intake transaction: the group message each grouped destination of the new alerts joins,
+ * by `alert/destination` index (`destinations` null: something holds the alert back, it joins no
+ * group), and the work each group needs, carried by the first alert that joined it.
+ */
+export async function joinGroups(
+  store: Store,
+  tx: Db,
+  destinations: Array<RouteDecisionJson['destinations'] | null>,
+  now: Date,
+): Promise<{ groupOf: Map<string, number>; work: Array<{ alert: number; work: SummaryWork }> }> {
+  const joins = new Map<string, GroupJoin & { members: string[]; first: number }>();
+  destinations.forEach((list, k) =>
+    list?.forEach(({ platform, destination, group }, d) => {
+      if (!group) return;
+      const key = JSON.stringify([platform, destination, group.key]);
+      const join = joins.get(key) ?? { platform, destination, group, alerts: 0, members: [], first: k };
+      join.alerts++;
+      join.members.push(`${k}/${d}`);
+      joins.set(key, join);
+    }),
+  );
+  const groupOf = new Map<string, number>();
+  const work: Array<{ alert: number; work: SummaryWork }> = [];
+  // In one order whatever the batch's, so two batches never wait on each other's group locks.
+  for (const [, join] of [...joins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const joined = await joinGroup(store, tx, join, now);
+    for (const member of join.members) groupOf.set(member, joined.summaryId);
+    if (joined.work) work.push({ alert: join.first, work: joined.work });
+  }
+  return { groupOf, work };
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { forUpdate, type Db, type Store } from '../db/store.js';
 import type { InhibitRule } from '../config/inhibit-schema.js';
-import { inhibitorOf, mayInhibit, type InhibitingAlert } from '../routing/inhibition.js';
+import { inhibitorOf, mayBeInhibited, mayInhibit, type InhibitingAlert } from '../routing/inhibition.js';
 import type { Routing } from '../routing/route.js';
 import { noReleasedWork, releaseHeld, type ReleasedWork } from './hold-release.js';
 
@@ -24,6 +24,26 @@ export async function firingSources(store: Store, tx: Db, rules: InhibitRule[]):
     .where(eq(alerts.status, 'firing'))
     .orderBy(alerts.id);
   return firing.filter((alert) => mayInhibit(rules, alert));
+}
+
+/**
+ * Inside the intake transaction, after the new alerts are stored: the firing alert that inhibits each
+ * of them (null: a silence holds it, so no inhibition is decided), recorded on the alert. Sources are
+ * every firing alert, the batch's own included, so a source and its targets may come in one request.
+ */
+export async function inhibitNewAlerts(store: Store, tx: Db, rules: InhibitRule[], created: Array<InhibitingAlert | null>): Promise<Array<number | undefined>> {
+  const inhibitors: Array<number | undefined> = created.map(() => undefined);
+  const candidates = created.flatMap((alert, k) => (alert && mayBeInhibited(rules, alert) ? [k] : []));
+  if (candidates.length === 0) return inhibitors;
+  const sources = await firingSources(store, tx, rules);
+  const { alerts } = store.t;
+  for (const k of candidates) {
+    const found = inhibitorOf(rules, sources, created[k]!);
+    if (!found) continue;
+    inhibitors[k] = found.source.id;
+    await tx.update(alerts).set({ inhibitedBy: found.source.id }).where(eq(alerts.id, created[k]!.id));
+  }
+  return inhibitors;
 }
 
 /**

@@ -170,7 +170,7 @@ export interface CodeHealthEntry {
   durationMs: number;
 }
 
-export function codeHealthSection(results: CodeHealth[]): CodeHealthEntry[] {
+export function codeHealthEntries(results: CodeHealth[]): CodeHealthEntry[] {
   return results.map(({ repository, path, current: c, previous: p, growthLinesPerDay }) => ({
     repository,
     path,

@@ -5,6 +5,7 @@ import type { Actor } from './actor.js';
 import { audited } from './audited.js';
 import type { StoreDeps } from './deps.js';
 import type { GroupChangeResult } from './results.js';
+import { handOn } from './alert-change.js';
 
 /**
  * Acknowledges or resolves every alert of a route group's message that still needs it (the group's
@@ -28,9 +29,7 @@ export function changeGroup(
         verb === 'ack' ? await acknowledgeAlert(deps.store, alert.id, actor.name, now) : await resolveAlert(deps.store, alert.id, actor.name, deps.routing, now);
       if (outcome.outcome !== 'done') continue;
       changed.push(alert.id);
-      await deps.sink.sync(outcome);
-      await deps.sink.deliveries(outcome.released.deliveries);
-      await deps.sink.escalations(outcome.released.escalations);
+      await handOn(deps.sink, outcome);
     }
     return { kind: verb === 'ack' ? 'group-acked' : 'group-resolved', summaryId, labels: group.labels, alertIds: changed, by: actor.name };
   });

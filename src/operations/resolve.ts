@@ -2,7 +2,7 @@ import { resolveAlert } from '../alerts/lifecycle.js';
 import type { Inhibition } from '../alerts/inhibition-hold.js';
 import type { Actor } from './actor.js';
 import { audited } from './audited.js';
-import { alertNotFound, alreadyResolved } from './alert-change.js';
+import { alertNotFound, alreadyResolved, handOn } from './alert-change.js';
 import type { StoreDeps } from './deps.js';
 import type { ResolveResult } from './results.js';
 
@@ -15,9 +15,7 @@ export function resolve(deps: StoreDeps & { routing: Inhibition }, alertId: numb
     const outcome = await resolveAlert(deps.store, alertId, actor.name, deps.routing, now);
     if (outcome.outcome === 'unknown') return alertNotFound(alertId);
     if (outcome.outcome === 'already') return alreadyResolved(outcome.alert);
-    await deps.sink.sync(outcome);
-    await deps.sink.deliveries(outcome.released.deliveries);
-    await deps.sink.escalations(outcome.released.escalations);
+    await handOn(deps.sink, outcome);
     return { kind: 'resolved', alert: outcome.alert, stoppedSteps: outcome.stoppedSteps };
   });
 }

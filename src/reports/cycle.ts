@@ -15,7 +15,7 @@ import { allDestinations, destinationsIn, type Destination } from '../escalation
 import { listSubscriptions } from '../routing/subscriptions.js';
 import * as sections from './summary.js';
 import { successCriteria } from './criteria.js';
-import { codeHealthSamples, codeHealthSection, measureCodeHealth, type CodeHealthEntry } from '../governance/code-health.js';
+import { codeHealthSamples, codeHealthEntries, measureCodeHealth, type CodeHealthEntry } from '../governance/code-health.js';
 import { localParts, type OpsReport } from './report.js';
 import { renderReportMarkdown } from './render-markdown.js';
 import { renderDigest } from './digest.js';
@@ -106,7 +106,7 @@ async function runChecks(deps: CycleDeps, attempt: Attempt, now: Date): Promise<
 async function measureAndWatch(deps: CycleDeps, now: Date): Promise<CodeHealthEntry[]> {
   const results = await measureCodeHealth(deps.store, deps.config.governance, now);
   await deps.triggers.ingest(codeHealthSamples(results), now.getTime());
-  return codeHealthSection(results);
+  return codeHealthEntries(results);
 }
 
 /** The report's summaries of the period; a section that fails is left out and named in `failures`. */
